@@ -1,0 +1,6 @@
+/**
+ * Sub-commands other than `bench` (which is in bench.ts). Add a module's `register` here.
+ */
+import type { Command } from 'commander';
+
+export const COMMAND_MODULES: ReadonlyArray<(program: Command) => void> = [];
