@@ -1,0 +1,105 @@
+/**
+ * Node-only model-file I/O: atomic writes and validated reads.
+ *
+ * writeFileAtomic(path, bytes):
+ *   1. checks that the directory of `path` exists (else: an Error naming it — create the directory first);
+ *   2. writes the bytes to a new temporary file in that same directory (`.<name>.<pid>.<n>.tmp`,
+ *      created exclusively, so it never clobbers anything), then fsyncs it;
+ *   3. renames it over `path` (atomic on POSIX file systems within one directory), then fsyncs the
+ *      directory so the rename itself is durable (best effort: not every platform allows it).
+ * If any step fails the temporary file is removed and `path` is untouched: a reader sees either the
+ * old file or the new one, never a mix, and a good file is never replaced by a partial one.
+ *
+ * The byte format is networks/persist/model-file.ts (pure).
+ */
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { decodeModel, encodeModel, type ModelDoc } from './model-file.js';
+
+let tempCounter = 0;
+
+/**
+ * Writes `bytes` to `path` atomically (temp file in the same directory + fsync + rename).
+ *
+ * @throws Error naming the path if its directory does not exist ('create the directory first'),
+ *         if `path` is a directory, or if writing or renaming fails (the old file is kept).
+ */
+export function writeFileAtomic(path: string, bytes: Uint8Array): void {
+  const target = resolve(path);
+  const dir = dirname(target);
+  let dirIsDirectory = false;
+  try {
+    dirIsDirectory = statSync(dir).isDirectory();
+  } catch {
+    dirIsDirectory = false;
+  }
+  if (!dirIsDirectory) {
+    throw new Error(`cannot write ${path}: the directory ${dir} does not exist — create the directory first (e.g. mkdir -p ${dir}).`);
+  }
+
+  // Exclusive create ('wx'); on the rare clash with a leftover temp, try the next name.
+  let temp = '';
+  let fd = -1;
+  for (let attempt = 0; fd < 0; attempt++) {
+    temp = join(dir, `.${basename(target)}.${process.pid}.${tempCounter++}.tmp`);
+    try {
+      fd = openSync(temp, 'wx', 0o644);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST' && attempt < 100) continue;
+      throw new Error(`cannot write ${path}: creating the temporary file ${temp} failed (${(e as Error).message}); ${path} was not changed.`);
+    }
+  }
+
+  try {
+    try {
+      let written = 0;
+      while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, target);
+  } catch (e) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // Already gone or never fully created: nothing to clean up.
+    }
+    throw new Error(`cannot write ${path}: ${(e as Error).message}; ${path} was not changed.`);
+  }
+
+  // Make the rename durable. Some platforms (Windows) cannot open or fsync a directory: best effort.
+  try {
+    const dfd = openSync(dir, 'r');
+    try {
+      fsyncSync(dfd);
+    } finally {
+      closeSync(dfd);
+    }
+  } catch {
+    // Not supported here; the data itself is already fsynced.
+  }
+}
+
+/** Encodes `doc` and writes it to `path` atomically. */
+export function writeModelFile(path: string, doc: ModelDoc): void {
+  writeFileAtomic(path, encodeModel(doc));
+}
+
+/**
+ * Reads and fully validates a model file.
+ *
+ * @throws Error naming the path if it cannot be read, or anything decodeModel() rejects.
+ */
+export function readModelFile(path: string): ModelDoc {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new Error(`model file ${path} does not exist; check the path (save one with writeModelFile).`);
+    if (code === 'EISDIR') throw new Error(`model file ${path} is a directory; give the path of a .mspk file.`);
+    throw new Error(`cannot read model file ${path}: ${(e as Error).message}`);
+  }
+  return decodeModel(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), path);
+}
