@@ -17,10 +17,9 @@
  * `seedrandom.alea(label)()` (tested).
  *
  * Draws: uniform [0, 1); normal (Box–Muller, the second value cached); exponential (inversion);
- * Poisson (inversion for λ < 12, Hörmann's PTRS transformed rejection 1993 above); binomial
- * (inversion for small means, the Poisson or normal limit never — BTPE-free exact rejection via
- * repeated geometric waiting times for n·min(p,1−p) < 30, else the normal approximation with
- * continuity correction, stated). None allocates.
+ * Poisson (inversion for λ < 12, Hörmann's PTRS transformed rejection 1993 above, both exact);
+ * binomial (exact by geometric waiting times while n·min(p, 1−p) < 30; above that the normal
+ * approximation with continuity correction). None allocates.
  */
 import seedrandom from 'seedrandom';
 

@@ -1,0 +1,164 @@
+/**
+ * Leaky integrate-and-fire neurons with exact integration.
+ *
+ * Membrane (Gerstner et al., "Neuronal Dynamics", 2014, ch. 1; Brian2's `method='exact'`):
+ *
+ *   τm·dv/dt = (vRest − v) + R·I_bias + I_syn                                 (current-based)
+ *   τm·dv/dt = (vRest − v) + R·I_bias + gE·(EE − v) + gI·(EI − v)              (conductance-based)
+ *   τE·dgE/dt = −gE,  τI·dgI/dt = −gI   (a presynaptic spike adds its weight to gE or gI)
+ *   spike when v > vThresh + θ;  then v ← vReset and v is held for tRef (integer steps);
+ *   adaptive threshold (Diehl & Cook 2015): θ ← θ + θ+ per spike, τθ·dθ/dt = −θ.
+ *
+ * Units: ms, mV, nA, MΩ (R·I in mV). Current-based synaptic variables are voltage-equivalent
+ * currents [mV] (Brian2's CUBA `ge`, `gi`); conductance-based ones are relative to the leak
+ * conductance (dimensionless, Diehl & Cook's `ge`, `gi`).
+ *
+ * Integration over one step of length dt, with a = e^(−dt/τm), dE = e^(−dt/τE):
+ *
+ *  - current-based, exact for the linear system (v, gE, gI):
+ *      v(t+dt) = vRest + R·I·(1 − a) + (v − vRest)·a + gE·bE + gI·bI,
+ *      bE = τE/(τE − τm)·(dE − a)   (→ (dt/τm)·a when τE = τm)
+ *  - conductance-based, exact while gE, gI are held at their start-of-step values
+ *    (exponential Euler; Rotter & Diesmann 1999, Brette et al. 2007 §2.2):
+ *      k = 1 + gE + gI,  v∞ = (vRest + R·I + gE·EE + gI·EI)/k,  v(t+dt) = v∞ + (v − v∞)·e^(−k·dt/τm)
+ *    where e^(−x) for x < 0.05 is evaluated by its Taylor series to x⁵ (error < 2.2·10⁻¹¹),
+ *    and the pure-leak case (gE = gI = 0) uses the precomputed a exactly.
+ *
+ * Refractoriness follows Brian2 (`not_refractory = timestep(t − lastspike) ≥ timestep(tRef)`): a
+ * neuron spiking at step s is reset in step s and held at vReset through step s + R − 1, R =
+ * round(tRef/dt); it integrates again from step s + R. Synaptic variables keep decaying and
+ * accumulating while it is held.
+ */
+import type { SpikeBuffer } from './spikes.js';
+
+/** Constants of one LIF population at one dt, computed once in build(). */
+export interface LifConstants {
+  readonly vRest: number;
+  readonly vReset: number;
+  readonly vThresh: number;
+  /** e^(−dt/τm) */
+  readonly decayMem: number;
+  /** dt/τm (for the conductance-based exponent). */
+  readonly dtOverTau: number;
+  /** e^(−dt/τE), e^(−dt/τI) */
+  readonly decayE: number;
+  readonly decayI: number;
+  /** current-based coupling of gE, gI into v over one step (see header) [1]. */
+  readonly couplingE: number;
+  readonly couplingI: number;
+  readonly eExc: number;
+  readonly eInh: number;
+  /** R [MΩ] (R·I_bias in mV). */
+  readonly rMem: number;
+  /** refractory steps R = round(tRef/dt) */
+  readonly refSteps: number;
+  /** θ+ [mV] and e^(−dt/τθ) (1 when τθ = ∞). */
+  readonly thetaPlus: number;
+  readonly decayTheta: number;
+}
+
+/** Struct-of-arrays state of a LIF population. */
+export interface LifState {
+  readonly n: number;
+  /** membrane potential [mV] */
+  readonly v: Float64Array;
+  /** synaptic variables [mV for current-based, 1 for conductance-based] */
+  readonly gE: Float64Array;
+  readonly gI: Float64Array;
+  /** adaptive threshold θ [mV] (all zero without adaptation) */
+  readonly theta: Float64Array;
+  /** bias current [nA] */
+  readonly iBias: Float64Array;
+  /** the neuron integrates again from this step on (Brian2's lastspike + refractory) */
+  readonly refUntil: Int32Array;
+  readonly spikes: SpikeBuffer;
+}
+
+/**
+ * One step of a current-based LIF population, in place. Returns the number of spikes, written
+ * to `st.spikes.idx`. `adapt` = adaptive threshold present; `plastic` = θ may change this step.
+ */
+export function lifCurrentStep(st: LifState, k: LifConstants, step: number, adapt: boolean, plastic: boolean): number {
+  const { n, v, gE, gI, theta, iBias, refUntil } = st;
+  const idx = st.spikes.idx;
+  const { vRest, vReset, vThresh, decayMem, decayE, decayI, couplingE, couplingI, rMem, refSteps, thetaPlus, decayTheta } = k;
+  const biasGain = rMem * (1 - decayMem);
+  const thetaGrows = adapt && plastic;
+  const thetaDecays = thetaGrows && decayTheta !== 1;
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const ge = gE[i];
+    const gi = gI[i];
+    gE[i] = ge * decayE;
+    gI[i] = gi * decayI;
+    let th = 0;
+    if (adapt) {
+      th = theta[i];
+      if (thetaDecays) theta[i] = th = th * decayTheta;
+    }
+    if (step < refUntil[i]) continue; // held at vReset (Brian2's `unless refractory`)
+    const vi = vRest + (v[i] - vRest) * decayMem + ge * couplingE + gi * couplingI + iBias[i] * biasGain;
+    if (vi > vThresh + th) {
+      v[i] = vReset;
+      refUntil[i] = step + refSteps;
+      idx[count++] = i;
+      if (thetaGrows) theta[i] = th + thetaPlus;
+    } else {
+      v[i] = vi;
+    }
+  }
+  st.spikes.count = count;
+  return count;
+}
+
+/** One step of a conductance-based LIF population, in place (see header). Returns the spike count. */
+export function lifConductanceStep(st: LifState, k: LifConstants, step: number, adapt: boolean, plastic: boolean): number {
+  const { n, v, gE, gI, theta, iBias, refUntil } = st;
+  const idx = st.spikes.idx;
+  const { vRest, vReset, vThresh, decayMem, dtOverTau, decayE, decayI, eExc, eInh, rMem, refSteps, thetaPlus, decayTheta } = k;
+  const thetaGrows = adapt && plastic;
+  const thetaDecays = thetaGrows && decayTheta !== 1;
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const ge = gE[i];
+    const gi = gI[i];
+    gE[i] = ge * decayE;
+    gI[i] = gi * decayI;
+    let th = 0;
+    if (adapt) {
+      th = theta[i];
+      if (thetaDecays) theta[i] = th = th * decayTheta;
+    }
+    if (step < refUntil[i]) continue;
+    const drive = vRest + rMem * iBias[i];
+    let vi: number;
+    if (ge === 0 && gi === 0) {
+      vi = drive + (v[i] - drive) * decayMem;
+    } else {
+      const g = 1 + ge + gi;
+      const vInf = (drive + ge * eExc + gi * eInh) / g;
+      const x = g * dtOverTau;
+      // e^(−x): Taylor to x⁵ below 0.05 (error < x⁶/720 < 2.2·10⁻¹¹), else Math.exp.
+      const e = x < 0.05 ? 1 - x * (1 - x * (0.5 - x * (1 / 6 - x * (1 / 24 - x * (1 / 120))))) : Math.exp(-x);
+      vi = vInf + (v[i] - vInf) * e;
+    }
+    if (vi > vThresh + th) {
+      v[i] = vReset;
+      refUntil[i] = step + refSteps;
+      idx[count++] = i;
+      if (thetaGrows) theta[i] = th + thetaPlus;
+    } else {
+      v[i] = vi;
+    }
+  }
+  st.spikes.count = count;
+  return count;
+}
+
+/** Current-based coupling coefficient of a synaptic variable with time constant τs into v. */
+export function currentCoupling(dt: number, tauMem: number, tauSyn: number): number {
+  const a = Math.exp(-dt / tauMem);
+  if (!Number.isFinite(tauSyn) || tauSyn <= 0) return 0;
+  if (Math.abs(tauSyn - tauMem) < 1e-12 * tauMem) return (dt / tauMem) * a;
+  return (tauSyn / (tauSyn - tauMem)) * (Math.exp(-dt / tauSyn) - a);
+}
