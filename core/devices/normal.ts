@@ -1,0 +1,71 @@
+/**
+ * Fast standard normal draws for device kernels: Marsaglia & Tsang's ziggurat (RNOR, 128 layers),
+ * "The ziggurat method for generating random variables", J. Stat. Softw. 5(8) (2000).
+ *
+ * Each draw takes one 32-bit uniform from a RandomStream (Alea, core/random.ts): its low 7 bits pick
+ * the layer, the whole signed word the abscissa; ≈ 98.8 % of draws return after one table compare.
+ * The tail (|x| > 3.4426) uses Marsaglia's exponential method. Using the low bits for the layer and
+ * the full word for the value correlates them only below 2^−24 relative (Doornik 2005's caveat is
+ * about SHR3's weak low bits; Alea's are full-quality). Mean, σ and kurtosis are tested.
+ * Box–Muller (RandomStream.normal) costs ≈ 3× more, which matters at one draw per pulse.
+ */
+import type { RandomStream } from '../random.js';
+
+const KN = new Uint32Array(128);
+const WN = new Float64Array(128);
+const FN = new Float64Array(128);
+const R = 3.442619855899;
+
+(function zigset(): void {
+  const m1 = 2147483648.0;
+  let dn = R;
+  let tn = dn;
+  const vn = 9.91256303526217e-3;
+  const q = vn / Math.exp(-0.5 * dn * dn);
+  KN[0] = Math.floor((dn / q) * m1);
+  KN[1] = 0;
+  WN[0] = q / m1;
+  WN[127] = dn / m1;
+  FN[0] = 1.0;
+  FN[127] = Math.exp(-0.5 * dn * dn);
+  for (let i = 126; i >= 1; i--) {
+    dn = Math.sqrt(-2.0 * Math.log(vn / dn + Math.exp(-0.5 * dn * dn)));
+    KN[i + 1] = Math.floor((dn / tn) * m1);
+    tn = dn;
+    FN[i] = Math.exp(-0.5 * dn * dn);
+    WN[i] = dn / m1;
+  }
+})();
+
+/** A signed 32-bit integer from the stream's next uniform (Alea outputs multiples of 2^−32). */
+function int32(s: RandomStream): number {
+  return (s.uniform() * 4294967296) | 0;
+}
+
+function nfix(s: RandomStream, hz0: number, iz0: number): number {
+  let hz = hz0;
+  let iz = iz0;
+  for (;;) {
+    const x = hz * WN[iz];
+    if (iz === 0) {
+      let xt: number;
+      let y: number;
+      do {
+        xt = -Math.log(1 - s.uniform()) / R;
+        y = -Math.log(1 - s.uniform());
+      } while (y + y < xt * xt);
+      return hz > 0 ? R + xt : -R - xt;
+    }
+    if (FN[iz] + s.uniform() * (FN[iz - 1] - FN[iz]) < Math.exp(-0.5 * x * x)) return x;
+    hz = int32(s);
+    iz = hz & 127;
+    if (Math.abs(hz) < KN[iz]) return hz * WN[iz];
+  }
+}
+
+/** One N(0, 1) draw. Allocation-free. */
+export function gaussian(s: RandomStream): number {
+  const hz = int32(s);
+  const iz = hz & 127;
+  return Math.abs(hz) < KN[iz] ? hz * WN[iz] : nfix(s, hz, iz);
+}
