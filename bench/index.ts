@@ -1,5 +1,6 @@
 /** The benchmark drivers, by name. Add new ones here. */
 import type { Benchmark } from './types.js';
 import { cubaBenchmark } from './cuba.js';
+import { vmmBench } from './vmm.js';
 
-export const BENCHMARKS: ReadonlyArray<Benchmark> = [cubaBenchmark];
+export const BENCHMARKS: ReadonlyArray<Benchmark> = [cubaBenchmark, vmmBench];
