@@ -11,3 +11,4 @@ export * from './neurons/generator.js';
 export * from './populations.js';
 export * from './monitors.js';
 export * from './network.js';
+export * from './crossbar/index.js';

@@ -36,10 +36,10 @@
  */
 import { RandomStreams, type RandomStream } from '../random.js';
 import { format } from '../units.js';
-import { applyPulses, ageTo, createDeviceArray, programOpenLoop as deviceOpenLoop, readConductances, FAULT_COUNT, type DeviceArray } from '../devices/array.js';
-import { pulsesToReach } from '../devices/models.js';
-import { resolveDevice } from '../devices/presets.js';
-import type { DeviceParams } from '../devices/params.js';
+import {
+  applyPulses, ageTo, createDeviceArray, programOpenLoop as deviceOpenLoop, readConductances, pulsesToReach, resolveDevice,
+  FAULT_COUNT, type DeviceArray, type DeviceParams,
+} from '../devices/index.js';
 import { ioParams, converterLevels, IO_HFS2_PAPER, type IoParams } from './params.js';
 import { irDropEffective, irDropScratch, type IrDropScratch } from './irdrop.js';
 import { vmmKernel, type VmmState } from './kernel.js';
@@ -74,7 +74,9 @@ export interface CrossbarOptions {
 /** Options of {@link Crossbar.program}. */
 export interface ProgramOptions {
   /**
-   * 'open-loop': pulse counts from the device's nominal fit, no read;
+   * 'open-loop': pulse counts m = round(pulsesToReach(nominal fit, g, target)) from the device's
+   * current state (a fresh array: the start of the range), no verify read; each device responds
+   * with its own d2d law and c2c noise (core/devices programOpenLoop, closed form);
    * 'write-verify': pulse, read, repeat until |G − target| ≤ tolerance·ΔG or the pulse budget is spent;
    * 'exact': writes the target conductances directly (the ideal reference, aihwkit's perfect
    * programming; no pulses, no energy).

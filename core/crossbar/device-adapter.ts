@@ -2,7 +2,7 @@
  * The few facts about a device preset the crossbar needs, read from core/devices' parameters in one
  * place (so a change there touches one file here).
  */
-import type { DeviceParams } from '../devices/params.js';
+import type { DeviceParams } from '../devices/index.js';
 
 /**
  * The conductance range weights are mapped onto [µS]: the device's window [gMin, gMax]. For the

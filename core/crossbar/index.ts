@@ -6,7 +6,7 @@ export { Crossbar, createCrossbar } from './crossbar.js';
 export type { CellKind, CrossbarOptions, ProgramOptions, ProgramReport } from './crossbar.js';
 export { IO_IDEAL, IO_HFS2_PAPER, HFS2_WIRE_OHM, ioParams, converterLevels } from './params.js';
 export type { IoParams } from './params.js';
-export { vmmKernel, quantize } from './kernel.js';
+export { vmmKernel, quantizeSigned } from './kernel.js';
 export type { VmmState } from './kernel.js';
 export {
   solveWireNetwork, irDropEffective, irDropScratch, wireConductance, thomasConst, IR_DROP_APPROX_MAX_REL_ERR,

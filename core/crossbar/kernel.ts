@@ -137,7 +137,7 @@ export function vmmKernel(out: Float32Array | Float64Array, x: ArrayLike<number>
 }
 
 /** Signed quantiser with L positive levels over [−range, range], saturating: the DAC/ADC law. */
-export function quantize(value: number, levels: number, range: number): number {
+export function quantizeSigned(value: number, levels: number, range: number): number {
   let u = value / range;
   if (u > 1) u = 1; else if (u < -1) u = -1;
   return levels > 0 ? (Math.round(u * levels) / levels) * range : u * range;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ioParams, IO_IDEAL, IO_HFS2_PAPER, converterLevels } from '../../../core/crossbar/params.js';
-import { quantize } from '../../../core/crossbar/kernel.js';
+import { quantizeSigned } from '../../../core/crossbar/kernel.js';
 
 describe('ioParams', () => {
   it('returns frozen, validated presets unchanged', () => {
@@ -30,7 +30,7 @@ describe('ioParams', () => {
   });
 });
 
-describe('quantize (the DAC/ADC law)', () => {
+describe('quantizeSigned (the DAC/ADC law)', () => {
   it('has 2^(b−1) − 1 positive levels', () => {
     expect(converterLevels(8)).toBe(127);
     expect(converterLevels(2)).toBe(1);
@@ -41,12 +41,12 @@ describe('quantize (the DAC/ADC law)', () => {
       const L = converterLevels(bits);
       const step = range / L;
       const x = u * range;
-      const q = quantize(x, L, range);
+      const q = quantizeSigned(x, L, range);
       expect(Math.abs(q - x)).toBeLessThanOrEqual(step / 2 + 1e-12 * range);
       // q is on the grid
       expect(Math.abs(q / step - Math.round(q / step))).toBeLessThan(1e-9);
     }));
-    expect(quantize(5, 127, 1)).toBe(1);
-    expect(quantize(-5, 127, 1)).toBe(-1);
+    expect(quantizeSigned(5, 127, 1)).toBe(1);
+    expect(quantizeSigned(-5, 127, 1)).toBe(-1);
   });
 });
