@@ -1,0 +1,79 @@
+/**
+ * How a rule's desired weight change reaches the synapses.
+ *
+ * A rule computes Δw for each synapse an event touches. On a `float` store the change is applied
+ * directly and clipped to [wMin, wMax] (additive rules) — the ideal reference. On a `memristive`
+ * store the rule only *chooses pulses*: Δw is turned into a signed pulse count with the device's
+ * nominal weight step per pulse (Δw/step_up for potentiation, Δw/step_down for depression),
+ * rounded deterministically (to nearest) or stochastically (⌊c + u⌋, u ~ U[0,1): unbiased, so
+ * small changes still happen on average — Gokmen & Vlasov 2016; Querlioz et al. 2013), queued,
+ * and applied once per step by `store.pulse(...)`. What a pulse really does — nonlinearity,
+ * asymmetry, noise, finite levels, endurance, energy — is the device's business.
+ */
+import type { RandomStream } from '../core/random.js';
+import type { SynapseStore } from '../core/synapses/store.js';
+
+/** A synapse store that changes only by pulses (core/devices' memristive store satisfies it). */
+export interface PulsedStore extends SynapseStore {
+  readonly kind: 'memristive';
+  /** Applies counts[k] pulses (sign = polarity) to synapse idx[k], k < n, at time tNow [ms]. */
+  pulse(idx: Int32Array, counts: Int32Array, n: number, tNow: number): void;
+  /** Nominal change of the effective weight per potentiating / depressing pulse (both > 0) [weight units]. */
+  readonly weightStepUp: number;
+  readonly weightStepDown: number;
+}
+
+export type Rounding = 'stochastic' | 'deterministic';
+
+/** Queue of pulses gathered during one plasticity step. */
+export interface PulseQueue {
+  readonly idx: Int32Array;
+  readonly counts: Int32Array;
+  n: number;
+  readonly invStepUp: number;
+  readonly invStepDown: number;
+  readonly stochastic: boolean;
+  readonly rng: RandomStream;
+  /** pulses requested so far (|counts| summed) */
+  requested: number;
+}
+
+export function createPulseQueue(store: PulsedStore, capacity: number, rounding: Rounding, rng: RandomStream): PulseQueue {
+  if (!(store.weightStepUp > 0) || !(store.weightStepDown > 0)) {
+    throw new Error(`memristive store: weight steps per pulse must be > 0 (got up ${store.weightStepUp}, down ${store.weightStepDown}); check the device's window and levels.`);
+  }
+  return {
+    idx: new Int32Array(capacity),
+    counts: new Int32Array(capacity),
+    n: 0,
+    invStepUp: 1 / store.weightStepUp,
+    invStepDown: 1 / store.weightStepDown,
+    stochastic: rounding === 'stochastic',
+    rng,
+    requested: 0,
+  };
+}
+
+/** Queues the pulses for a desired change dw of synapse k (no-op when the rounded count is 0). */
+export function queueChange(q: PulseQueue, k: number, dw: number, store: PulsedStore, tNow: number): void {
+  const c = dw > 0 ? dw * q.invStepUp : dw * q.invStepDown;
+  const count = q.stochastic ? Math.floor(c + q.rng.uniform()) : Math.round(c);
+  if (count === 0) return;
+  if (q.n === q.idx.length) flushPulses(q, store, tNow);
+  q.idx[q.n] = k;
+  q.counts[q.n] = count;
+  q.n++;
+  q.requested += count < 0 ? -count : count;
+}
+
+/** Applies and empties the queue. */
+export function flushPulses(q: PulseQueue, store: PulsedStore, tNow: number): void {
+  if (q.n > 0) {
+    store.pulse(q.idx, q.counts, q.n, tNow);
+    q.n = 0;
+  }
+}
+
+export function isPulsed(store: SynapseStore): store is PulsedStore {
+  return store.kind === 'memristive' && typeof (store as PulsedStore).pulse === 'function';
+}

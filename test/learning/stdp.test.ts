@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { Network, lif, spikeGenerator, allToAll, floatStore } from '../../core/index.js';
+import { stdp, type RuleParams } from '../../learning/index.js';
+
+/**
+ * One pre neuron (generator) → one post LIF neuron. The post neuron is made to spike at a chosen
+ * step by a separate strong "driver" input; the plastic synapse's weight is tiny so it does not
+ * move the post spike. Returns Δw and the measured Δt = t_post − t_pre [ms].
+ */
+function pairing(rule: RuleParams, preTime: number, driveTime: number, w0 = 0.5) {
+  const dt = 0.1;
+  const net = new Network({ dt, seed: 1 });
+  const pre = net.add(spikeGenerator(1, [0], [preTime], { label: 'pre' }));
+  const driver = net.add(spikeGenerator(1, [0], [driveTime], { label: 'driver' }));
+  const post = net.add(lif(1, { tauMem: 10, vRest: -65, vReset: -65, vThresh: -50, tRef: 50, synapse: { type: 'current', tauExc: 1, tauInh: 5 } }, 'post'));
+  const plastic = net.connect(pre, post, { connector: allToAll(), weight: 1e-6, store: floatStore({ wMin: -10, wMax: 10 }) });
+  net.connect(driver, post, { connector: allToAll(), weight: 5000, label: 'drive' });
+  const rec = net.spikeRecorder(post);
+  net.addUpdater(stdp(plastic, rule));
+  net.build();
+  plastic.store.weights[0] = w0;
+  net.run(200);
+  const postSteps = rec.read().steps;
+  expect(postSteps.length).toBe(1);
+  const dT = (postSteps[0] - Math.round(preTime / dt)) * dt;
+  return { dw: plastic.store.weights[0] - w0, dT };
+}
+
+describe('pair STDP window (additive, all-to-all)', () => {
+  const rule: RuleParams = { kind: 'pair', aPlus: 0.01, aMinus: 0.012, tauPlus: 16.8, tauMinus: 33.7 };
+  it.each([5, 10, 30, 60])('pre %s ms before post potentiates by A+·exp(−Δt/τ+)', (lead) => {
+    const { dw, dT } = pairing(rule, 50, 50 + lead - 0.1);
+    expect(dT).toBeCloseTo(lead, 9);
+    expect(dw).toBeCloseTo(0.01 * Math.exp(-dT / 16.8), 6);
+  });
+  it.each([5, 10, 30, 60])('post %s ms before pre depresses by A−·exp(−Δt/τ−)', (lag) => {
+    const { dw, dT } = pairing(rule, 100, 100 - lag - 0.1);
+    expect(dT).toBeCloseTo(-lag, 9);
+    expect(dw).toBeCloseTo(-0.012 * Math.exp(dT / 33.7), 6);
+  });
+});
+
+describe('soft-bound pair STDP', () => {
+  it('scales potentiation by (wMax − w) and depression by (w − wMin)', () => {
+    const rule: RuleParams = { kind: 'pair', aPlus: 0.1, aMinus: 0.1, tauPlus: 20, tauMinus: 20, weightDependence: 'softBound' };
+    const up = pairing(rule, 50, 59.9, 8); // wMax = 10
+    expect(up.dw).toBeCloseTo(0.1 * Math.exp(-up.dT / 20) * (10 - 8), 5);
+    const down = pairing(rule, 100, 89.9, -6); // wMin = −10
+    expect(down.dw).toBeCloseTo(-0.1 * Math.exp(down.dT / 20) * (-6 + 10), 5);
+  });
+});
+
+describe('Diehl & Cook rule', () => {
+  it('potentiates by νpost·pre·post2⁻ (zero for a first post spike) and depresses by νpre·post1', () => {
+    const rule: RuleParams = { kind: 'diehlCook', nuPre: 1e-4, nuPost: 1e-2, tauPre: 20, tauPost1: 20, tauPost2: 40 };
+    // a single pairing: post2 before the first post spike is 0 → no potentiation (their rule needs bursts)
+    const single = pairing(rule, 50, 59.9);
+    expect(single.dw).toBe(0);
+    // post before pre: depression νpre·e^(−Δt/τpost1)
+    const dep = pairing(rule, 100, 89.9, 0.01); // small w0: float32 ulp ≈ 1e-9
+    expect(dep.dw).toBeCloseTo(-1e-4 * Math.exp(dep.dT / 20), 8);
+  });
+});
+
+describe('triplet rule', () => {
+  it('reduces to the pair window with A3 = 0', () => {
+    const rule: RuleParams = { kind: 'triplet', a2Plus: 0.01, a3Plus: 0, a2Minus: 0.007, a3Minus: 0, tauPlus: 16.8, tauMinus: 33.7, tauX: 101, tauY: 125 };
+    const up = pairing(rule, 50, 59.9);
+    expect(up.dw).toBeCloseTo(0.01 * Math.exp(-up.dT / 16.8), 6);
+    const down = pairing(rule, 100, 79.9);
+    expect(down.dw).toBeCloseTo(-0.007 * Math.exp(down.dT / 33.7), 6);
+  });
+});
+
+describe('Querlioz simplified STDP', () => {
+  it('potentiates inputs that fired within tLTP before the post spike and depresses the others', () => {
+    const rule: RuleParams = { kind: 'querlioz', tLtp: 45, alphaPlus: 0.01, alphaMinus: 0.005 };
+    expect(pairing(rule, 50, 80).dw).toBeCloseTo(0.01, 7);
+    expect(pairing(rule, 10, 80).dw).toBeCloseTo(-0.005, 7);
+  });
+});
+
+describe('plasticity switch', () => {
+  it('freezes weights bit-identically', () => {
+    const rule: RuleParams = { kind: 'pair', aPlus: 0.01, aMinus: 0.012, tauPlus: 20, tauMinus: 20 };
+    const dt = 0.1;
+    const net = new Network({ dt, seed: 1 });
+    const pre = net.add(spikeGenerator(1, [0], [50], { label: 'pre' }));
+    const driver = net.add(spikeGenerator(1, [0], [59.9], { label: 'driver' }));
+    const post = net.add(lif(1, { tauMem: 10, vRest: -65, vReset: -65, vThresh: -50, tRef: 50, synapse: { type: 'current', tauExc: 1, tauInh: 5 } }, 'post'));
+    const plastic = net.connect(pre, post, { connector: allToAll(), weight: 0.5, store: floatStore({ wMin: -10, wMax: 10 }) });
+    net.connect(driver, post, { connector: allToAll(), weight: 5000, label: 'drive' });
+    net.addUpdater(stdp(plastic, rule));
+    net.build();
+    net.plasticity.enabled = false;
+    net.run(200);
+    expect(plastic.store.weights[0]).toBe(0.5);
+  });
+
+  it('rejects unknown rules and negative amplitudes', () => {
+    const net = new Network({ dt: 0.1 });
+    const a = net.add(lif(2, { tauMem: 10, vRest: -65, vReset: -65, vThresh: -50, tRef: 2 }, 'a'));
+    const p = net.connect(a, a, { connector: allToAll(), weight: 1 });
+    expect(() => stdp(p, { kind: 'hebb' } as unknown as RuleParams)).toThrow(/rule = 'hebb' is unknown; use one of pair, triplet, diehlCook, querlioz/);
+    expect(() => stdp(p, { kind: 'pair', aPlus: -1, aMinus: 0, tauPlus: 1, tauMinus: 1 })).toThrow(/rule\.aPlus = -1 is negative/);
+  });
+});
