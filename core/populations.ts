@@ -7,6 +7,7 @@ import { positive, toInternal, nonNegative, positiveInteger, format, finiteNumbe
 import type { RandomStream, RandomStreams } from './random.js';
 import { createSpikeBuffer, type SpikeBuffer } from './neurons/spikes.js';
 import { currentCoupling, lifConductanceStep, lifCurrentStep, type LifConstants, type LifState } from './neurons/lif.js';
+import { createLifWasm } from './neurons/lif-wasm.js';
 import { poissonStep, setPoissonRates, type PoissonState } from './neurons/poisson.js';
 import { generatorStep, type GeneratorState } from './neurons/generator.js';
 
@@ -141,9 +142,6 @@ export function buildLif(spec: LifSpec, dt: number, random: RandomStreams): Buil
   const vRest = toInternal(p.vRest, 'voltage', `${L}.vRest`);
   const vReset = toInternal(p.vReset, 'voltage', `${L}.vReset`);
   const vThresh = toInternal(p.vThresh, 'voltage', `${L}.vThresh`);
-  if (!(vThresh > vReset)) {
-    throw new Error(`${L}.vThresh = ${format(p.vThresh)} is not above vReset = ${format(p.vReset)}; the threshold must exceed the reset potential or the neuron fires every step.`);
-  }
   const tRef = nonNegative(p.tRef, 'time', `${L}.tRef`, "give a refractory period ≥ 0, e.g. '5 ms'");
   const rMem = p.rMem === undefined ? 1 : positive(p.rMem, 'resistance', `${L}.rMem`) / 1e6; // Ω → MΩ
   const syn: SynapseModel = p.synapse ?? { type: 'current', tauExc: 5, tauInh: 10 };
@@ -164,16 +162,21 @@ export function buildLif(spec: LifSpec, dt: number, random: RandomStreams): Buil
     const tauTheta = a.tauTheta === Infinity ? Infinity : positive(a.tauTheta, 'time', `${L}.adaptation.tauTheta`, 'give a positive time constant or Infinity');
     decayTheta = tauTheta === Infinity ? 1 : Math.exp(-dt / tauTheta);
   }
-  const state: LifState = {
-    n,
-    v: new Float64Array(n),
-    gE: new Float64Array(n),
-    gI: new Float64Array(n),
-    theta: new Float64Array(n),
-    iBias: new Float64Array(n),
-    refUntil: new Int32Array(n).fill(-0x7fffffff),
-    spikes: createSpikeBuffer(n),
-  };
+  // Current-based populations live in a fixed WebAssembly memory stepped by the SIMD kernel
+  // (bit-identical to lifCurrentStep; core/neurons/lif-wasm.ts) where WebAssembly SIMD exists.
+  const wasm = conductance ? null : createLifWasm(n);
+  const state: LifState = wasm
+    ? wasm.state
+    : {
+        n,
+        v: new Float64Array(n),
+        gE: new Float64Array(n),
+        gI: new Float64Array(n),
+        theta: new Float64Array(n),
+        iBias: new Float64Array(n),
+        refUntil: new Int32Array(n).fill(-0x7fffffff),
+        spikes: createSpikeBuffer(n),
+      };
   if (p.iBias !== undefined) perNeuron(p.iBias, n, 'current', `${L}.iBias`, state.iBias);
   const vInit = p.vInit ?? p.vRest;
   if (typeof vInit === 'object' && vInit !== null && 'uniform' in vInit) {
@@ -186,6 +189,13 @@ export function buildLif(spec: LifSpec, dt: number, random: RandomStreams): Buil
     perNeuron(vInit as Quantity | ArrayLike<number>, n, 'voltage', `${L}.vInit`, state.v);
   }
   if (adaptive && p.adaptation!.thetaInit !== undefined) perNeuron(p.adaptation!.thetaInit, n, 'voltage', `${L}.adaptation.thetaInit`, state.theta);
+  // The effective threshold is vThresh + θ (θ ≥ θ_init while the neuron adapts).
+  let minTheta = Infinity;
+  for (let i = 0; i < n; i++) minTheta = Math.min(minTheta, state.theta[i]);
+  if (!(vThresh + minTheta > vReset)) {
+    const extra = adaptive ? ` + min θ_init (${minTheta})` : '';
+    throw new Error(`${L}.vThresh = ${format(p.vThresh)}${extra} is not above vReset = ${format(p.vReset)}; the threshold must exceed the reset potential or the neuron fires every step.`);
+  }
   const constants: LifConstants = Object.freeze({
     vRest,
     vReset,
@@ -203,7 +213,8 @@ export function buildLif(spec: LifSpec, dt: number, random: RandomStreams): Buil
     thetaPlus,
     decayTheta,
   });
-  return { kind: 'lif', state, constants, conductance, adaptive, step: conductance ? lifConductanceStep : lifCurrentStep };
+  const step = conductance ? lifConductanceStep : wasm ? wasm.currentKernel(constants) : lifCurrentStep;
+  return { kind: 'lif', state, constants, conductance, adaptive, step };
 }
 
 export function buildPoisson(spec: PoissonSpec, random: RandomStreams): BuiltPoisson {

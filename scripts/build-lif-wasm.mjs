@@ -1,0 +1,284 @@
+#!/usr/bin/env node
+/**
+ * Assembles scripts/lif-kernels.wat into core/neurons/lif-wasm-bytes.ts (committed, so neither the
+ * runtime nor the build needs this script or any WebAssembly tool).
+ *
+ *   node scripts/build-lif-wasm.mjs           write core/neurons/lif-wasm-bytes.ts
+ *   node scripts/build-lif-wasm.mjs --check   exit 1 if the committed file is out of date
+ *
+ * A deliberately small assembler for the subset of the WebAssembly text format the kernels use:
+ * one `(module …)` holding `(import "m" "f" (memory MIN))` and `(func $name (export "name")
+ * (param $x T)* (result T)? (local $y T)* INSTR*)` where the body is a flat instruction list
+ * (`block $l` / `loop $l` / `if` … `else` … `end`, `br $l`, `br_if $l`, memarg `offset=N`
+ * [natural alignment], `local.get $x`, lane indices, integer and f64 constants). Opcodes are those
+ * of the WebAssembly core specification 2.0 (§5.4, binary format; SIMD under prefix 0xFD, the
+ * saturating truncations under 0xFC). Unknown instructions are an error, never guessed.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SRC = join(root, 'scripts', 'lif-kernels.wat');
+const OUT = join(root, 'core', 'neurons', 'lif-wasm-bytes.ts');
+
+// ——— encoding primitives ———
+const VALTYPE = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b };
+function uleb(n) {
+  const out = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+function sleb(v) {
+  let n = BigInt(v);
+  const out = [];
+  for (;;) {
+    const b = Number(n & 0x7fn);
+    n >>= 7n;
+    if ((n === 0n && (b & 0x40) === 0) || (n === -1n && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+function f64bytes(x) {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setFloat64(0, x, true);
+  return [...b];
+}
+const str = (s) => [...uleb(Buffer.byteLength(s)), ...Buffer.from(s, 'utf8')];
+const vec = (items) => [...uleb(items.length), ...items.flat()];
+const section = (id, bytes) => [id, ...uleb(bytes.length), ...bytes];
+
+// ——— instruction table: name → [opcode (prefix, sub-opcode), immediate kind, natural alignment (log2)] ———
+const OPS = {
+  // control
+  block: [[0x02], 'block'], loop: [[0x03], 'block'], if: [[0x04], 'block'], else: [[0x05], 'else'], end: [[0x0b], 'end'],
+  br: [[0x0c], 'label'], br_if: [[0x0d], 'label'], return: [[0x0f], ''], drop: [[0x1a], ''], select: [[0x1b], ''],
+  // variables
+  'local.get': [[0x20], 'local'], 'local.set': [[0x21], 'local'], 'local.tee': [[0x22], 'local'],
+  // memory
+  'i32.load': [[0x28], 'mem', 2], 'i64.load': [[0x29], 'mem', 3], 'f64.load': [[0x2b], 'mem', 3],
+  'i32.store': [[0x36], 'mem', 2], 'i64.store': [[0x37], 'mem', 3], 'f64.store': [[0x39], 'mem', 3],
+  // constants
+  'i32.const': [[0x41], 'i32'], 'i64.const': [[0x42], 'i64'], 'f64.const': [[0x44], 'f64'],
+  // i32 / i64 comparisons
+  'i32.eqz': [[0x45], ''], 'i32.eq': [[0x46], ''], 'i32.ne': [[0x47], ''], 'i32.lt_s': [[0x48], ''], 'i32.lt_u': [[0x49], ''],
+  'i32.gt_s': [[0x4a], ''], 'i32.gt_u': [[0x4b], ''], 'i32.le_s': [[0x4c], ''], 'i32.le_u': [[0x4d], ''], 'i32.ge_s': [[0x4e], ''], 'i32.ge_u': [[0x4f], ''],
+  'i64.eqz': [[0x50], ''], 'i64.eq': [[0x51], ''], 'i64.ne': [[0x52], ''],
+  // f64 comparisons
+  'f64.eq': [[0x61], ''], 'f64.ne': [[0x62], ''], 'f64.lt': [[0x63], ''], 'f64.gt': [[0x64], ''], 'f64.le': [[0x65], ''], 'f64.ge': [[0x66], ''],
+  // i32 arithmetic
+  'i32.add': [[0x6a], ''], 'i32.sub': [[0x6b], ''], 'i32.mul': [[0x6c], ''], 'i32.and': [[0x71], ''], 'i32.or': [[0x72], ''],
+  'i32.shl': [[0x74], ''], 'i32.shr_s': [[0x75], ''], 'i32.shr_u': [[0x76], ''],
+  'i64.add': [[0x7c], ''],
+  // f64 arithmetic
+  'f64.neg': [[0x9a], ''], 'f64.add': [[0xa0], ''], 'f64.sub': [[0xa1], ''], 'f64.mul': [[0xa2], ''], 'f64.div': [[0xa3], ''],
+  // conversions
+  'i32.wrap_i64': [[0xa7], ''], 'i64.extend_i32_s': [[0xac], ''], 'f64.convert_i32_s': [[0xb7], ''],
+  'i64.trunc_sat_f64_s': [[0xfc, 0x06], ''],
+  // SIMD (prefix 0xFD, LEB128 sub-opcode)
+  'v128.load': [[0xfd, 0x00], 'mem', 4], 'v128.load32x2_s': [[0xfd, 0x05], 'mem', 3], 'v128.load64_splat': [[0xfd, 0x0a], 'mem', 3],
+  'v128.store': [[0xfd, 0x0b], 'mem', 4],
+  'i64x2.splat': [[0xfd, 0x12], ''], 'f64x2.splat': [[0xfd, 0x14], ''],
+  'i64x2.extract_lane': [[0xfd, 0x1d], 'lane'], 'f64x2.extract_lane': [[0xfd, 0x21], 'lane'], 'f64x2.replace_lane': [[0xfd, 0x22], 'lane'],
+  'f64x2.eq': [[0xfd, 0x47], ''], 'f64x2.ne': [[0xfd, 0x48], ''], 'f64x2.lt': [[0xfd, 0x49], ''], 'f64x2.gt': [[0xfd, 0x4a], ''],
+  'f64x2.le': [[0xfd, 0x4b], ''], 'f64x2.ge': [[0xfd, 0x4c], ''],
+  'v128.not': [[0xfd, 0x4d], ''], 'v128.and': [[0xfd, 0x4e], ''], 'v128.andnot': [[0xfd, 0x4f], ''], 'v128.or': [[0xfd, 0x50], ''],
+  'v128.xor': [[0xfd, 0x51], ''], 'v128.bitselect': [[0xfd, 0x52], ''], 'v128.any_true': [[0xfd, 0x53], ''],
+  'i64x2.bitmask': [[0xfd, 0xc4], ''],
+  'i64x2.eq': [[0xfd, 0xd6], ''], 'i64x2.ne': [[0xfd, 0xd7], ''], 'i64x2.lt_s': [[0xfd, 0xd8], ''],
+  'i64x2.gt_s': [[0xfd, 0xd9], ''], 'i64x2.le_s': [[0xfd, 0xda], ''], 'i64x2.ge_s': [[0xfd, 0xdb], ''],
+  'f64x2.abs': [[0xfd, 0xec], ''], 'f64x2.neg': [[0xfd, 0xed], ''],
+  'f64x2.add': [[0xfd, 0xf0], ''], 'f64x2.sub': [[0xfd, 0xf1], ''], 'f64x2.mul': [[0xfd, 0xf2], ''], 'f64x2.div': [[0xfd, 0xf3], ''],
+};
+
+// ——— S-expression reader ———
+function tokenize(text) {
+  const toks = [];
+  const re = /\s+|;;[^\n]*|\(|\)|"(?:[^"\\]|\\.)*"|[^\s()";]+/gy;
+  let m;
+  while ((m = re.exec(text)) !== null) {
+    const t = m[0];
+    if (/^\s/.test(t) || t.startsWith(';;')) continue;
+    toks.push(t);
+  }
+  if (re.lastIndex !== 0 && re.lastIndex !== text.length) throw new Error(`cannot read the text at offset ${re.lastIndex}`);
+  return toks;
+}
+function parse(toks) {
+  let i = 0;
+  function node() {
+    const t = toks[i++];
+    if (t === '(') {
+      const list = [];
+      while (toks[i] !== ')') {
+        if (i >= toks.length) throw new Error('unbalanced parentheses');
+        list.push(node());
+      }
+      i++;
+      return list;
+    }
+    if (t === ')') throw new Error('unexpected )');
+    return t;
+  }
+  const n = node();
+  if (i !== toks.length) throw new Error('text after the module');
+  return n;
+}
+const unquote = (s) => JSON.parse(s);
+
+// ——— module assembly ———
+function assemble(mod) {
+  if (!Array.isArray(mod) || mod[0] !== 'module') throw new Error('expected (module …)');
+  const types = [];
+  const typeIndex = (params, results) => {
+    const key = `${params.join(',')}->${results.join(',')}`;
+    let k = types.findIndex((t) => t.key === key);
+    if (k < 0) {
+      types.push({ key, bytes: [0x60, ...vec(params.map((p) => [VALTYPE[p]])), ...vec(results.map((r) => [VALTYPE[r]]))] });
+      k = types.length - 1;
+    }
+    return k;
+  };
+  const imports = [];
+  const funcs = [];
+  for (const item of mod.slice(1)) {
+    if (item[0] === 'import') {
+      const desc = item[3];
+      if (desc[0] !== 'memory') throw new Error('only memory imports are supported');
+      imports.push([...str(unquote(item[1])), ...str(unquote(item[2])), 0x02, 0x00, ...uleb(Number(desc[1]))]);
+    } else if (item[0] === 'func') {
+      funcs.push(compileFunc(item, typeIndex));
+    } else throw new Error(`unsupported module field ${item[0]}`);
+  }
+  return [
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec(types.map((t) => t.bytes))),
+    ...section(2, vec(imports)),
+    ...section(3, vec(funcs.map((f) => uleb(f.type)))),
+    ...section(7, vec(funcs.filter((f) => f.exportName).map((f) => [...str(f.exportName), 0x00, ...uleb(funcs.indexOf(f))]))),
+    ...section(10, vec(funcs.map((f) => [...uleb(f.code.length), ...f.code]))),
+  ];
+}
+
+function compileFunc(item, typeIndex) {
+  let k = 1;
+  const name = typeof item[k] === 'string' && item[k].startsWith('$') ? item[k++] : null;
+  let exportName = null;
+  const params = [];
+  const results = [];
+  const locals = [];
+  const names = new Map();
+  for (; k < item.length && Array.isArray(item[k]); k++) {
+    const f = item[k];
+    if (f[0] === 'export') exportName = unquote(f[1]);
+    else if (f[0] === 'param' || f[0] === 'local') {
+      if (!(f[2] in VALTYPE) || f.length !== 3) throw new Error(`${name}: write one named ${f[0]} per list: (${f[0]} $x type)`);
+      if (names.has(f[1])) throw new Error(`${name}: ${f[1]} declared twice`);
+      if (f[0] === 'param' && locals.length) throw new Error(`${name}: params must precede locals`);
+      names.set(f[1], params.length + locals.length);
+      (f[0] === 'param' ? params : locals).push(f[2]);
+    } else if (f[0] === 'result') results.push(...f.slice(1));
+    else throw new Error(`${name}: unsupported (${f[0]} …)`);
+  }
+  const body = item.slice(k);
+  const code = [];
+  // locals: runs of equal types
+  const runs = [];
+  for (const t of locals) {
+    if (runs.length && runs[runs.length - 1][1] === t) runs[runs.length - 1][0]++;
+    else runs.push([1, t]);
+  }
+  code.push(...vec(runs.map(([c, t]) => [...uleb(c), VALTYPE[t]])));
+  const labels = []; // innermost last
+  for (let i = 0; i < body.length; ) {
+    const op = body[i++];
+    if (Array.isArray(op)) throw new Error(`${name}: folded instructions are not supported: (${op.join(' ')})`);
+    const def = OPS[op];
+    if (!def) throw new Error(`${name}: unknown instruction '${op}'`);
+    const [bytes, imm, align] = def;
+    code.push(bytes[0], ...(bytes.length > 1 ? uleb(bytes[1]) : [])); // prefixed opcodes: sub-opcode as LEB128 u32
+    switch (imm) {
+      case '':
+      case 'else':
+        break;
+      case 'end':
+        labels.pop();
+        break;
+      case 'block': {
+        const label = typeof body[i] === 'string' && body[i].startsWith('$') ? body[i++] : null;
+        labels.push(label);
+        code.push(0x40); // no block results in this subset
+        break;
+      }
+      case 'label': {
+        const l = body[i++];
+        const depth = labels.length - 1 - labels.lastIndexOf(l);
+        if (labels.lastIndexOf(l) < 0) throw new Error(`${name}: unknown label ${l}`);
+        code.push(...uleb(depth));
+        break;
+      }
+      case 'local': {
+        const l = body[i++];
+        if (!names.has(l)) throw new Error(`${name}: unknown local ${l}`);
+        code.push(...uleb(names.get(l)));
+        break;
+      }
+      case 'mem': {
+        let offset = 0;
+        if (typeof body[i] === 'string' && body[i].startsWith('offset=')) offset = Number(body[i++].slice(7));
+        code.push(...uleb(align), ...uleb(offset));
+        break;
+      }
+      case 'i32':
+      case 'i64':
+        code.push(...sleb(body[i++]));
+        break;
+      case 'f64':
+        code.push(...f64bytes(Number(body[i++])));
+        break;
+      case 'lane':
+        code.push(Number(body[i++]));
+        break;
+      default:
+        throw new Error(`bad immediate kind ${imm}`);
+    }
+  }
+  if (labels.length !== 0) throw new Error(`${name}: ${labels.length} block(s) not closed by end`);
+  code.push(0x0b);
+  return { name, exportName, type: typeIndex(params, results), code };
+}
+
+// ——— output ———
+const wat = readFileSync(SRC, 'utf8');
+const bytes = assemble(parse(tokenize(wat)));
+if (!WebAssembly.validate(new Uint8Array(bytes))) throw new Error('the assembled module does not validate');
+const lines = [];
+for (let i = 0; i < bytes.length; i += 24) lines.push('  ' + bytes.slice(i, i + 24).join(', ') + ',');
+const ts = `// GENERATED by scripts/build-lif-wasm.mjs from scripts/lif-kernels.wat — do not edit; rerun the script.
+/** WebAssembly SIMD module of the LIF kernels (${bytes.length} bytes); see scripts/lif-kernels.wat for the source. */
+export const LIF_WASM_BYTES: Uint8Array = new Uint8Array([
+${lines.join('\n')}
+]);
+`;
+if (process.argv.includes('--check')) {
+  let old = '';
+  try {
+    old = readFileSync(OUT, 'utf8');
+  } catch {}
+  if (old !== ts) {
+    console.error(`${OUT} is out of date; run node scripts/build-lif-wasm.mjs`);
+    process.exit(1);
+  }
+  console.log(`${OUT} is up to date (${bytes.length} bytes).`);
+} else {
+  writeFileSync(OUT, ts);
+  console.log(`wrote ${OUT} (${bytes.length} bytes of wasm)`);
+}

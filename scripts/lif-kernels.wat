@@ -1,0 +1,122 @@
+;; WebAssembly SIMD (f64x2) kernels of core/neurons/lif.ts — the source of core/neurons/lif-wasm-bytes.ts.
+;; Rebuild with `node scripts/build-lif-wasm.mjs` (a small assembler for this flat-instruction subset
+;; of the text format; the file is also valid WAT for any standard assembler).
+;;
+;; Each population owns one fixed-size memory (never grown), imported as env.mem:
+;;
+;;   header (bytes 0–255), written once at build by core/neurons/lif-wasm.ts:
+;;     f64 at   0 vRest, 8 vReset, 16 vThresh, 24 decayMem, 32 decayE, 40 decayI, 48 couplingE,
+;;             56 couplingI, 64 biasGain = rMem·(1 − decayMem), 72 decayTheta, 80 thetaPlus
+;;     i32 at 128 n, 132 refSteps, 136 v, 140 gE, 144 gI, 148 theta, 152 iBias, 156 refUntil, 160 idx
+;;   then the arrays (16-byte aligned), each with room for n rounded up to even: the kernels work
+;;   on pairs of neurons; the padding neuron has refUntil = 2³¹ − 1, so it never integrates nor spikes.
+;;
+;; Bit identity with the JavaScript kernels: every f64 operation is an IEEE-754 double operation
+;; in the same order as in lif.ts (no fused multiply-add, no relaxed SIMD); comparisons and
+;; selects decide exactly what the JavaScript branches decide.
+;;
+;; mode: 0 no adaptive threshold; 1 θ read only (plasticity off); 2 θ read, grows by θ+ on a
+;; spike (τθ = ∞); 3 θ decays every step and grows on a spike.
+(module
+  (import "env" "mem" (memory 1))
+
+  ;; lifCurrentStep: returns the number of spikes, written to idx in increasing order.
+  (func $current (export "current") (param $step f64) (param $mode i32) (result i32)
+    (local $a i32) (local $r i32) (local $end i32) (local $count i32) (local $newRef i32)
+    (local $pV i32) (local $pGE i32) (local $pGI i32) (local $pTh i32) (local $pIB i32) (local $pRef i32) (local $pIdx i32)
+    (local $thetaPlus f64)
+    (local $vRest v128) (local $vReset v128) (local $vThresh v128) (local $dM v128) (local $dE v128) (local $dI v128)
+    (local $cE v128) (local $cI v128) (local $bg v128) (local $dT v128) (local $stepV v128)
+    (local $ge v128) (local $gi v128) (local $v v128) (local $vi v128) (local $th v128) (local $thr v128)
+    (local $act v128) (local $spk v128)
+    ;; constants, each splatted to both lanes
+    i32.const 0 v128.load64_splat offset=0 local.set $vRest
+    i32.const 0 v128.load64_splat offset=8 local.set $vReset
+    i32.const 0 v128.load64_splat offset=16 local.set $vThresh
+    i32.const 0 v128.load64_splat offset=24 local.set $dM
+    i32.const 0 v128.load64_splat offset=32 local.set $dE
+    i32.const 0 v128.load64_splat offset=40 local.set $dI
+    i32.const 0 v128.load64_splat offset=48 local.set $cE
+    i32.const 0 v128.load64_splat offset=56 local.set $cI
+    i32.const 0 v128.load64_splat offset=64 local.set $bg
+    i32.const 0 v128.load64_splat offset=72 local.set $dT
+    i32.const 0 f64.load offset=80 local.set $thetaPlus
+    i32.const 0 i32.load offset=136 local.set $pV
+    i32.const 0 i32.load offset=140 local.set $pGE
+    i32.const 0 i32.load offset=144 local.set $pGI
+    i32.const 0 i32.load offset=148 local.set $pTh
+    i32.const 0 i32.load offset=152 local.set $pIB
+    i32.const 0 i32.load offset=156 local.set $pRef
+    i32.const 0 i32.load offset=160 local.set $pIdx
+    ;; step in both i64 lanes; a neuron spiking now integrates again from step + refSteps
+    local.get $step i64.trunc_sat_f64_s i64x2.splat local.set $stepV
+    local.get $step i64.trunc_sat_f64_s i32.wrap_i64 i32.const 0 i32.load offset=132 i32.add local.set $newRef
+    ;; end = 8·(n rounded up to even): byte offset past the last pair of f64
+    i32.const 0 i32.load offset=128 i32.const 1 i32.add i32.const -2 i32.and i32.const 3 i32.shl local.set $end
+    block $done
+      loop $pairs
+        local.get $a local.get $end i32.ge_u br_if $done
+        ;; synaptic variables decay (all neurons, refractory or not)
+        local.get $pGE local.get $a i32.add v128.load local.set $ge
+        local.get $pGI local.get $a i32.add v128.load local.set $gi
+        local.get $pGE local.get $a i32.add local.get $ge local.get $dE f64x2.mul v128.store
+        local.get $pGI local.get $a i32.add local.get $gi local.get $dI f64x2.mul v128.store
+        ;; threshold vThresh + θ
+        local.get $vThresh local.set $thr
+        local.get $mode
+        if
+          local.get $pTh local.get $a i32.add v128.load local.set $th
+          local.get $mode i32.const 3 i32.eq
+          if
+            local.get $th local.get $dT f64x2.mul local.set $th
+            local.get $pTh local.get $a i32.add local.get $th v128.store
+          end
+          local.get $vThresh local.get $th f64x2.add local.set $thr
+        end
+        ;; vi = vRest + (v − vRest)·decayMem + gE·couplingE + gI·couplingI + iBias·biasGain
+        local.get $pV local.get $a i32.add v128.load local.set $v
+        local.get $vRest
+        local.get $v local.get $vRest f64x2.sub local.get $dM f64x2.mul
+        f64x2.add
+        local.get $ge local.get $cE f64x2.mul f64x2.add
+        local.get $gi local.get $cI f64x2.mul f64x2.add
+        local.get $pIB local.get $a i32.add v128.load local.get $bg f64x2.mul f64x2.add
+        local.set $vi
+        ;; act = step ≥ refUntil (not refractory); spk = act ∧ vi > threshold
+        local.get $stepV local.get $pRef local.get $r i32.add v128.load32x2_s i64x2.ge_s local.set $act
+        local.get $vi local.get $thr f64x2.gt local.get $act v128.and local.set $spk
+        ;; v ← act ? (spk ? vReset : vi) : v
+        local.get $pV local.get $a i32.add
+        local.get $vReset local.get $vi local.get $spk v128.bitselect
+        local.get $v local.get $act v128.bitselect
+        v128.store
+        local.get $spk v128.any_true
+        if
+          local.get $spk i64x2.extract_lane 0 i64.const 0 i64.ne
+          if
+            local.get $pRef local.get $r i32.add local.get $newRef i32.store offset=0
+            local.get $pIdx local.get $count i32.const 2 i32.shl i32.add local.get $r i32.const 2 i32.shr_u i32.store
+            local.get $count i32.const 1 i32.add local.set $count
+            local.get $mode i32.const 2 i32.ge_u
+            if
+              local.get $pTh local.get $a i32.add local.get $th f64x2.extract_lane 0 local.get $thetaPlus f64.add f64.store offset=0
+            end
+          end
+          local.get $spk i64x2.extract_lane 1 i64.const 0 i64.ne
+          if
+            local.get $pRef local.get $r i32.add local.get $newRef i32.store offset=4
+            local.get $pIdx local.get $count i32.const 2 i32.shl i32.add local.get $r i32.const 2 i32.shr_u i32.const 1 i32.add i32.store
+            local.get $count i32.const 1 i32.add local.set $count
+            local.get $mode i32.const 2 i32.ge_u
+            if
+              local.get $pTh local.get $a i32.add local.get $th f64x2.extract_lane 1 local.get $thetaPlus f64.add f64.store offset=8
+            end
+          end
+        end
+        local.get $a i32.const 16 i32.add local.set $a
+        local.get $r i32.const 8 i32.add local.set $r
+        br $pairs
+      end
+    end
+    local.get $count)
+)

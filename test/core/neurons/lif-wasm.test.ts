@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { lifCurrentStep, type LifConstants, type LifState } from '../../../core/neurons/lif.js';
+import { createLifWasm, lifWasmAvailable } from '../../../core/neurons/lif-wasm.js';
+import { Network, lif } from '../../../core/index.js';
+
+/** Small deterministic generator (mulberry32) so the test needs no seeded stream from core. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function plainState(n: number): LifState {
+  return {
+    n,
+    v: new Float64Array(n),
+    gE: new Float64Array(n),
+    gI: new Float64Array(n),
+    theta: new Float64Array(n),
+    iBias: new Float64Array(n),
+    refUntil: new Int32Array(n).fill(-0x7fffffff),
+    spikes: { idx: new Int32Array(n), count: 0 },
+  };
+}
+
+function constants(dt: number, tauTheta: number, thetaPlus: number): LifConstants {
+  const tauMem = 20;
+  const tauE = 5;
+  const tauI = 10;
+  const a = Math.exp(-dt / tauMem);
+  return Object.freeze({
+    vRest: -49,
+    vReset: -60,
+    vThresh: -50,
+    decayMem: a,
+    dtOverTau: dt / tauMem,
+    decayE: Math.exp(-dt / tauE),
+    decayI: Math.exp(-dt / tauI),
+    couplingE: (tauE / (tauE - tauMem)) * (Math.exp(-dt / tauE) - a),
+    couplingI: (tauI / (tauI - tauMem)) * (Math.exp(-dt / tauI) - a),
+    eExc: 0,
+    eInh: 0,
+    rMem: 1.7,
+    refSteps: 20,
+    thetaPlus,
+    decayTheta: tauTheta === Infinity ? 1 : Math.exp(-dt / tauTheta),
+  });
+}
+
+/** Bitwise equality of two typed arrays (distinguishes −0/+0 and NaN payloads). */
+function sameBits(a: Float64Array | Int32Array, b: Float64Array | Int32Array): boolean {
+  const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  const y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
+
+describe.runIf(lifWasmAvailable())('WebAssembly SIMD lifCurrentStep', () => {
+  const cases = [
+    { name: 'no adaptation', n: 1001, adapt: false, tauTheta: Infinity, thetaPlus: 0 },
+    { name: 'adaptive θ, decaying', n: 640, adapt: true, tauTheta: 30, thetaPlus: 0.4 },
+    { name: 'adaptive θ, no decay', n: 7, adapt: true, tauTheta: Infinity, thetaPlus: 0.25 },
+    { name: 'one neuron', n: 1, adapt: true, tauTheta: 15, thetaPlus: 1 },
+  ];
+  for (const c of cases) {
+    it(`is bit-identical to the JavaScript kernel over 3000 random steps (${c.name}, n = ${c.n})`, () => {
+      const k = constants(0.1, c.tauTheta, c.thetaPlus);
+      const wasm = createLifWasm(c.n)!;
+      const w = wasm.state;
+      const step = wasm.currentKernel(k);
+      const js = plainState(c.n);
+      const rnd = mulberry32(12345 + c.n);
+      for (let i = 0; i < c.n; i++) {
+        const v = -62 + 14 * rnd();
+        const bias = i === 0 ? 8 : rnd() < 0.5 ? 0 : 12 * rnd() - 3; // neuron 0 is driven above threshold
+        const th = c.adapt ? 3 * rnd() : 0;
+        const ref = rnd() < 0.2 ? Math.floor(40 * rnd()) : -0x7fffffff;
+        js.v[i] = w.v[i] = v;
+        js.iBias[i] = w.iBias[i] = bias;
+        js.theta[i] = w.theta[i] = th;
+        js.refUntil[i] = w.refUntil[i] = ref;
+      }
+      let spikes = 0;
+      for (let s = 0; s < 3000; s++) {
+        // synaptic input as propagation would add it (random subsets, both signs on gI)
+        for (let i = 0; i < c.n; i++) {
+          if (rnd() < 0.05) {
+            const x = 2 * rnd();
+            js.gE[i] += x;
+            w.gE[i] += x;
+          }
+          if (rnd() < 0.02) {
+            const y = -4 * rnd();
+            js.gI[i] += y;
+            w.gI[i] += y;
+          }
+        }
+        const plastic = s % 700 < 500; // θ frozen in some stretches (plasticity off)
+        const cj = lifCurrentStep(js, k, s, c.adapt, plastic);
+        const cw = step(w, k, s, c.adapt, plastic);
+        expect(cw).toBe(cj);
+        expect(w.spikes.count).toBe(cj);
+        expect(Array.from(w.spikes.idx.subarray(0, cw))).toEqual(Array.from(js.spikes.idx.subarray(0, cj)));
+        spikes += cj;
+        if (s % 97 === 0 || s === 2999) {
+          expect(sameBits(w.v, js.v)).toBe(true);
+          expect(sameBits(w.gE, js.gE)).toBe(true);
+          expect(sameBits(w.gI, js.gI)).toBe(true);
+          expect(sameBits(w.theta, js.theta)).toBe(true);
+          expect(sameBits(w.refUntil, js.refUntil)).toBe(true);
+          expect(sameBits(w.iBias, js.iBias)).toBe(true);
+        }
+      }
+      expect(spikes).toBeGreaterThanOrEqual(Math.min(10 * c.n, 50)); // the comparison covered many spikes and resets
+    });
+  }
+
+  it('exposes the state as struct-of-arrays views that never detach and that snapshot/restore round-trips', () => {
+    const net = new Network({ dt: 0.1, seed: 3 });
+    const pop = net.add(lif(33, { tauMem: 20, vRest: -49, vReset: -60, vThresh: -50, tRef: 2, vInit: { uniform: [-60, -50] } }, 'p'));
+    net.build();
+    const { v, gE, refUntil } = pop.state;
+    expect(v).toBeInstanceOf(Float64Array);
+    expect(refUntil).toBeInstanceOf(Int32Array);
+    expect(v.length).toBe(33);
+    net.run(5);
+    const snap = net.snapshot();
+    net.run(20);
+    const after = pop.state.v.slice();
+    net.restore(snap);
+    net.run(20);
+    expect(sameBits(pop.state.v, after)).toBe(true);
+    expect(pop.state.v).toBe(v); // same views throughout
+    expect(pop.state.gE).toBe(gE);
+    expect(v.byteLength).toBe(33 * 8);
+  });
+});
+
+describe('LIF WebAssembly availability', () => {
+  it('is available in Node 20 (WebAssembly SIMD), so CUBA runs the SIMD kernel', () => {
+    expect(lifWasmAvailable()).toBe(true);
+  });
+});
