@@ -18,7 +18,7 @@
  */
 import type { RandomStream, RandomStreams } from '../random.js';
 import { lawAfter, pulsesToReach, efficacy } from './models.js';
-import { gaussian } from './normal.js';
+import { gaussian, gaussianState } from './normal.js';
 import type { DeviceParams } from './params.js';
 
 /** Stored step/nonlinearity factor 1.0 (Uint16 value); factor = q / FACTOR_ONE. */
@@ -285,48 +285,25 @@ function driftFactor(c: DeviceConsts, z: number, gi: number, dt: number): number
   return Math.exp(-nu * Math.log(dt / c.t0));
 }
 
-/**
- * The part of a pulse shared by every kind, after the law moved g: c2c noise, wear (window shrink,
- * stuck at the limit), clipping, quantisation. Returns the new g; writes the new pulse count into
- * scratch[0] and, when the device just wore out, sets scratch[1] = 1.
- */
-function finishPulse(c: DeviceConsts, s: RandomStream, gNew: number, p: number, lo0: number, hi0: number, scratch: Float64Array): number {
-  let gi = gNew;
-  if (c.c2c > 0) gi += c.c2c * gaussian(s);
-  let lo = lo0;
-  let hi = hi0;
-  let pc = p + 1;
-  if (c.finiteEndurance) {
-    if (pc >= c.limit) {
-      scratch[0] = c.limit;
-      scratch[1] = 1;
-      if (c.stuckMode === 0) return lo0;
-      if (c.stuckMode === 1) return hi0;
-      return gi < lo0 ? lo0 : gi > hi0 ? hi0 : gi;
-    }
-    let r = pc * c.invEndurance;
-    r *= r;
-    const gs = c.stuckMode === 0 ? lo0 : c.stuckMode === 1 ? hi0 : 0.5 * (lo0 + hi0);
-    lo = lo0 + (gs - lo0) * r;
-    hi = hi0 - (hi0 - gs) * r;
-  } else if (pc > FAULT_COUNT - 1) {
-    pc = FAULT_COUNT - 1; // the 32-bit counter saturates one below the fault marker
-  }
-  if (c.quantLevels > 0) {
-    const q = (hi0 - lo0) / (c.quantLevels - 1);
-    gi = lo0 + Math.round((gi - lo0) / q) * q;
-  }
-  scratch[0] = pc;
-  return gi < lo ? lo : gi > hi ? hi : gi;
-}
+// The four kernels share one skeleton (written out in each so that every kernel is one flat,
+// monomorphic loop): skip worn-out/faulty devices (their pulses still cost energy); fold in the
+// drifted conductance at tNow; decode the device's d2d window and factors; then per pulse:
+//   energy += V²·t·g;  g ← law(g);  g += σ_c2c·ξ;  wear: p += 1, the window shrinks towards the
+//   stuck conductance by (p/endurance)², at the limit g ← stuck and the device is frozen;
+//   quantise to the device's levels; clip to the (shrunk) window.
+// Finally store g, the pulse count and tProg = tNow (programming restarts drift).
 
-const SCRATCH = new Float64Array(2);
+/** Counter ceiling for unlimited endurance: one below the fault marker. */
+const COUNT_CEIL = FAULT_COUNT - 1;
 
 function linearKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: number, tNow: number): void {
   const c = a.consts;
-  const { g, pulseCount, tProg, stepUp, stepDown, boundLo, boundHi, driftZ, c2cStream } = a;
-  const W = c.W;
-  const sc = SCRATCH;
+  const g = a.g, pcA = a.pulseCount, tp = a.tProg, su = a.stepUp, sd = a.stepDown, bl = a.boundLo, bh = a.boundHi, dz = a.driftZ;
+  const st = a.c2cStream.state;
+  const gMin = c.gMin, gMax = c.gMax, wB = c.W * INV_BOUND;
+  const kUp = c.invPmax * c.effUp * INV_FACTOR, kDn = c.invPmax * c.effDown * INV_FACTOR;
+  const c2c = c.c2c, limit = c.limit, finiteE = c.finiteEndurance, invE = c.invEndurance, stuck = c.stuckMode;
+  const drifting = c.drifting, t0 = c.t0, quant = c.quantLevels, eUp = c.eUp, eDown = c.eDown;
   let energy = 0;
   let pulses = 0;
   for (let k = 0; k < n; k++) {
@@ -337,23 +314,39 @@ function linearKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: nu
     if (!up) cnt = -cnt;
     pulses += cnt;
     let gi = g[i];
-    const ec = up ? c.eUp : c.eDown;
-    let p = pulseCount[i];
-    if (p >= c.limit) { energy += cnt * ec * gi; continue; }
-    if (c.drifting) gi *= driftFactor(c, driftZ[i], gi, tNow - tProg[i]);
-    const lo0 = c.gMin + boundLo[i] * INV_BOUND * W;
-    const hi0 = c.gMax + boundHi[i] * INV_BOUND * W;
-    const step = up ? (hi0 - lo0) * c.invPmax * c.effUp * stepUp[i] * INV_FACTOR : -(hi0 - lo0) * c.invPmax * c.effDown * stepDown[i] * INV_FACTOR;
-    sc[1] = 0;
+    const ec = up ? eUp : eDown;
+    let p = pcA[i];
+    if (p >= limit) { energy += cnt * ec * gi; continue; }
+    if (drifting) { const dt = tNow - tp[i]; if (dt > t0) gi *= driftFactor(c, dz[i], gi, dt); }
+    const lo0 = gMin + bl[i] * wB;
+    const hi0 = gMax + bh[i] * wB;
+    const step = up ? (hi0 - lo0) * kUp * su[i] : -(hi0 - lo0) * kDn * sd[i];
+    const gs = stuck === 0 ? lo0 : stuck === 1 ? hi0 : 0.5 * (lo0 + hi0);
+    let lo = lo0;
+    let hi = hi0;
     for (let q = 0; q < cnt; q++) {
       energy += ec * gi;
-      gi = finishPulse(c, c2cStream, gi + step, p, lo0, hi0, sc);
-      p = sc[0];
-      if (sc[1] === 1) { energy += (cnt - q - 1) * ec * gi; break; }
+      gi += step;
+      if (c2c > 0) gi += c2c * gaussianState(st);
+      p++;
+      if (finiteE) {
+        if (p >= limit) {
+          p = limit;
+          gi = stuck === 2 ? (gi < lo ? lo : gi > hi ? hi : gi) : gs;
+          energy += (cnt - q - 1) * ec * gi;
+          break;
+        }
+        const r = p * invE;
+        const r2 = r * r;
+        lo = lo0 + (gs - lo0) * r2;
+        hi = hi0 - (hi0 - gs) * r2;
+      }
+      if (quant > 0) { const qs = (hi0 - lo0) / (quant - 1); gi = lo0 + Math.round((gi - lo0) / qs) * qs; }
+      gi = gi < lo ? lo : gi > hi ? hi : gi;
     }
     g[i] = gi;
-    pulseCount[i] = p;
-    tProg[i] = tNow;
+    pcA[i] = p > COUNT_CEIL ? COUNT_CEIL : p;
+    tp[i] = tNow;
   }
   a.energyPulse_nJ += energy;
   a.pulses += pulses;
@@ -361,9 +354,12 @@ function linearKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: nu
 
 function softBoundsKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: number, tNow: number): void {
   const c = a.consts;
-  const { g, pulseCount, tProg, stepUp, stepDown, boundLo, boundHi, nonlin, driftZ, c2cStream } = a;
-  const W = c.W;
-  const sc = SCRATCH;
+  const g = a.g, pcA = a.pulseCount, tp = a.tProg, su = a.stepUp, sd = a.stepDown, bl = a.boundLo, bh = a.boundHi, nlA = a.nonlin, dz = a.driftZ;
+  const st = a.c2cStream.state;
+  const gMin = c.gMin, gMax = c.gMax, wB = c.W * INV_BOUND;
+  const c2c = c.c2c, limit = c.limit, finiteE = c.finiteEndurance, invE = c.invEndurance, stuck = c.stuckMode;
+  const drifting = c.drifting, t0 = c.t0, quant = c.quantLevels, eUp = c.eUp, eDown = c.eDown;
+  const nlVaries = c.nlVaries, pmax = c.pmax;
   let energy = 0;
   let pulses = 0;
   for (let k = 0; k < n; k++) {
@@ -374,30 +370,46 @@ function softBoundsKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n
     if (!up) cnt = -cnt;
     pulses += cnt;
     let gi = g[i];
-    const ec = up ? c.eUp : c.eDown;
-    let p = pulseCount[i];
-    if (p >= c.limit) { energy += cnt * ec * gi; continue; }
-    if (c.drifting) gi *= driftFactor(c, driftZ[i], gi, tNow - tProg[i]);
-    const lo0 = c.gMin + boundLo[i] * INV_BOUND * W;
-    const hi0 = c.gMax + boundHi[i] * INV_BOUND * W;
-    const Wi = hi0 - lo0;
-    // One pulse: distance to the asymptote × e^(−e/A). Asymptote lo0 + B (up) or hi0 − B (down).
-    const A = (up ? c.nlUp : c.nlDown) * (c.nlVaries ? nonlin[i] * INV_FACTOR : 1);
-    const e = up ? c.effUp * stepUp[i] * INV_FACTOR : c.effDown * stepDown[i] * INV_FACTOR;
-    const bf = c.nlVaries ? 1 / -Math.expm1(-c.pmax / A) : up ? c.bUp : c.bDown;
-    const asym = up ? lo0 + Wi * bf : hi0 - Wi * bf;
+    const ec = up ? eUp : eDown;
+    let p = pcA[i];
+    if (p >= limit) { energy += cnt * ec * gi; continue; }
+    if (drifting) { const dt = tNow - tp[i]; if (dt > t0) gi *= driftFactor(c, dz[i], gi, dt); }
+    const lo0 = gMin + bl[i] * wB;
+    const hi0 = gMax + bh[i] * wB;
+    // One pulse multiplies the distance to the asymptote (lo0 + B up, hi0 − B down) by e^(−e/A):
+    // g ← g·decay + asym·(1 − decay), with B = W_i/(1 − e^(−Pmax/A)).
+    const A = (up ? c.nlUp : c.nlDown) * (nlVaries ? nlA[i] * INV_FACTOR : 1);
+    const e = (up ? c.effUp * su[i] : c.effDown * sd[i]) * INV_FACTOR;
+    const bf = nlVaries ? 1 / -Math.expm1(-pmax / A) : up ? c.bUp : c.bDown;
+    const asym = up ? lo0 + (hi0 - lo0) * bf : hi0 - (hi0 - lo0) * bf;
     const decay = Math.exp(-e / A);
     const add = asym * (1 - decay);
-    sc[1] = 0;
+    const gs = stuck === 0 ? lo0 : stuck === 1 ? hi0 : 0.5 * (lo0 + hi0);
+    let lo = lo0;
+    let hi = hi0;
     for (let q = 0; q < cnt; q++) {
       energy += ec * gi;
-      gi = finishPulse(c, c2cStream, gi * decay + add, p, lo0, hi0, sc);
-      p = sc[0];
-      if (sc[1] === 1) { energy += (cnt - q - 1) * ec * gi; break; }
+      gi = gi * decay + add;
+      if (c2c > 0) gi += c2c * gaussianState(st);
+      p++;
+      if (finiteE) {
+        if (p >= limit) {
+          p = limit;
+          gi = stuck === 2 ? (gi < lo ? lo : gi > hi ? hi : gi) : gs;
+          energy += (cnt - q - 1) * ec * gi;
+          break;
+        }
+        const r = p * invE;
+        const r2 = r * r;
+        lo = lo0 + (gs - lo0) * r2;
+        hi = hi0 - (hi0 - gs) * r2;
+      }
+      if (quant > 0) { const qs = (hi0 - lo0) / (quant - 1); gi = lo0 + Math.round((gi - lo0) / qs) * qs; }
+      gi = gi < lo ? lo : gi > hi ? hi : gi;
     }
     g[i] = gi;
-    pulseCount[i] = p;
-    tProg[i] = tNow;
+    pcA[i] = p > COUNT_CEIL ? COUNT_CEIL : p;
+    tp[i] = tNow;
   }
   a.energyPulse_nJ += energy;
   a.pulses += pulses;
@@ -405,9 +417,12 @@ function softBoundsKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n
 
 function powerKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: number, tNow: number): void {
   const c = a.consts;
-  const { g, pulseCount, tProg, stepUp, stepDown, boundLo, boundHi, nonlin, driftZ, c2cStream } = a;
-  const W = c.W;
-  const sc = SCRATCH;
+  const g = a.g, pcA = a.pulseCount, tp = a.tProg, su = a.stepUp, sd = a.stepDown, bl = a.boundLo, bh = a.boundHi, nlA = a.nonlin, dz = a.driftZ;
+  const st = a.c2cStream.state;
+  const gMin = c.gMin, gMax = c.gMax, wB = c.W * INV_BOUND;
+  const c2c = c.c2c, limit = c.limit, finiteE = c.finiteEndurance, invE = c.invEndurance, stuck = c.stuckMode;
+  const drifting = c.drifting, t0 = c.t0, quant = c.quantLevels, eUp = c.eUp, eDown = c.eDown;
+  const nlVaries = c.nlVaries, invPmax = c.invPmax;
   let energy = 0;
   let pulses = 0;
   for (let k = 0; k < n; k++) {
@@ -418,31 +433,47 @@ function powerKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: num
     if (!up) cnt = -cnt;
     pulses += cnt;
     let gi = g[i];
-    const ec = up ? c.eUp : c.eDown;
-    let p = pulseCount[i];
-    if (p >= c.limit) { energy += cnt * ec * gi; continue; }
-    if (c.drifting) gi *= driftFactor(c, driftZ[i], gi, tNow - tProg[i]);
-    const lo0 = c.gMin + boundLo[i] * INV_BOUND * W;
-    const hi0 = c.gMax + boundHi[i] * INV_BOUND * W;
+    const ec = up ? eUp : eDown;
+    let p = pcA[i];
+    if (p >= limit) { energy += cnt * ec * gi; continue; }
+    if (drifting) { const dt = tNow - tp[i]; if (dt > t0) gi *= driftFactor(c, dz[i], gi, dt); }
+    const lo0 = gMin + bl[i] * wB;
+    const hi0 = gMax + bh[i] * wB;
     const Wi = hi0 - lo0;
-    const kk = (up ? c.nlUp : c.nlDown) * (c.nlVaries ? nonlin[i] * INV_FACTOR : 1);
+    // u = normalised distance to the target bound; u^(1/k) falls by e/Pmax per pulse (exact PowStep).
+    const kk = (up ? c.nlUp : c.nlDown) * (nlVaries ? nlA[i] * INV_FACTOR : 1);
     const invK = 1 / kk;
-    const de = (up ? c.effUp * stepUp[i] : c.effDown * stepDown[i]) * INV_FACTOR * c.invPmax;
-    sc[1] = 0;
+    const de = (up ? c.effUp * su[i] : c.effDown * sd[i]) * INV_FACTOR * invPmax;
+    const gs = stuck === 0 ? lo0 : stuck === 1 ? hi0 : 0.5 * (lo0 + hi0);
+    let lo = lo0;
+    let hi = hi0;
     for (let q = 0; q < cnt; q++) {
       energy += ec * gi;
-      // distance to the target bound, normalised: u = (hi − g)/W up, (g − lo)/W down; u^(1/k) falls by e/Pmax per pulse
       let u = up ? (hi0 - gi) / Wi : (gi - lo0) / Wi;
       u = u < 0 ? 0 : u > 1 ? 1 : u;
       const r = Math.pow(u, invK) - de;
       const u2 = r > 0 ? Math.pow(r, kk) : 0;
-      gi = finishPulse(c, c2cStream, up ? hi0 - Wi * u2 : lo0 + Wi * u2, p, lo0, hi0, sc);
-      p = sc[0];
-      if (sc[1] === 1) { energy += (cnt - q - 1) * ec * gi; break; }
+      gi = up ? hi0 - Wi * u2 : lo0 + Wi * u2;
+      if (c2c > 0) gi += c2c * gaussianState(st);
+      p++;
+      if (finiteE) {
+        if (p >= limit) {
+          p = limit;
+          gi = stuck === 2 ? (gi < lo ? lo : gi > hi ? hi : gi) : gs;
+          energy += (cnt - q - 1) * ec * gi;
+          break;
+        }
+        const rr = p * invE;
+        const r2 = rr * rr;
+        lo = lo0 + (gs - lo0) * r2;
+        hi = hi0 - (hi0 - gs) * r2;
+      }
+      if (quant > 0) { const qs = Wi / (quant - 1); gi = lo0 + Math.round((gi - lo0) / qs) * qs; }
+      gi = gi < lo ? lo : gi > hi ? hi : gi;
     }
     g[i] = gi;
-    pulseCount[i] = p;
-    tProg[i] = tNow;
+    pcA[i] = p > COUNT_CEIL ? COUNT_CEIL : p;
+    tp[i] = tNow;
   }
   a.energyPulse_nJ += energy;
   a.pulses += pulses;
@@ -450,10 +481,12 @@ function powerKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: num
 
 function tableKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: number, tNow: number): void {
   const c = a.consts;
-  const { g, pulseCount, tProg, stepUp, stepDown, boundLo, boundHi, driftZ, c2cStream } = a;
-  const W = c.W;
+  const g = a.g, pcA = a.pulseCount, tp = a.tProg, su = a.stepUp, sd = a.stepDown, bl = a.boundLo, bh = a.boundHi, dz = a.driftZ;
+  const st = a.c2cStream.state;
+  const gMin = c.gMin, gMax = c.gMax, wB = c.W * INV_BOUND;
+  const c2c = c.c2c, limit = c.limit, finiteE = c.finiteEndurance, invE = c.invEndurance, stuck = c.stuckMode;
+  const drifting = c.drifting, t0 = c.t0, quant = c.quantLevels, eUp = c.eUp, eDown = c.eDown;
   const m1 = c.tabM1;
-  const sc = SCRATCH;
   let energy = 0;
   let pulses = 0;
   for (let k = 0; k < n; k++) {
@@ -464,32 +497,47 @@ function tableKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: num
     if (!up) cnt = -cnt;
     pulses += cnt;
     let gi = g[i];
-    const ec = up ? c.eUp : c.eDown;
-    let p = pulseCount[i];
-    if (p >= c.limit) { energy += cnt * ec * gi; continue; }
-    if (c.drifting) gi *= driftFactor(c, driftZ[i], gi, tNow - tProg[i]);
-    const lo0 = c.gMin + boundLo[i] * INV_BOUND * W;
-    const hi0 = c.gMax + boundHi[i] * INV_BOUND * W;
+    const ec = up ? eUp : eDown;
+    let p = pcA[i];
+    if (p >= limit) { energy += cnt * ec * gi; continue; }
+    if (drifting) { const dt = tNow - tp[i]; if (dt > t0) gi *= driftFactor(c, dz[i], gi, dt); }
+    const lo0 = gMin + bl[i] * wB;
+    const hi0 = gMax + bh[i] * wB;
     const Wi = hi0 - lo0;
     const tab = up ? c.tabUp : c.tabDown;
-    // table Δg is per nominal window; a device with window Wi scales it by Wi/W (tab is stored /W)
-    const scale = (up ? c.effUp * stepUp[i] : -c.effDown * stepDown[i]) * INV_FACTOR * Wi;
-    const invWi = m1 / Wi;
-    sc[1] = 0;
+    // the table holds Δg/W of the nominal window; a device with window W_i scales it by W_i
+    const scale = (up ? c.effUp * su[i] : -c.effDown * sd[i]) * INV_FACTOR * Wi;
+    const toGrid = m1 / Wi;
+    const gs = stuck === 0 ? lo0 : stuck === 1 ? hi0 : 0.5 * (lo0 + hi0);
+    let lo = lo0;
+    let hi = hi0;
     for (let q = 0; q < cnt; q++) {
       energy += ec * gi;
-      let u = (gi - lo0) * invWi;
+      let u = (gi - lo0) * toGrid;
       u = u < 0 ? 0 : u > m1 ? m1 : u;
       let j = u | 0;
       if (j >= m1) j = m1 - 1;
-      const dg = tab[j] + (tab[j + 1] - tab[j]) * (u - j);
-      gi = finishPulse(c, c2cStream, gi + scale * dg, p, lo0, hi0, sc);
-      p = sc[0];
-      if (sc[1] === 1) { energy += (cnt - q - 1) * ec * gi; break; }
+      gi += scale * (tab[j] + (tab[j + 1] - tab[j]) * (u - j));
+      if (c2c > 0) gi += c2c * gaussianState(st);
+      p++;
+      if (finiteE) {
+        if (p >= limit) {
+          p = limit;
+          gi = stuck === 2 ? (gi < lo ? lo : gi > hi ? hi : gi) : gs;
+          energy += (cnt - q - 1) * ec * gi;
+          break;
+        }
+        const r = p * invE;
+        const r2 = r * r;
+        lo = lo0 + (gs - lo0) * r2;
+        hi = hi0 - (hi0 - gs) * r2;
+      }
+      if (quant > 0) { const qs = Wi / (quant - 1); gi = lo0 + Math.round((gi - lo0) / qs) * qs; }
+      gi = gi < lo ? lo : gi > hi ? hi : gi;
     }
     g[i] = gi;
-    pulseCount[i] = p;
-    tProg[i] = tNow;
+    pcA[i] = p > COUNT_CEIL ? COUNT_CEIL : p;
+    tp[i] = tNow;
   }
   a.energyPulse_nJ += energy;
   a.pulses += pulses;
@@ -503,7 +551,8 @@ function tableKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: num
  */
 export function readConductances(out: Float32Array, arr: DeviceArray, tNow: number, readNoise: boolean): void {
   const c = arr.consts;
-  const { g, tProg, driftZ, readStream } = arr;
+  const { g, tProg, driftZ } = arr;
+  const rs = arr.readStream.state;
   const n = arr.n;
   const noisy = readNoise && (c.readAbs > 0 || c.readRel > 0);
   let energy = 0;
@@ -511,7 +560,7 @@ export function readConductances(out: Float32Array, arr: DeviceArray, tNow: numb
     let gi = g[i];
     if (c.drifting) gi *= driftFactor(c, driftZ[i], gi, tNow - tProg[i]);
     energy += gi;
-    if (noisy) gi += (c.readAbs + c.readRel * (gi < 0 ? -gi : gi)) * gaussian(readStream);
+    if (noisy) gi += (c.readAbs + c.readRel * (gi < 0 ? -gi : gi)) * gaussianState(rs);
     out[i] = gi;
   }
   arr.energyRead_nJ += energy * c.eRead;
@@ -523,7 +572,8 @@ export function readConductances(out: Float32Array, arr: DeviceArray, tNow: numb
  */
 export function readSome(out: Float32Array, arr: DeviceArray, idx: Int32Array, n: number, tNow: number, readNoise: boolean): void {
   const c = arr.consts;
-  const { g, tProg, driftZ, readStream } = arr;
+  const { g, tProg, driftZ } = arr;
+  const rs = arr.readStream.state;
   const noisy = readNoise && (c.readAbs > 0 || c.readRel > 0);
   let energy = 0;
   for (let k = 0; k < n; k++) {
@@ -531,7 +581,7 @@ export function readSome(out: Float32Array, arr: DeviceArray, idx: Int32Array, n
     let gi = g[i];
     if (c.drifting) gi *= driftFactor(c, driftZ[i], gi, tNow - tProg[i]);
     energy += gi;
-    if (noisy) gi += (c.readAbs + c.readRel * (gi < 0 ? -gi : gi)) * gaussian(readStream);
+    if (noisy) gi += (c.readAbs + c.readRel * (gi < 0 ? -gi : gi)) * gaussianState(rs);
     out[k] = gi;
   }
   arr.energyRead_nJ += energy * c.eRead;

@@ -9,3 +9,7 @@ export * from './models.js';
 export { gaussian } from './normal.js';
 export * from './array.js';
 export * from './store.js';
+export * from './lab.js';
+export * from './fit.js';
+export * from './csv.js';
+export * from './svg.js';

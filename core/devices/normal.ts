@@ -37,12 +37,20 @@ const R = 3.442619855899;
   }
 })();
 
-/** A signed 32-bit integer from the stream's next uniform (Alea outputs multiples of 2^−32). */
-function int32(s: RandomStream): number {
-  return (s.uniform() * 4294967296) | 0;
+/**
+ * Alea's step on a RandomStream's state array (s0, s1, s2, c, …) — the recurrence of
+ * RandomStream.uniform, inlined so the kernels pay no method call; the sequence is the stream's own.
+ */
+export function uniformState(s: Float64Array): number {
+  const t = 2091639 * s[0] + s[3] * 2.3283064365386963e-10;
+  s[0] = s[1];
+  s[1] = s[2];
+  const c = t | 0;
+  s[3] = c;
+  return (s[2] = t - c);
 }
 
-function nfix(s: RandomStream, hz0: number, iz0: number): number {
+function nfix(s: Float64Array, hz0: number, iz0: number): number {
   let hz = hz0;
   let iz = iz0;
   for (;;) {
@@ -51,21 +59,26 @@ function nfix(s: RandomStream, hz0: number, iz0: number): number {
       let xt: number;
       let y: number;
       do {
-        xt = -Math.log(1 - s.uniform()) / R;
-        y = -Math.log(1 - s.uniform());
+        xt = -Math.log(1 - uniformState(s)) / R;
+        y = -Math.log(1 - uniformState(s));
       } while (y + y < xt * xt);
       return hz > 0 ? R + xt : -R - xt;
     }
-    if (FN[iz] + s.uniform() * (FN[iz - 1] - FN[iz]) < Math.exp(-0.5 * x * x)) return x;
-    hz = int32(s);
+    if (FN[iz] + uniformState(s) * (FN[iz - 1] - FN[iz]) < Math.exp(-0.5 * x * x)) return x;
+    hz = (uniformState(s) * 4294967296) | 0;
     iz = hz & 127;
     if (Math.abs(hz) < KN[iz]) return hz * WN[iz];
   }
 }
 
-/** One N(0, 1) draw. Allocation-free. */
-export function gaussian(s: RandomStream): number {
-  const hz = int32(s);
+/** One N(0, 1) draw from a stream's state array (see uniformState). Allocation-free. */
+export function gaussianState(s: Float64Array): number {
+  const hz = (uniformState(s) * 4294967296) | 0;
   const iz = hz & 127;
   return Math.abs(hz) < KN[iz] ? hz * WN[iz] : nfix(s, hz, iz);
+}
+
+/** One N(0, 1) draw from a RandomStream. Allocation-free. */
+export function gaussian(s: RandomStream): number {
+  return gaussianState(s.state);
 }

@@ -45,10 +45,10 @@ export const HFS2: DeviceParams = preset({
   /**
    * ASSUMPTION (calibrated): the paper reports σ = 23.7 µS per *state* over 100 cycles, not per
    * pulse. With additive noise per pulse the state k pulses after a saturating opposite train has
-   * σ_k = σ_pulse·√k; σ_pulse = 9.6 µS makes the mean σ over the 16 linear states 23.7 µS (what
+   * σ_k = σ_pulse·√k; σ_pulse = 9.85 µS makes the mean σ over the 16 linear states 23.7 µS (what
    * `device curve` measures). All of the measured spread is attributed to write noise (read noise 0).
    */
-  c2c: 9.6,
+  c2c: 9.85,
   /**
    * The paper's aihwkit baseline: 30 % device-to-device variation "for conductance update and how
    * reliably we can achieve the minimum/maximum conductance states" → step σ 0.3 (aihwkit

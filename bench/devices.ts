@@ -1,0 +1,119 @@
+/**
+ * `memspike bench devices`: cost of the device kernels with every non-ideality enabled.
+ *
+ * Device: the hfs2 preset with, on top of its own c2c noise, d2d variation, asymmetry and drift,
+ * also finite levels (64), endurance (10⁹, window shrinking), stuck-at faults (1 %), read noise
+ * (1 %) and d2d nonlinearity (10 %), and the same non-idealities on the other kinds (softBounds =
+ * reram-drift, power, table). n devices (default 10⁶) each receive one pulse of random polarity per
+ * call of applyPulses (idx sequential, counts ±1 — the STDP case). Two timings: "fold" advances time
+ * by 2·t0 between batches so every pulse first folds in the drifted conductance (log + exp, the worst
+ * case), "nofold" stays within t0 of the last programming (the usual case during learning).
+ * Also: ns per device for readConductances (drift + read noise) and ageTo, and bytes per device.
+ */
+import type { Command } from 'commander';
+import {
+  ageTo,
+  applyPulses,
+  BYTES_PER_DEVICE,
+  createDeviceArray,
+  deviceArrayBytes,
+  deviceParams,
+  DEVICE_PRESETS,
+  readConductances,
+  type DeviceOverrides,
+  type DeviceParams,
+} from '../core/devices/index.js';
+import { RandomStreams } from '../core/random.js';
+import { intOption } from '../cli/options.js';
+import type { Benchmark } from './types.js';
+
+const ALL_ON: DeviceOverrides = {
+  quantLevels: 64,
+  endurance: 1e9,
+  stuckAt: { fraction: 0.01, high: 0.5 },
+  readNoise: { rel: 0.01 },
+  d2d: { step: 0.3, bounds: 0.15, nonlinearity: 0.1 },
+  drift: { nuMean: 0.02, nuStd: 0.005, t0: 1000 },
+  asymmetry: 0.05,
+};
+
+function allOnDevices(): Record<string, DeviceParams> {
+  const hfs2 = deviceParams(DEVICE_PRESETS['hfs2'], ALL_ON);
+  const soft = deviceParams(DEVICE_PRESETS['reram-drift'], ALL_ON);
+  const power = deviceParams(hfs2, { kind: 'power', powUp: 2, powDown: 2, c2c: 5 });
+  const dg = Array.from({ length: 32 }, (_, j) => 120 - 2.5 * j);
+  const table = deviceParams(hfs2, { kind: 'table', dgUp: dg, dgDown: dg.slice().reverse() });
+  return { linear: hfs2, softBounds: soft, power, table };
+}
+
+function timePulses(p: DeviceParams, n: number, reps: number, fold: boolean): number {
+  const random = new RandomStreams(7);
+  const arr = createDeviceArray(p, n, random, 'bench');
+  const idx = new Int32Array(n);
+  const counts = new Int32Array(n);
+  const pol = random.stream('bench/polarity');
+  for (let i = 0; i < n; i++) {
+    idx[i] = i;
+    counts[i] = pol.uniform() < 0.5 ? 1 : -1;
+  }
+  const t0 = p.drift.t0;
+  let t = 0;
+  applyPulses(arr, idx, counts, n, t); // warm-up
+  let best = Infinity;
+  for (let r = 0; r < reps; r++) {
+    t += fold ? 2 * t0 : 1e-3;
+    const start = process.hrtime.bigint();
+    applyPulses(arr, idx, counts, n, t);
+    const ns = Number(process.hrtime.bigint() - start);
+    best = Math.min(best, ns / n);
+  }
+  return best;
+}
+
+export const devicesBench: Benchmark = {
+  name: 'devices',
+  description: 'ns per pulse per device with all non-idealities on (linear/softBounds/power/table), ns per read, bytes per device',
+  options(cmd: Command): void {
+    cmd.option('--n <devices>', 'devices per array', intOption('--n', 1), 1_000_000);
+    cmd.option('--reps <n>', 'timed batches (best is reported)', intOption('--reps', 1), 5);
+  },
+  run(opts: Record<string, unknown>, log: (line: string) => void): Record<string, unknown> {
+    const n = (opts['n'] as number | undefined) ?? 1_000_000;
+    const reps = (opts['reps'] as number | undefined) ?? 5;
+    const devs = allOnDevices();
+    const perKind: Record<string, { fold: number; nofold: number }> = {};
+    for (const [kind, p] of Object.entries(devs)) {
+      const fold = timePulses(p, n, reps, true);
+      const nofold = timePulses(p, n, reps, false);
+      perKind[kind] = { fold: Number(fold.toFixed(2)), nofold: Number(nofold.toFixed(2)) };
+      log(`${kind.padEnd(10)} ${fold.toFixed(2)} ns/pulse (drift fold), ${nofold.toFixed(2)} ns/pulse (no fold)`);
+    }
+    const random = new RandomStreams(7);
+    const arr = createDeviceArray(devs['linear'], n, random, 'bench');
+    const out = new Float32Array(n);
+    let readBest = Infinity;
+    let ageBest = Infinity;
+    for (let r = 0; r < reps; r++) {
+      let s = process.hrtime.bigint();
+      readConductances(out, arr, 1e6 + r, true);
+      readBest = Math.min(readBest, Number(process.hrtime.bigint() - s) / n);
+      s = process.hrtime.bigint();
+      ageTo(out, arr, 2e6 + r);
+      ageBest = Math.min(ageBest, Number(process.hrtime.bigint() - s) / n);
+    }
+    return {
+      bench: 'devices',
+      devices: n,
+      preset: 'hfs2 + all non-idealities',
+      ns_per_pulse: perKind['linear'].fold,
+      ns_per_pulse_nofold: perKind['linear'].nofold,
+      ns_per_pulse_by_kind: perKind,
+      ns_per_read: Number(readBest.toFixed(2)),
+      ns_per_age: Number(ageBest.toFixed(2)),
+      bytes_per_device: deviceArrayBytes(arr) / n,
+      bytes_per_device_constant: BYTES_PER_DEVICE,
+      target_ns_per_pulse: 20,
+      node: process.version,
+    };
+  },
+};
