@@ -2,5 +2,6 @@
 import type { Benchmark } from './types.js';
 import { cubaBenchmark } from './cuba.js';
 import { vmmBench } from './vmm.js';
+import { devicesBench } from './devices.js';
 
-export const BENCHMARKS: ReadonlyArray<Benchmark> = [cubaBenchmark, vmmBench];
+export const BENCHMARKS: ReadonlyArray<Benchmark> = [cubaBenchmark, vmmBench, devicesBench];

@@ -2,5 +2,6 @@
  * Sub-commands other than `bench` (which is in bench.ts). Add a module's `register` here.
  */
 import type { Command } from 'commander';
+import { register as registerDevice } from './device.js';
 
-export const COMMAND_MODULES: ReadonlyArray<(program: Command) => void> = [];
+export const COMMAND_MODULES: ReadonlyArray<(program: Command) => void> = [registerDevice];
