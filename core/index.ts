@@ -12,3 +12,4 @@ export * from './populations.js';
 export * from './monitors.js';
 export * from './network.js';
 export * from './crossbar/index.js';
+export * from './devices/index.js';
