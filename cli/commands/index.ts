@@ -3,5 +3,6 @@
  */
 import type { Command } from 'commander';
 import { register as registerDevice } from './device.js';
+import { register as registerDiehlCook } from './dc.js';
 
-export const COMMAND_MODULES: ReadonlyArray<(program: Command) => void> = [registerDevice];
+export const COMMAND_MODULES: ReadonlyArray<(program: Command) => void> = [registerDiehlCook, registerDevice];

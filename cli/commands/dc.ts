@@ -1,0 +1,291 @@
+/**
+ * `memspike train`, `memspike eval` and `memspike experiment`: the Diehl & Cook 2015 experiment
+ * on MNIST (networks/diehl-cook.ts) with float or memristive input synapses, saved to and loaded
+ * from one model file, evaluated by the full temporal simulation or by rate-coded crossbar
+ * inference (networks/crossbar-inference.ts).
+ */
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { intOption, quantityOption, numberOption } from '../options.js';
+import { showProgress } from '../progress.js';
+import { loadMnist } from '../../networks/datasets/idx-node.js';
+import { readModelFile, writeModelFile } from '../../networks/persist/file-node.js';
+import { buildDiehlCook, diehlCookSpec, loadDiehlCook, saveDiehlCook, type DiehlCookSpec } from '../../networks/diehl-cook-spec.js';
+import { crossbarEvaluate, programCrossbar } from '../../networks/crossbar-inference.js';
+import { programmingEnergy, pulsesApplied, rowReadEnergies } from '../../networks/energy.js';
+import type { DiehlCookModel, Evaluation, Experiment } from '../../networks/diehl-cook.js';
+import type { ImageDataset } from '../../networks/datasets/image-dataset.js';
+import { DEVICE_PRESETS } from '../../core/devices/presets.js';
+import type { RuleName } from '../../learning/rules.js';
+
+const MS_PER_DAY = 86_400_000;
+
+function checkOutPath(out: string | undefined): void {
+  if (!out) return;
+  const dir = dirname(resolve(out));
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`--out ${out}: the directory ${dir} does not exist; create it first.`);
+  if (existsSync(out) && statSync(out).isDirectory()) throw new Error(`--out ${out} is a directory; give a file path.`);
+}
+
+function datasets(samplesNeeded: number, which: 'train' | 'test'): ImageDataset {
+  const ds = loadMnist({ split: which });
+  if (samplesNeeded > ds.count) throw new Error(`--samples ${samplesNeeded} is larger than the MNIST ${which} set (${ds.count} images); give at most ${ds.count}.`);
+  return ds;
+}
+
+interface TrainFlags {
+  neurons: number;
+  samples: number;
+  epochs: number;
+  device: string;
+  rule: string;
+  seed: number;
+  wMax: number;
+  rounding: string;
+  deviceNormalisation: string;
+  resume?: string;
+  out?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+function addTrainOptions(cmd: Command, defaults: { neurons: number; samples: number; device: string }): Command {
+  return cmd
+    .option('--neurons <N>', 'excitatory neurons', intOption('--neurons', 1), defaults.neurons)
+    .option('--samples <N>', 'training samples per epoch (≤ 60000)', intOption('--samples', 1), defaults.samples)
+    .option('--epochs <N>', 'passes over the samples', intOption('--epochs', 1), 1)
+    .option('--device <preset>', `input synapses: float (ideal software weights) or a device preset (${Object.keys(DEVICE_PRESETS).join(', ')})`, defaults.device)
+    .option('--rule <name>', 'learning rule: diehlCook, pair, triplet, querlioz', 'diehlCook')
+    .option('--seed <S>', 'seed of every random stream', intOption('--seed', 0), 1)
+    .option('--w-max <w>', 'weight mapped to the full device window', numberOption('--w-max', 0), 1)
+    .option('--rounding <mode>', 'pulse-count rounding: stochastic or deterministic', 'stochastic')
+    .option('--device-normalisation <mode>', 'weight normalisation in device mode: off or pulses', 'off')
+    .option('--quiet', 'no progress display');
+}
+
+function specFrom(f: TrainFlags): DiehlCookSpec {
+  return diehlCookSpec({
+    nExc: f.neurons,
+    seed: f.seed,
+    device: f.device,
+    rule: f.rule as RuleName,
+    wMax: f.wMax,
+    rounding: f.rounding as DiehlCookSpec['rounding'],
+    deviceNormalisation: f.deviceNormalisation as DiehlCookSpec['deviceNormalisation'],
+  });
+}
+
+function trainModel(f: TrainFlags): { spec: DiehlCookSpec; model: DiehlCookModel; exp: Experiment; result: Record<string, unknown> } {
+  checkOutPath(f.out);
+  const train = datasets(f.samples, 'train');
+  let built: { spec: DiehlCookSpec; model: DiehlCookModel; exp: Experiment };
+  if (f.resume) {
+    built = loadDiehlCook(readModelFile(f.resume), f.resume);
+  } else {
+    const spec = specFrom(f);
+    built = { spec, ...buildDiehlCook(spec) };
+  }
+  const { spec, model, exp } = built;
+  const stop = showProgress(exp.progress$, f.quiet || f.json === true);
+  const t0 = performance.now();
+  let last = null as ReturnType<Experiment['train']> | null;
+  let presentations = 0;
+  try {
+    for (let e = 0; e < f.epochs; e++) {
+      last = exp.train(train, { samples: f.samples });
+      presentations += last.presentations;
+    }
+  } finally {
+    stop();
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const total = f.samples * f.epochs;
+  if (f.out) writeModelFile(f.out, saveDiehlCook(spec, model, exp));
+  return {
+    spec,
+    model,
+    exp,
+    result: {
+      command: 'train',
+      neurons: spec.nExc,
+      samples: total,
+      epochs: f.epochs,
+      trained_samples: model.trainedSamples,
+      device: spec.device,
+      rule: spec.rule,
+      seed: spec.seed,
+      seconds,
+      ms_per_sample: (seconds * 1000) / total,
+      samples_per_s: total / seconds,
+      presentations,
+      running_accuracy: last ? last.runningAccuracy : null,
+      pulses: pulsesApplied(model),
+      programming_energy_nJ: programmingEnergy(model),
+      programming_energy_nJ_per_sample: programmingEnergy(model) / Math.max(1, model.trainedSamples),
+      out: f.out ?? null,
+    },
+  };
+}
+
+interface EvalFlags {
+  mode: string;
+  samples: number;
+  age?: number;
+  compensate?: boolean;
+  program: string;
+  crossbarDevice?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+function evaluateModel(spec: DiehlCookSpec, model: DiehlCookModel, exp: Experiment, f: EvalFlags, file: string | null): Record<string, unknown> {
+  if (f.mode !== 'temporal' && f.mode !== 'crossbar') throw new Error(`--mode ${f.mode}: use temporal or crossbar.`);
+  if (f.program !== 'open-loop' && f.program !== 'write-verify') throw new Error(`--program ${f.program}: use open-loop or write-verify.`);
+  if (!model.labels.some((l) => l >= 0)) throw new Error(`${file ?? 'the model'} has no label assignment (train it first).`);
+  const test = datasets(f.samples, 'test');
+  let ev: Evaluation;
+  const extra: Record<string, unknown> = {};
+  if (f.mode === 'temporal') {
+    const stop = showProgress(exp.progress$, f.quiet || f.json === true);
+    try {
+      ev = exp.evaluate(test, f.samples, 0, rowReadEnergies(model));
+    } finally {
+      stop();
+    }
+    extra['energy_nJ_per_sample_programming'] = programmingEnergy(model) / Math.max(1, model.trainedSamples);
+    extra['energy_nJ_per_sample_inference'] = ev.inferenceEnergy_nJ;
+  } else {
+    const device = f.crossbarDevice ?? (spec.device === 'float' ? 'ideal' : spec.device);
+    if (!(device in DEVICE_PRESETS)) throw new Error(`--crossbar-device ${device} is unknown; known: ${Object.keys(DEVICE_PRESETS).join(', ')}.`);
+    const compensate = f.compensate === true;
+    const programmed = programCrossbar(model, { device, program: f.program as 'open-loop' | 'write-verify', compensate, seed: spec.seed });
+    const c = crossbarEvaluate(model, test, { device, samples: f.samples, ageMs: f.age ?? 0, compensate, seed: spec.seed }, programmed);
+    ev = c;
+    Object.assign(extra, {
+      crossbar_device: device,
+      program: f.program,
+      program_pulses: c.programming.pulses,
+      age_ms: c.ageMs,
+      age_days: c.ageMs / MS_PER_DAY,
+      compensate,
+      energy_nJ_per_sample_programming: c.programmingEnergy_nJ / f.samples,
+      programming_energy_nJ_total: c.programmingEnergy_nJ,
+      energy_nJ_per_sample_inference: c.inferenceEnergy_nJ,
+      latency_us: c.latencyUs,
+    });
+  }
+  return {
+    command: 'eval',
+    file,
+    mode: f.mode,
+    device: spec.device,
+    neurons: spec.nExc,
+    trained_samples: model.trainedSamples,
+    samples: ev.samples,
+    accuracy: ev.accuracy,
+    correct: ev.correct,
+    silent_rate: ev.silentRate,
+    images_per_s: ev.imagesPerSec,
+    confusion: ev.confusion,
+    ...extra,
+  };
+}
+
+function print(result: Record<string, unknown>, json: boolean | undefined): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return;
+  }
+  for (const [k, v] of Object.entries(result)) {
+    if (k === 'confusion') continue;
+    process.stdout.write(`${k.padEnd(36)} ${typeof v === 'number' ? +v.toPrecision(6) : String(v)}\n`);
+  }
+  const conf = result['confusion'] as number[][] | undefined;
+  if (conf) {
+    process.stdout.write('confusion (rows: true class; columns: predicted 0–9, then "none")\n');
+    for (let c = 0; c < conf.length; c++) process.stdout.write(`  ${c}: ${conf[c].map((x) => String(x).padStart(5)).join('')}\n`);
+  }
+}
+
+export function register(program: Command): void {
+  addTrainOptions(program.command('train').description('train the Diehl & Cook network on MNIST; --json prints one JSON line last'), { neurons: 400, samples: 10000, device: 'float' })
+    .option('--resume <FILE>', 'continue training a saved model (its parameters win over the flags above)')
+    .option('--out <FILE>', 'save the trained model here (written atomically)')
+    .option('--json', 'print the result as one JSON line (last line)')
+    .action((f: TrainFlags) => {
+      const { result } = trainModel(f);
+      print(result, f.json);
+    });
+
+  program
+    .command('eval')
+    .description('evaluate a saved model on the MNIST test set (temporal simulation or crossbar inference)')
+    .argument('<FILE>', 'model file written by memspike train --out')
+    .option('--mode <mode>', 'temporal or crossbar', 'temporal')
+    .option('--samples <N>', 'test images (≤ 10000)', intOption('--samples', 1), 10000)
+    .option('--age <T>', "crossbar age at read time, e.g. '1h', '1d', '1y' (drift)", quantityOption('--age', 'time'), 0)
+    .option('--compensate', 'global drift compensation (crossbar mode)')
+    .option('--program <mode>', 'crossbar programming: open-loop or write-verify', 'open-loop')
+    .option('--crossbar-device <preset>', 'device of the inference crossbar (default: the model’s device, ideal for float models)')
+    .option('--quiet', 'no progress display')
+    .option('--json', 'print the result as one JSON line (last line)')
+    .action((file: string, f: EvalFlags) => {
+      if (!existsSync(file)) throw new Error(`${file}: no such model file; write one with memspike train --out ${file}.`);
+      const { spec, model, exp } = loadDiehlCook(readModelFile(file), file);
+      print(evaluateModel(spec, model, exp, f, file), f.json);
+    });
+
+  addTrainOptions(
+    program.command('experiment').description('the main experiment: train, then evaluate by temporal simulation and by crossbar inference (fresh and after 1 h, 1 day, 1 year of drift, with and without compensation)'),
+    { neurons: 400, samples: 10000, device: 'hfs2' },
+  )
+    .option('--test-samples <N>', 'test images for each evaluation (≤ 10000)', intOption('--test-samples', 1), 10000)
+    .option('--out <FILE>', 'save the trained model here')
+    .option('--json', 'print the result as one JSON line (last line)')
+    .action((f: TrainFlags & { testSamples: number }) => {
+      const trained = trainModel(f);
+      const { spec, model, exp } = trained;
+      const rows: Record<string, unknown>[] = [];
+      const ev = (e: EvalFlags) => evaluateModel(spec, model, exp, { ...e, samples: f.testSamples, quiet: f.quiet, json: f.json }, f.out ?? null);
+      rows.push(ev({ mode: 'temporal', samples: f.testSamples, program: 'open-loop' }));
+      for (const [age, compensate] of [
+        [0, true],
+        [3_600_000, true],
+        [MS_PER_DAY, true],
+        [365.25 * MS_PER_DAY, true],
+        [365.25 * MS_PER_DAY, false],
+      ] as const) {
+        rows.push(ev({ mode: 'crossbar', samples: f.testSamples, program: 'open-loop', age, compensate }));
+      }
+      const summary = rows.map((r) => ({
+        mode: r['mode'],
+        age: r['mode'] === 'crossbar' ? ageLabel(r['age_ms'] as number) : '',
+        compensate: r['mode'] === 'crossbar' ? r['compensate'] : '',
+        accuracy: r['accuracy'],
+        images_per_s: r['images_per_s'],
+        energy_nJ_per_sample_inference: r['energy_nJ_per_sample_inference'],
+        silent_rate: r['silent_rate'],
+      }));
+      if (f.json) {
+        process.stdout.write(`${JSON.stringify({ command: 'experiment', train: trained.result, evaluations: rows })}\n`);
+        return;
+      }
+      process.stdout.write(`\nDiehl & Cook 2015 on MNIST — ${spec.nExc} excitatory neurons, ${spec.device} synapses, ${model.trainedSamples} training samples (${(trained.result['ms_per_sample'] as number).toFixed(1)} ms/sample, seed ${spec.seed})\n`);
+      process.stdout.write(`${'evaluation'.padEnd(28)}${'accuracy'.padStart(10)}${'images/s'.padStart(12)}${'nJ/image'.padStart(14)}${'silent'.padStart(9)}\n`);
+      for (const s of summary) {
+        const name = s.mode === 'temporal' ? 'temporal simulation' : `crossbar ${s.age}${s.compensate ? ' +comp' : ''}`;
+        process.stdout.write(
+          `${name.padEnd(28)}${(100 * (s.accuracy as number)).toFixed(2).padStart(9)}%${(s.images_per_s as number).toFixed(1).padStart(12)}${(s.energy_nJ_per_sample_inference as number).toExponential(3).padStart(14)}${(100 * (s.silent_rate as number)).toFixed(1).padStart(8)}%\n`,
+        );
+      }
+    });
+}
+
+function ageLabel(ms: number): string {
+  if (ms === 0) return 'fresh';
+  if (ms === 3_600_000) return '1 h';
+  if (ms === MS_PER_DAY) return '1 day';
+  if (Math.abs(ms - 365.25 * MS_PER_DAY) < 1) return '1 year';
+  return `${ms} ms`;
+}
