@@ -19,8 +19,8 @@ export interface PulsedStore extends SynapseStore {
   /** Applies counts[k] pulses (sign = polarity) to synapse idx[k], k < n, at time tNow [ms]. */
   pulse(idx: Int32Array, counts: Int32Array, n: number, tNow: number): void;
   /** Nominal change of the effective weight per potentiating / depressing pulse (both > 0) [weight units]. */
-  readonly weightStepUp: number;
-  readonly weightStepDown: number;
+  readonly wStepUp: number;
+  readonly wStepDown: number;
 }
 
 export type Rounding = 'stochastic' | 'deterministic';
@@ -39,15 +39,15 @@ export interface PulseQueue {
 }
 
 export function createPulseQueue(store: PulsedStore, capacity: number, rounding: Rounding, rng: RandomStream): PulseQueue {
-  if (!(store.weightStepUp > 0) || !(store.weightStepDown > 0)) {
-    throw new Error(`memristive store: weight steps per pulse must be > 0 (got up ${store.weightStepUp}, down ${store.weightStepDown}); check the device's window and levels.`);
+  if (!(store.wStepUp > 0) || !(store.wStepDown > 0)) {
+    throw new Error(`memristive store: weight steps per pulse must be > 0 (got up ${store.wStepUp}, down ${store.wStepDown}); check the device's window and levels.`);
   }
   return {
     idx: new Int32Array(capacity),
     counts: new Int32Array(capacity),
     n: 0,
-    invStepUp: 1 / store.weightStepUp,
-    invStepDown: 1 / store.weightStepDown,
+    invStepUp: 1 / store.wStepUp,
+    invStepDown: 1 / store.wStepDown,
     stochastic: rounding === 'stochastic',
     rng,
     requested: 0,

@@ -21,8 +21,9 @@
  *  - conductance-based, exact while gE, gI are held at their start-of-step values
  *    (exponential Euler; Rotter & Diesmann 1999, Brette et al. 2007 §2.2):
  *      k = 1 + gE + gI,  v∞ = (vRest + R·I + gE·EE + gI·EI)/k,  v(t+dt) = v∞ + (v − v∞)·e^(−k·dt/τm)
- *    where e^(−x) for x < 0.05 is evaluated by its Taylor series to x⁵ (error < 2.2·10⁻¹¹),
- *    and the pure-leak case (gE = gI = 0) uses the precomputed a exactly.
+ *    where e^(−k·dt/τm) = a·e^(−y), y = (gE + gI)·dt/τm, with e^(−y) from its Taylor series to y⁵
+ *    for y < 0.05 (error < 2.2·10⁻¹¹); the pure-leak case (gE = gI = 0) uses a exactly, and
+ *    conductances below 10⁻¹² are flushed to 0 so that silent neurons take that branch.
  *
  * Refractoriness follows Brian2 (`not_refractory = timestep(t − lastspike) ≥ timestep(tRef)`): a
  * neuron spiking at step s is reset in step s and held at vReset through step s + R − 1, R =
@@ -122,8 +123,12 @@ export function lifConductanceStep(st: LifState, k: LifConstants, step: number, 
   for (let i = 0; i < n; i++) {
     const ge = gE[i];
     const gi = gI[i];
-    gE[i] = ge * decayE;
-    gI[i] = gi * decayI;
+    // Conductances below 10⁻¹² of the leak are flushed to 0 (their effect on v is < 10⁻¹⁰ mV per
+    // step), so that a silent neuron takes the cheap pure-leak branch below.
+    const geNext = ge * decayE;
+    const giNext = gi * decayI;
+    gE[i] = geNext < 1e-12 && geNext > -1e-12 ? 0 : geNext;
+    gI[i] = giNext < 1e-12 && giNext > -1e-12 ? 0 : giNext;
     let th = 0;
     if (adapt) {
       th = theta[i];
@@ -137,9 +142,10 @@ export function lifConductanceStep(st: LifState, k: LifConstants, step: number, 
     } else {
       const g = 1 + ge + gi;
       const vInf = (drive + ge * eExc + gi * eInh) / g;
-      const x = g * dtOverTau;
-      // e^(−x): Taylor to x⁵ below 0.05 (error < x⁶/720 < 2.2·10⁻¹¹), else Math.exp.
-      const e = x < 0.05 ? 1 - x * (1 - x * (0.5 - x * (1 / 6 - x * (1 / 24 - x * (1 / 120))))) : Math.exp(-x);
+      // e^(−g·dt/τm) = e^(−dt/τm) · e^(−y), y = (gE + gI)·dt/τm; e^(−y) by its Taylor series to y⁵
+      // below 0.05 (error < y⁶/720 < 2.2·10⁻¹¹), else Math.exp.
+      const y = (ge + gi) * dtOverTau;
+      const e = decayMem * (y < 0.05 ? 1 - y * (1 - y * (0.5 - y * (1 / 6 - y * (1 / 24 - y * (1 / 120))))) : Math.exp(-y));
       vi = vInf + (v[i] - vInf) * e;
     }
     if (vi > vThresh + th) {
