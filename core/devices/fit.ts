@@ -6,7 +6,8 @@
  *
  *   window     gMin = min(mean pot. start, mean dep. end), gMax = max(mean pot. end, mean dep. start)
  *   Δg(g)      from the *mean* train m_k: points (m_k, m_{k+1} − m_k) for every k before the mean
- *              stops moving (increment < 1 % of the largest); linearly interpolated onto a uniform
+ *              stops moving (to Float32 precision), except steps that end exactly on the
+ *              bound (clipped: the window clips them again when the table is used); linearly interpolated onto a uniform
  *              grid of `nodes` conductances over [gMin, gMax], extended flat beyond the first/last
  *              point. The mean train removes c2c noise; for laws with Δg linear in g (linear, soft
  *              bounds) the table reproduces the law exactly.
@@ -66,13 +67,14 @@ function meanTrain(trains: ReadonlyArray<ArrayLike<number>>, what: string): Floa
   return m;
 }
 
-/** Index after which the mean stops moving in direction sign (increment < 1 % of the largest). */
+/** Index after which the mean stops moving in direction sign (increment ≤ 1e-6 of the largest: Float32 reads). */
 function movingEnd(m: Float64Array, sign: number): number {
   let dMax = 0;
   for (let k = 0; k + 1 < m.length; k++) dMax = Math.max(dMax, sign * (m[k + 1] - m[k]));
+  if (!(dMax > 0)) return 0;
   let end = 0;
   for (let k = 0; k + 1 < m.length; k++) {
-    if (sign * (m[k + 1] - m[k]) >= 0.01 * dMax) end = k + 1;
+    if (sign * (m[k + 1] - m[k]) > 1e-6 * dMax) end = k + 1;
     else break;
   }
   return end;
@@ -82,9 +84,14 @@ function movingEnd(m: Float64Array, sign: number): number {
 function gridTable(m: Float64Array, end: number, sign: number, lo: number, hi: number, nodes: number): number[] {
   const xs: number[] = [];
   const ys: number[] = [];
+  const bound = sign > 0 ? hi : lo;
+  const eps = 1e-6 * (hi - lo) + 4e-7 * Math.abs(bound); // Float32 reads
   for (let k = 0; k < end; k++) {
     const x = m[k];
     const y = sign * (m[k + 1] - m[k]);
+    // a step that ends exactly on the bound was clipped by it: the device's window does that, the
+    // table must not learn the shortened step (it would smear a kink over a grid cell)
+    if (sign * (bound - m[k + 1]) <= eps && xs.length > 0) continue;
     if (xs.length && sign * (x - xs[xs.length - 1]) <= 0) continue; // keep the abscissae monotone
     xs.push(x);
     ys.push(y > 0 ? y : 0);
