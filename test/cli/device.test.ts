@@ -1,0 +1,110 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { deviceCurve, deviceList } from '../../cli/commands/device.js';
+
+const ROOT = join(__dirname, '..', '..');
+const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
+
+function cli(...args: string[]): { code: number; stdout: string; stderr: string; last: Record<string, unknown> | null } {
+  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  const lines = r.stdout.trim().split('\n');
+  let last: Record<string, unknown> | null = null;
+  try { last = JSON.parse(lines[lines.length - 1]); } catch { last = null; }
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, last };
+}
+
+beforeAll(() => {
+  // tsc emits even if another module has a type error; our output is what this test needs.
+  try { execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'pipe' }); } catch { /* reported by the type-check step */ }
+}, 300_000);
+
+describe('memspike device curve', () => {
+  it("prints the paper's figures for hfs2 as the last JSON line", () => {
+    const r = cli('device', 'curve', '--preset', 'hfs2', '--cycles', '100', '--json');
+    expect(r.code).toBe(0);
+    const j = r.last as Record<string, number>;
+    for (const key of ['preset', 'cycles', 'pulses_per_train', 'levels', 'bins', 'bin_width_uS_pot', 'bin_width_uS_dep', 'sigma_uS', 'r2_pot', 'r2_dep', 'energy_nJ_per_cycle']) expect(j).toHaveProperty(key);
+    expect(j['preset']).toBe('hfs2');
+    expect(j['cycles']).toBe(100);
+    expect(j['pulses_per_train']).toBe(20);
+    expect(j['bins']).toBe(31);
+    const near = (x: number, y: number): void => expect(Math.abs(x - y) / y).toBeLessThan(0.1);
+    near(j['bin_width_uS_pot'], 81.077);
+    near(j['bin_width_uS_dep'], 80.52);
+    near(j['sigma_uS'], 23.7);
+    near(j['energy_nJ_per_cycle'], 23.74);
+    expect(j['r2_pot']).toBeGreaterThanOrEqual(0.998);
+    expect(j['r2_dep']).toBeGreaterThanOrEqual(0.998);
+  });
+
+  it('writes the figure atomically with --plot and the trains with --csv; --from-csv gives the same analysis', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'memspike-device-'));
+    const svg = join(dir, 'fig', 'hfs2.svg');
+    const csv = join(dir, 'trains.csv');
+    const r = cli('device', 'curve', '--preset', 'hfs2', '--cycles', '30', '--seed', '4', '--plot', svg, '--csv', csv, '--json');
+    expect(r.code).toBe(0);
+    expect(readFileSync(svg, 'utf8').startsWith('<svg')).toBe(true);
+    expect(readdirSync(join(dir, 'fig'))).toEqual(['hfs2.svg']); // no temp file left behind
+    const m = cli('device', 'curve', '--from-csv', csv, '--json');
+    expect(m.code).toBe(0);
+    expect(m.last?.['source']).toBe('measured');
+    expect(m.last?.['bins']).toBe(r.last?.['bins']);
+    expect(m.last?.['sigma_uS']).toBeCloseTo(r.last?.['sigma_uS'] as number, 3);
+    expect(m.last?.['energy_nJ_per_cycle']).toBeNull();
+  });
+
+  it.each([
+    [['--preset', 'nope'], /memspike: unknown device preset 'nope'; known presets: hfs2, agsi, taox-hfox, pcm-gst, epiram, reram-drift, ideal/],
+    [['--cycles', '1'], /memspike: --cycles 1: expected a whole number ≥ 2/],
+    [['--plot', 'x.png'], /memspike: --plot x\.png: the figure is SVG/],
+    [['--from-csv', '/nonexistent/file.csv'], /memspike: --from-csv \/nonexistent\/file\.csv: cannot read the file \(ENOENT\)/],
+  ])('rejects %j with one line naming the flag, the value and the fix', (args, re) => {
+    const r = cli('device', 'curve', ...args);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toMatch(re);
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+/); // no stack trace
+  });
+
+  it('rejects a CSV that is not a pulse train, naming the field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'memspike-device-'));
+    const f = join(dir, 'bad.csv');
+    writeFileSync(f, 'time,current\n0,1e-6\n');
+    const r = cli('device', 'curve', '--from-csv', f);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/lacks column\(s\) cycle, polarity, pulse, g_uS.*header must be 'cycle,polarity,pulse,g_uS'/);
+  });
+
+  it('deviceCurve (the command as a function) agrees with the spawned command', () => {
+    const { result } = deviceCurve({ preset: 'hfs2', cycles: 100 });
+    const r = cli('device', 'curve', '--json');
+    expect(r.last).toEqual(JSON.parse(JSON.stringify(result)));
+  });
+});
+
+describe('memspike device list', () => {
+  it('lists every preset with its citation (JSON last line)', () => {
+    const r = cli('device', 'list', '--json');
+    expect(r.code).toBe(0);
+    const presets = (r.last as { presets: Array<Record<string, unknown>> }).presets;
+    expect(presets.map((p) => p['name'])).toEqual(['hfs2', 'agsi', 'taox-hfox', 'pcm-gst', 'epiram', 'reram-drift', 'ideal']);
+    for (const p of presets) expect(String(p['citation']).length).toBeGreaterThan(10);
+    expect(deviceList()[0]['energy_nJ_per_pulse']).toBeCloseTo(0.59, 1);
+    const text = cli('device', 'list');
+    expect(text.stdout).toContain('arXiv:2506.17174');
+  });
+});
+
+describe('memspike bench devices', () => {
+  it('prints ns per pulse and 24 bytes per device as the last JSON line', () => {
+    const r = cli('bench', 'devices', '--json', '--n', '20000', '--reps', '1');
+    expect(r.code).toBe(0);
+    const j = r.last as Record<string, unknown>;
+    expect(j['bytes_per_device']).toBe(24);
+    expect(typeof j['ns_per_pulse']).toBe('number');
+    expect(Object.keys(j['ns_per_pulse_by_kind'] as object)).toEqual(['linear', 'softBounds', 'power', 'table']);
+    expect(existsSync(MAIN)).toBe(true);
+  });
+});
