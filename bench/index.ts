@@ -1,7 +1,8 @@
 /** The benchmark drivers, by name. Add new ones here. */
 import type { Benchmark } from './types.js';
 import { cubaBenchmark } from './cuba.js';
+import { dcBenchmark } from './dc.js';
 import { vmmBench } from './vmm.js';
 import { devicesBench } from './devices.js';
 
-export const BENCHMARKS: ReadonlyArray<Benchmark> = [cubaBenchmark, vmmBench, devicesBench];
+export const BENCHMARKS: ReadonlyArray<Benchmark> = [cubaBenchmark, dcBenchmark, vmmBench, devicesBench];

@@ -1,0 +1,79 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'memspike-cli-'));
+
+describe('memspike train / eval', () => {
+  const model = join(dir, 'm.mspk');
+
+  it('train --json prints one parseable JSON object last and writes the model file', () => {
+    const r = runCli(['train', '--neurons', '10', '--samples', '20', '--device', 'hfs2', '--seed', '3', '--out', model, '--json']);
+    expect(r.code).toBe(0);
+    expect(r.last).toMatchObject({ command: 'train', neurons: 10, samples: 20, device: 'hfs2', trained_samples: 20, out: model });
+    expect((r.last as { pulses: number }).pulses).toBeGreaterThan(0);
+    expect(existsSync(model)).toBe(true);
+  });
+
+  it.each(['temporal', 'crossbar'])('eval --mode %s --json prints accuracy, confusion, silent rate, energies and images/s', (mode) => {
+    const r = runCli(['eval', model, '--mode', mode, '--samples', '30', '--age', '1d', '--compensate', '--json']);
+    expect(r.code).toBe(0);
+    const j = r.last as Record<string, unknown>;
+    for (const k of ['accuracy', 'confusion', 'silent_rate', 'energy_nJ_per_sample_programming', 'energy_nJ_per_sample_inference', 'images_per_s']) expect(j).toHaveProperty(k);
+    expect((j['confusion'] as number[][]).flat().reduce((a, b) => a + b, 0)).toBe(30);
+    if (mode === 'crossbar') expect(j['age_days']).toBe(1);
+  });
+
+  it.each([
+    [['train', '--neurons', '0'], /--neurons 0: expected a whole number ≥ 1/],
+    [['train', '--device', 'unobtanium', '--samples', '5'], /--device 'unobtanium' is unknown; known: float, hfs2/],
+    [['train', '--rule', 'hebb', '--samples', '5'], /rule 'hebb' is unknown; known rules: pair, triplet, diehlCook, querlioz/],
+    [['train', '--samples', '60001'], /--samples 60001 is larger than the MNIST train set \(60000 images\)/],
+    [['train', '--samples', '5', '--out', '/nonexistent-dir/x.mspk'], /--out \/nonexistent-dir\/x\.mspk: the directory \/nonexistent-dir does not exist; create it first/],
+    [['eval', '/nonexistent.mspk'], /no such model file/],
+    [['eval', 'PLACEHOLDER', '--mode', 'sideways'], /--mode sideways: use temporal or crossbar/],
+    [['eval', 'PLACEHOLDER', '--samples', '10001'], /--samples 10001 is larger than the MNIST test set/],
+  ])('%j → a clear one-line error and exit code 1', (args, message) => {
+    const r = runCli(args.map((a) => (a === 'PLACEHOLDER' ? model : a)));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toMatch(/^memspike: /);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('a model file from a newer format, a truncated or a corrupt file is refused, and --out never overwrites a good file on failure', () => {
+    const good = readFileSync(model);
+    const newer = Buffer.from(good);
+    newer.writeUInt32LE(99, 4);
+    const newerPath = join(dir, 'newer.mspk');
+    writeFileSync(newerPath, newer);
+    expect(runCli(['eval', newerPath]).stderr).toMatch(/written by a newer memspike \(format v99\); this one reads up to v1 — upgrade memspike/);
+    const truncated = join(dir, 'trunc.mspk');
+    writeFileSync(truncated, good.subarray(0, good.length - 100));
+    expect(runCli(['eval', truncated]).code).toBe(1);
+    const corrupt = Buffer.from(good);
+    corrupt[corrupt.length >> 1] ^= 0xff;
+    const corruptPath = join(dir, 'corrupt.mspk');
+    writeFileSync(corruptPath, corrupt);
+    const rc = runCli(['eval', corruptPath]);
+    expect(rc.code).toBe(1);
+    expect(rc.stderr).toMatch(/checksum|corrupt/i);
+    // a failing train (bad flag) leaves the existing file untouched
+    const r = runCli(['train', '--samples', '5', '--device', 'nope', '--out', model]);
+    expect(r.code).toBe(1);
+    expect(readFileSync(model).equals(good)).toBe(true);
+  });
+
+  it('train --resume continues exactly where the saved model stopped', () => {
+    const a = join(dir, 'a.mspk');
+    const b = join(dir, 'b.mspk');
+    const c = join(dir, 'c.mspk');
+    expect(runCli(['train', '--neurons', '8', '--samples', '12', '--seed', '4', '--out', a, '--json']).code).toBe(0);
+    expect(runCli(['train', '--resume', a, '--samples', '12', '--out', b, '--json']).code).toBe(0);
+    expect(runCli(['train', '--neurons', '8', '--samples', '24', '--seed', '4', '--out', c, '--json']).code).toBe(0);
+    // identical apart from nothing: same state, labels, stream states and responses
+    expect(readFileSync(b).equals(readFileSync(c))).toBe(true);
+  });
+});

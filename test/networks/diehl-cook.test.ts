@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { loadMnist } from '../../networks/datasets/idx-node.js';
+import { sliceDataset } from '../../networks/datasets/image-dataset.js';
+import { buildDiehlCook, diehlCookSpec, loadDiehlCook, saveDiehlCook } from '../../networks/diehl-cook-spec.js';
+import { encodeModel, decodeModel } from '../../networks/persist/model-file.js';
+import { image } from '../../networks/datasets/image-dataset.js';
+
+const train = loadMnist({ split: 'train' });
+const test = loadMnist({ split: 'test' });
+
+function state(m: ReturnType<typeof buildDiehlCook>['model']) {
+  return {
+    w: Array.from(m.inputToExc.store.weights),
+    theta: Array.from(m.exc.state.theta),
+    v: Array.from(m.exc.state.v),
+    vi: Array.from(m.inh.state.v),
+    step: m.net.currentStep,
+  };
+}
+
+describe('Diehl & Cook 2015 on MNIST', () => {
+  it('a 100-neuron network trained on 1000 samples classifies the first 1000 test images far above chance (≥ 45 %; measured 60.2 %)', () => {
+    const { model, exp } = buildDiehlCook(diehlCookSpec({ nExc: 100, seed: 1 }));
+    exp.train(train, { samples: 1000 });
+    const labelsBefore = Array.from(model.labels);
+    const ev = exp.evaluate(test, 1000);
+    expect(ev.accuracy).toBeGreaterThanOrEqual(0.45);
+    // evaluation never touches the label assignment (labels come from training responses only)
+    expect(Array.from(model.labels)).toEqual(labelsBefore);
+    const r = exp.responses();
+    expect(r.count).toBe(1000);
+    expect(Array.from(r.classes)).toEqual(Array.from(train.labels.subarray(0, 1000)));
+    // confusion matrix rows sum to the class counts of the evaluated images
+    const perClass = new Array(10).fill(0);
+    for (let k = 0; k < 1000; k++) perClass[test.labels[k]]++;
+    expect(ev.confusion.map((row) => row.reduce((a, b) => a + b, 0))).toEqual(perClass);
+  });
+
+  it('the plasticity switch freezes weights and thresholds bit-identically', () => {
+    const { model, exp } = buildDiehlCook(diehlCookSpec({ nExc: 20, seed: 3 }));
+    exp.train(train, { samples: 10 });
+    model.net.plasticity.enabled = false;
+    const w = Array.from(model.inputToExc.store.weights);
+    const theta = Array.from(model.exc.state.theta);
+    for (let k = 0; k < 5; k++) model.present(image(train, 100 + k));
+    expect(Array.from(model.inputToExc.store.weights)).toEqual(w);
+    expect(Array.from(model.exc.state.theta)).toEqual(theta);
+    model.net.plasticity.enabled = true;
+    model.present(image(train, 200));
+    expect(Array.from(model.inputToExc.store.weights)).not.toEqual(w);
+  });
+
+  it.each(['float', 'hfs2'])('train 40 + save + load + train 40 = train 80, bit for bit (%s synapses)', (device) => {
+    const spec = diehlCookSpec({ nExc: 20, seed: 5, device });
+    const a = buildDiehlCook(spec);
+    a.exp.train(train, { samples: 80 });
+
+    const b = buildDiehlCook(spec);
+    b.exp.train(train, { samples: 40 });
+    const bytes = encodeModel(saveDiehlCook(spec, b.model, b.exp));
+    const c = loadDiehlCook(decodeModel(bytes, 'memory'), 'memory');
+    c.exp.train(train, { samples: 40 });
+
+    expect(state(c.model)).toEqual(state(a.model));
+    expect(Array.from(c.model.labels)).toEqual(Array.from(a.model.labels));
+    expect(c.model.trainedSamples).toBe(80);
+  });
+
+  it('device-mode learning keeps conductances inside each device window and counts pulses and energy', () => {
+    const { model, exp } = buildDiehlCook(diehlCookSpec({ nExc: 20, seed: 2, device: 'hfs2' }));
+    exp.train(train, { samples: 30 });
+    const store = model.inputToExc.store as unknown as { pulses: number; energyPulse_nJ: number; devices: { g: Float32Array; params: { gMin: number; gMax: number; d2d: { bounds: number } } }[] };
+    expect(store.pulses).toBeGreaterThan(100);
+    expect(model.rule.stats.pulses).toBeGreaterThanOrEqual(store.pulses);
+    // energy ≈ pulses × 0.59 nJ (hfs2: 23.74 nJ per 40-pulse cycle), within the conductance spread
+    expect(store.energyPulse_nJ / store.pulses).toBeGreaterThan(0.3);
+    expect(store.energyPulse_nJ / store.pulses).toBeLessThan(1.2);
+    const d = store.devices[0];
+    const span = d.params.gMax - d.params.gMin;
+    const slack = 6 * d.params.d2d.bounds * span; // d2d bounds are ±σ·span per device (6σ envelope)
+    for (let k = 0; k < d.g.length; k++) {
+      expect(d.g[k]).toBeGreaterThanOrEqual(d.params.gMin - slack);
+      expect(d.g[k]).toBeLessThanOrEqual(d.params.gMax + slack);
+    }
+  });
+
+  it('a sliced dataset trains without touching other samples', () => {
+    const small = sliceDataset(train, 0, 5);
+    const { exp } = buildDiehlCook(diehlCookSpec({ nExc: 10, seed: 1 }));
+    const r = exp.train(small, { samples: 5 });
+    expect(r.samples).toBe(5);
+  });
+});
