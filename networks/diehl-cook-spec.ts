@@ -13,6 +13,7 @@ import { diehlCook2015, experiment, type DiehlCookModel, type Experiment } from 
 import { floatStore } from '../core/synapses/store.js';
 import { memristiveStore } from '../core/devices/store.js';
 import { DEVICE_PRESETS, resolveDevice } from '../core/devices/presets.js';
+import { deviceParams } from '../core/devices/params.js';
 import { ruleByName, type RuleName } from '../learning/rules.js';
 import type { Rounding } from '../learning/apply.js';
 import { positiveInteger, format } from '../core/units.js';
@@ -34,9 +35,15 @@ export interface DiehlCookSpec {
   /** column-sum target (78) or null */
   readonly normalisation: number | null;
   readonly deviceNormalisation: 'pulses' | 'off';
+  /**
+   * Device-to-device variation override (device mode): σ of the per-device step size as a fraction
+   * (0.3 = 30 %); the bounds get σ/2 of the window, the ratio of the hfs2 preset (aihwkit's
+   * w_max_dtod relative to half the range). null keeps the preset's own values.
+   */
+  readonly d2d: number | null;
 }
 
-export const DEFAULT_SPEC: DiehlCookSpec = Object.freeze({ nExc: 400, seed: 1, device: 'float', wMax: 1, rule: 'diehlCook', rounding: 'stochastic', normalisation: 78, deviceNormalisation: 'off' });
+export const DEFAULT_SPEC: DiehlCookSpec = Object.freeze({ nExc: 400, seed: 1, device: 'float', wMax: 1, rule: 'diehlCook', rounding: 'stochastic', normalisation: 78, deviceNormalisation: 'off', d2d: null });
 
 /** Validates a spec (all fields), naming the bad one. */
 export function diehlCookSpec(s: Partial<DiehlCookSpec>): DiehlCookSpec {
@@ -50,13 +57,21 @@ export function diehlCookSpec(s: Partial<DiehlCookSpec>): DiehlCookSpec {
   if (spec.rounding !== 'stochastic' && spec.rounding !== 'deterministic') throw new Error(`--rounding ${format(spec.rounding)}: use stochastic or deterministic.`);
   if (!(spec.wMax > 0) || !Number.isFinite(spec.wMax)) throw new Error(`--w-max ${format(spec.wMax)}: give a positive weight.`);
   if (spec.normalisation !== null && !(spec.normalisation > 0)) throw new Error(`normalisation ${format(spec.normalisation)}: give a positive column sum (78) or null.`);
+  if (spec.d2d !== null && !(spec.d2d >= 0 && spec.d2d <= 2)) throw new Error(`--d2d ${format(spec.d2d)}: give the device-to-device σ as a fraction in [0, 2] (0.3 = 30 %).`);
+  if (spec.d2d !== null && spec.device === 'float') throw new Error('--d2d needs a device preset (--device hfs2, …); float weights have no devices.');
   if (spec.deviceNormalisation !== 'pulses' && spec.deviceNormalisation !== 'off') throw new Error(`--device-normalisation ${format(spec.deviceNormalisation)}: use pulses or off.`);
   return Object.freeze(spec);
 }
 
 /** Builds the model and its experiment runner from a spec. */
 export function buildDiehlCook(spec: DiehlCookSpec): { model: DiehlCookModel; exp: Experiment } {
-  const store = spec.device === 'float' ? floatStore({ wMin: 0, wMax: 1 }) : memristiveStore({ device: resolveDevice(spec.device), mode: 'single', wMax: spec.wMax });
+  let store;
+  if (spec.device === 'float') store = floatStore({ wMin: 0, wMax: 1 });
+  else {
+    const base = resolveDevice(spec.device);
+    const device = spec.d2d === null ? base : deviceParams(base, { d2d: { step: spec.d2d, bounds: spec.d2d / 2 } });
+    store = memristiveStore({ device, mode: 'single', wMax: spec.wMax });
+  }
   const model = diehlCook2015({
     nExc: spec.nExc,
     seed: spec.seed,

@@ -44,6 +44,7 @@ interface TrainFlags {
   wMax: number;
   rounding: string;
   deviceNormalisation: string;
+  d2d?: number;
   resume?: string;
   out?: string;
   json?: boolean;
@@ -61,6 +62,7 @@ function addTrainOptions(cmd: Command, defaults: { neurons: number; samples: num
     .option('--w-max <w>', 'weight mapped to the full device window', numberOption('--w-max', 0), 1)
     .option('--rounding <mode>', 'pulse-count rounding: stochastic or deterministic', 'stochastic')
     .option('--device-normalisation <mode>', 'weight normalisation in device mode: off or pulses', 'off')
+    .option('--d2d <sigma>', 'device-to-device variation of the step (fraction, 0.3 = 30 %); bounds get half; default: the preset', numberOption('--d2d', 0))
     .option('--quiet', 'no progress display');
 }
 
@@ -73,6 +75,7 @@ function specFrom(f: TrainFlags): DiehlCookSpec {
     wMax: f.wMax,
     rounding: f.rounding as DiehlCookSpec['rounding'],
     deviceNormalisation: f.deviceNormalisation as DiehlCookSpec['deviceNormalisation'],
+    d2d: f.d2d ?? null,
   });
 }
 
@@ -113,6 +116,9 @@ function trainModel(f: TrainFlags): { spec: DiehlCookSpec; model: DiehlCookModel
       epochs: f.epochs,
       trained_samples: model.trainedSamples,
       device: spec.device,
+      d2d: spec.d2d,
+      w_max: spec.wMax,
+      device_normalisation: spec.deviceNormalisation,
       rule: spec.rule,
       seed: spec.seed,
       seconds,
