@@ -10,14 +10,14 @@
  * `v`, `gE`, `gI`, `theta`, `iBias` (Float64Array), `refUntil` and the spike `idx` (Int32Array) are
  * views of length n into that memory, usable like any typed array (`.slice()`, `.set()`, …).
  * Layout (scripts/lif-kernels.wat): a 256-byte header of constants and array offsets, then the
- * arrays, each with room for n rounded up to even (the kernel works on pairs; the padding neuron
- * has refUntil = 2³¹ − 1 and never integrates or spikes).
+ * arrays, each with room for n rounded up to a multiple of 4 (the kernels work on pairs or quads;
+ * padding neurons have refUntil = 2³¹ − 1 and never integrate or spike).
  *
  * Bit identity: IEEE-754 double operations in the JavaScript kernel's order, no fused multiply-add,
  * no relaxed SIMD (test/core/neurons/lif-wasm.test.ts runs both kernels side by side). Where
  * WebAssembly or its SIMD proposal is unavailable (`WebAssembly.validate` of the module fails),
  * `createLifWasm` returns null and the population uses plain typed arrays and the JavaScript kernel.
- * No Node-only API: the module is compiled synchronously from bytes (650 bytes, under the 4 KB
+ * No Node-only API: the module is compiled synchronously from bytes (≈ 1.5 KB, under the 4 KB
  * that browsers allow for synchronous compilation on the main thread).
  */
 import { LIF_WASM_BYTES } from './lif-wasm-bytes.js';
@@ -31,14 +31,17 @@ interface WasmApi {
   Memory: new (d: { initial: number; maximum: number }) => { readonly buffer: ArrayBuffer };
 }
 
-/** Kernel entry point: (step, θ mode) → spike count. θ mode: 0 none, 1 read, 2 read + grow, 3 decay + grow. */
-type CurrentKernel = (step: number, mode: number) => number;
+/** Kernel entry points → spike count, for the step in the header. θ mode: 1 read, 2 read + grow, 3 decay + grow. */
+type CurrentKernel = () => number;
+type CurrentThetaKernel = (mode: number) => number;
 
 const HEADER = 256;
 const PAGE = 65536;
 /** Header byte offsets (scripts/lif-kernels.wat). */
 const F64 = { vRest: 0, vReset: 8, vThresh: 16, decayMem: 24, decayE: 32, decayI: 40, couplingE: 48, couplingI: 56, biasGain: 64, decayTheta: 72, thetaPlus: 80 } as const;
 const I32 = { n: 128, refSteps: 132, v: 136, gE: 140, gI: 144, theta: 148, iBias: 152, refUntil: 156, idx: 160 } as const;
+/** Int32 index of the step (i64, little-endian: low word, high word) in the header. */
+const STEP_LO = 168 / 4;
 
 let compiled: object | null | undefined;
 
@@ -80,7 +83,7 @@ export function createLifWasm(n: number): LifWasm | null {
   const mod = lifModule();
   if (mod === null) return null;
   const wa = (globalThis as { WebAssembly?: WasmApi }).WebAssembly!;
-  const n2 = n + (n & 1);
+  const n2 = (n + 3) & ~3;
   const f64Bytes = 8 * n2;
   const i32Bytes = (4 * n2 + 15) & ~15;
   const offV = HEADER;
@@ -106,7 +109,7 @@ export function createLifWasm(n: number): LifWasm | null {
   header.setInt32(I32.idx, offIdx, true);
   const refAll = new Int32Array(buf, offRef, n2);
   refAll.fill(-0x7fffffff);
-  if (n2 > n) refAll[n] = 0x7fffffff; // padding neuron: never integrates, never spikes
+  refAll.fill(0x7fffffff, n); // padding neurons: never integrate, never spike
   const state: LifState = {
     n,
     v: new Float64Array(buf, offV, n),
@@ -119,6 +122,7 @@ export function createLifWasm(n: number): LifWasm | null {
   };
   const instance = new wa.Instance(mod, { env: { mem: memory } });
   const current = instance.exports['current'] as CurrentKernel;
+  const currentTheta = instance.exports['currentTheta'] as CurrentThetaKernel;
   return {
     state,
     currentKernel(k: LifConstants) {
@@ -136,8 +140,12 @@ export function createLifWasm(n: number): LifWasm | null {
       header.setInt32(I32.refSteps, k.refSteps, true);
       const spikeBuffer = state.spikes;
       const decays = k.decayTheta !== 1;
+      const h32 = new Int32Array(buf, 0, HEADER / 4);
       return function lifCurrentStepWasm(_st: LifState, _k: LifConstants, step: number, adapt: boolean, plastic: boolean): number {
-        const count = current(step, adapt ? (plastic ? (decays ? 3 : 2) : 1) : 0);
+        // step as i64 (exact for integer steps below 2⁵³); refUntil = step + refSteps wraps like Int32Array stores
+        h32[STEP_LO] = step >>> 0;
+        h32[STEP_LO + 1] = Math.floor(step / 4294967296);
+        const count = adapt ? currentTheta(plastic ? (decays ? 3 : 2) : 1) : current();
         spikeBuffer.count = count;
         return count;
       };

@@ -67,6 +67,7 @@ describe.runIf(lifWasmAvailable())('WebAssembly SIMD lifCurrentStep', () => {
     { name: 'adaptive θ, decaying', n: 640, adapt: true, tauTheta: 30, thetaPlus: 0.4 },
     { name: 'adaptive θ, no decay', n: 7, adapt: true, tauTheta: Infinity, thetaPlus: 0.25 },
     { name: 'one neuron', n: 1, adapt: true, tauTheta: 15, thetaPlus: 1 },
+    { name: 'no adaptation, padded quad', n: 6, adapt: false, tauTheta: Infinity, thetaPlus: 0 },
   ];
   for (const c of cases) {
     it(`is bit-identical to the JavaScript kernel over 3000 random steps (${c.name}, n = ${c.n})`, () => {
