@@ -101,6 +101,19 @@ export const devicesBench: Benchmark = {
       ageTo(out, arr, 2e6 + r);
       ageBest = Math.min(ageBest, Number(process.hrtime.bigint() - s) / n);
     }
+    // Calibration: a trivial indexed Float32 update over the same n (memory traffic + loop cost of this machine now).
+    const a = new Float32Array(n);
+    const ix = new Int32Array(n);
+    for (let i = 0; i < n; i++) ix[i] = i;
+    let baseBest = Infinity;
+    for (let r = 0; r < reps; r++) {
+      const s = process.hrtime.bigint();
+      for (let k = 0; k < n; k++) { const i = ix[k]; a[i] = a[i] * 0.999 + 0.5; }
+      baseBest = Math.min(baseBest, Number(process.hrtime.bigint() - s) / n);
+    }
+    const cache = Math.min(n, 16384);
+    const inCache = timePulses(devs['linear'], cache, Math.max(reps, Math.ceil(2e6 / cache)), false);
+    log(`linear, ${cache} devices (in cache): ${inCache.toFixed(2)} ns/pulse; trivial loop ${baseBest.toFixed(2)} ns/element`);
     return {
       bench: 'devices',
       devices: n,
@@ -108,6 +121,8 @@ export const devicesBench: Benchmark = {
       ns_per_pulse: perKind['linear'].fold,
       ns_per_pulse_nofold: perKind['linear'].nofold,
       ns_per_pulse_by_kind: perKind,
+      ns_per_pulse_in_cache: Number(inCache.toFixed(2)),
+      ns_baseline_loop: Number(baseBest.toFixed(2)),
       ns_per_read: Number(readBest.toFixed(2)),
       ns_per_age: Number(ageBest.toFixed(2)),
       bytes_per_device: deviceArrayBytes(arr) / n,

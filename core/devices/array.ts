@@ -18,7 +18,7 @@
  */
 import type { RandomStream, RandomStreams } from '../random.js';
 import { lawAfter, pulsesToReach, efficacy } from './models.js';
-import { gaussian, gaussianState } from './normal.js';
+import { gaussian, gaussianState, KN, nfix, WN } from './normal.js';
 import type { DeviceParams } from './params.js';
 
 /** Stored step/nonlinearity factor 1.0 (Uint16 value); factor = q / FACTOR_ONE. */
@@ -189,11 +189,11 @@ function clampInt(x: number, lo: number, hi: number): number {
 
 /**
  * Creates n devices of `params`. Device-to-device factors and stuck-at faults are drawn here from
- * stream `${label}/d2d` (in a fixed order: per device step, up/down split, bounds, nonlinearity,
- * drift z, fault), so they depend only on (seed, label, params, n).
+ * stream `${label}/d2d` (in a fixed order per device: step, up/down split, bounds, nonlinearity,
+ * drift z, fault; a draw is skipped when its σ is 0), so they depend only on (seed, label, params, n).
  *
- * d2d draws: f = 1 + σ_step·ξ (clipped to [0, 4)); the same f for both polarities (aihwkit's
- * dw_min_dtod); bounds gMin_i = gMin + σ_b·W·ξ₁ (≥ 0), gMax_i = gMax + σ_b·W·ξ₂, and when a pair
+ * d2d draws: f = 1 + σ_step·ξ (aihwkit dw_min_dtod) and δ = σ_upDown·ξ' (aihwkit up_down_dtod):
+ * SET factor f·(1 + δ), RESET factor f·(1 − δ), each clipped to [0, 4); bounds gMin_i = gMin + σ_b·W·ξ₁ (≥ 0), gMax_i = gMax + σ_b·W·ξ₂, and when a pair
  * comes out narrower than 1 % of W, gMax_i is raised to gMin_i + 0.01·W; nonlinearity factor
  * 1 + σ_nl·ξ clipped to [0.05, 4).
  */
@@ -214,14 +214,15 @@ export function createDeviceArray(params: DeviceParams, n: number, random: Rando
   const nonlin = new Uint16Array(n);
   const driftZ = new Int16Array(n);
   const d2d = random.stream(`${label}/d2d`);
-  const { step, bounds, nonlinearity } = params.d2d;
+  const { step, bounds, nonlinearity, upDown } = params.d2d;
   const { fraction, high } = params.stuckAt;
   const W = c.W;
   const minWidth = Math.ceil(0.01 * BOUND_SCALE);
   for (let i = 0; i < n; i++) {
     const f = step > 0 ? 1 + step * gaussian(d2d) : 1;
-    stepUp[i] = clampInt(f * FACTOR_ONE, 0, 65535);
-    stepDown[i] = stepUp[i];
+    const ud = upDown > 0 ? upDown * gaussian(d2d) : 0;
+    stepUp[i] = clampInt(f * (1 + ud) * FACTOR_ONE, 0, 65535);
+    stepDown[i] = clampInt(f * (1 - ud) * FACTOR_ONE, 0, 65535);
     let lo = bounds > 0 ? clampInt(bounds * gaussian(d2d) * BOUND_SCALE, -32768, 32767) : 0;
     let hi = bounds > 0 ? clampInt(bounds * gaussian(d2d) * BOUND_SCALE, -32768, 32767) : 0;
     if (params.gMin + (lo * INV_BOUND) * W < 0) lo = clampInt(Math.ceil(-params.gMin / W * BOUND_SCALE), -32768, 32767);
@@ -300,6 +301,12 @@ function linearKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: nu
   const c = a.consts;
   const g = a.g, pcA = a.pulseCount, tp = a.tProg, su = a.stepUp, sd = a.stepDown, bl = a.boundLo, bh = a.boundHi, dz = a.driftZ;
   const st = a.c2cStream.state;
+  let s0 = st[0], s1 = st[1], s2 = st[2], s3 = st[3];
+  // Touch the epilogue's stores once up front: when the loop is OSR-compiled on a first, long call,
+  // stores that have never run carry no type feedback and would deoptimise at every call's exit.
+  st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
+  a.energyPulse_nJ += 0;
+  a.pulses += 0;
   const gMin = c.gMin, gMax = c.gMax, wB = c.W * INV_BOUND;
   const kUp = c.invPmax * c.effUp * INV_FACTOR, kDn = c.invPmax * c.effDown * INV_FACTOR;
   const c2c = c.c2c, limit = c.limit, finiteE = c.finiteEndurance, invE = c.invEndurance, stuck = c.stuckMode;
@@ -322,12 +329,31 @@ function linearKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: nu
     const hi0 = gMax + bh[i] * wB;
     const step = up ? (hi0 - lo0) * kUp * su[i] : -(hi0 - lo0) * kDn * sd[i];
     const gs = stuck === 0 ? lo0 : stuck === 1 ? hi0 : 0.5 * (lo0 + hi0);
+    const qs = quant > 0 ? (hi0 - lo0) / (quant - 1) : 0;
+    const iqs = quant > 0 ? 1 / qs : 0;
     let lo = lo0;
     let hi = hi0;
     for (let q = 0; q < cnt; q++) {
       energy += ec * gi;
       gi += step;
-      if (c2c > 0) gi += c2c * gaussianState(st);
+      if (c2c > 0) {
+        // inlined gaussianState (Alea step on locals + ziggurat fast path); the slow path syncs the state
+        const t = 2091639 * s0 + s3 * 2.3283064365386963e-10;
+        s0 = s1;
+        s1 = s2;
+        s3 = t | 0;
+        s2 = t - s3;
+        const hz = (s2 * 4294967296) | 0;
+        const iz = hz & 127;
+        let z: number;
+        if (Math.abs(hz) < KN[iz]) z = hz * WN[iz];
+        else {
+          st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
+          z = nfix(st, hz, iz);
+          s0 = st[0]; s1 = st[1]; s2 = st[2]; s3 = st[3];
+        }
+        gi += c2c * z;
+      }
       p++;
       if (finiteE) {
         if (p >= limit) {
@@ -341,13 +367,14 @@ function linearKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: nu
         lo = lo0 + (gs - lo0) * r2;
         hi = hi0 - (hi0 - gs) * r2;
       }
-      if (quant > 0) { const qs = (hi0 - lo0) / (quant - 1); gi = lo0 + Math.round((gi - lo0) / qs) * qs; }
+      if (quant > 0) gi = lo0 + Math.round((gi - lo0) * iqs) * qs;
       gi = gi < lo ? lo : gi > hi ? hi : gi;
     }
     g[i] = gi;
     pcA[i] = p > COUNT_CEIL ? COUNT_CEIL : p;
     tp[i] = tNow;
   }
+  st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
   a.energyPulse_nJ += energy;
   a.pulses += pulses;
 }
@@ -356,6 +383,12 @@ function softBoundsKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n
   const c = a.consts;
   const g = a.g, pcA = a.pulseCount, tp = a.tProg, su = a.stepUp, sd = a.stepDown, bl = a.boundLo, bh = a.boundHi, nlA = a.nonlin, dz = a.driftZ;
   const st = a.c2cStream.state;
+  let s0 = st[0], s1 = st[1], s2 = st[2], s3 = st[3];
+  // Touch the epilogue's stores once up front: when the loop is OSR-compiled on a first, long call,
+  // stores that have never run carry no type feedback and would deoptimise at every call's exit.
+  st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
+  a.energyPulse_nJ += 0;
+  a.pulses += 0;
   const gMin = c.gMin, gMax = c.gMax, wB = c.W * INV_BOUND;
   const c2c = c.c2c, limit = c.limit, finiteE = c.finiteEndurance, invE = c.invEndurance, stuck = c.stuckMode;
   const drifting = c.drifting, t0 = c.t0, quant = c.quantLevels, eUp = c.eUp, eDown = c.eDown;
@@ -385,12 +418,31 @@ function softBoundsKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n
     const decay = Math.exp(-e / A);
     const add = asym * (1 - decay);
     const gs = stuck === 0 ? lo0 : stuck === 1 ? hi0 : 0.5 * (lo0 + hi0);
+    const qs = quant > 0 ? (hi0 - lo0) / (quant - 1) : 0;
+    const iqs = quant > 0 ? 1 / qs : 0;
     let lo = lo0;
     let hi = hi0;
     for (let q = 0; q < cnt; q++) {
       energy += ec * gi;
       gi = gi * decay + add;
-      if (c2c > 0) gi += c2c * gaussianState(st);
+      if (c2c > 0) {
+        // inlined gaussianState (Alea step on locals + ziggurat fast path); the slow path syncs the state
+        const t = 2091639 * s0 + s3 * 2.3283064365386963e-10;
+        s0 = s1;
+        s1 = s2;
+        s3 = t | 0;
+        s2 = t - s3;
+        const hz = (s2 * 4294967296) | 0;
+        const iz = hz & 127;
+        let z: number;
+        if (Math.abs(hz) < KN[iz]) z = hz * WN[iz];
+        else {
+          st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
+          z = nfix(st, hz, iz);
+          s0 = st[0]; s1 = st[1]; s2 = st[2]; s3 = st[3];
+        }
+        gi += c2c * z;
+      }
       p++;
       if (finiteE) {
         if (p >= limit) {
@@ -404,13 +456,14 @@ function softBoundsKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n
         lo = lo0 + (gs - lo0) * r2;
         hi = hi0 - (hi0 - gs) * r2;
       }
-      if (quant > 0) { const qs = (hi0 - lo0) / (quant - 1); gi = lo0 + Math.round((gi - lo0) / qs) * qs; }
+      if (quant > 0) gi = lo0 + Math.round((gi - lo0) * iqs) * qs;
       gi = gi < lo ? lo : gi > hi ? hi : gi;
     }
     g[i] = gi;
     pcA[i] = p > COUNT_CEIL ? COUNT_CEIL : p;
     tp[i] = tNow;
   }
+  st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
   a.energyPulse_nJ += energy;
   a.pulses += pulses;
 }
@@ -419,6 +472,12 @@ function powerKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: num
   const c = a.consts;
   const g = a.g, pcA = a.pulseCount, tp = a.tProg, su = a.stepUp, sd = a.stepDown, bl = a.boundLo, bh = a.boundHi, nlA = a.nonlin, dz = a.driftZ;
   const st = a.c2cStream.state;
+  let s0 = st[0], s1 = st[1], s2 = st[2], s3 = st[3];
+  // Touch the epilogue's stores once up front: when the loop is OSR-compiled on a first, long call,
+  // stores that have never run carry no type feedback and would deoptimise at every call's exit.
+  st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
+  a.energyPulse_nJ += 0;
+  a.pulses += 0;
   const gMin = c.gMin, gMax = c.gMax, wB = c.W * INV_BOUND;
   const c2c = c.c2c, limit = c.limit, finiteE = c.finiteEndurance, invE = c.invEndurance, stuck = c.stuckMode;
   const drifting = c.drifting, t0 = c.t0, quant = c.quantLevels, eUp = c.eUp, eDown = c.eDown;
@@ -445,6 +504,8 @@ function powerKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: num
     const invK = 1 / kk;
     const de = (up ? c.effUp * su[i] : c.effDown * sd[i]) * INV_FACTOR * invPmax;
     const gs = stuck === 0 ? lo0 : stuck === 1 ? hi0 : 0.5 * (lo0 + hi0);
+    const qs = quant > 0 ? (hi0 - lo0) / (quant - 1) : 0;
+    const iqs = quant > 0 ? 1 / qs : 0;
     let lo = lo0;
     let hi = hi0;
     for (let q = 0; q < cnt; q++) {
@@ -454,7 +515,24 @@ function powerKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: num
       const r = Math.pow(u, invK) - de;
       const u2 = r > 0 ? Math.pow(r, kk) : 0;
       gi = up ? hi0 - Wi * u2 : lo0 + Wi * u2;
-      if (c2c > 0) gi += c2c * gaussianState(st);
+      if (c2c > 0) {
+        // inlined gaussianState (Alea step on locals + ziggurat fast path); the slow path syncs the state
+        const t = 2091639 * s0 + s3 * 2.3283064365386963e-10;
+        s0 = s1;
+        s1 = s2;
+        s3 = t | 0;
+        s2 = t - s3;
+        const hz = (s2 * 4294967296) | 0;
+        const iz = hz & 127;
+        let z: number;
+        if (Math.abs(hz) < KN[iz]) z = hz * WN[iz];
+        else {
+          st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
+          z = nfix(st, hz, iz);
+          s0 = st[0]; s1 = st[1]; s2 = st[2]; s3 = st[3];
+        }
+        gi += c2c * z;
+      }
       p++;
       if (finiteE) {
         if (p >= limit) {
@@ -468,13 +546,14 @@ function powerKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: num
         lo = lo0 + (gs - lo0) * r2;
         hi = hi0 - (hi0 - gs) * r2;
       }
-      if (quant > 0) { const qs = Wi / (quant - 1); gi = lo0 + Math.round((gi - lo0) / qs) * qs; }
+      if (quant > 0) gi = lo0 + Math.round((gi - lo0) * iqs) * qs;
       gi = gi < lo ? lo : gi > hi ? hi : gi;
     }
     g[i] = gi;
     pcA[i] = p > COUNT_CEIL ? COUNT_CEIL : p;
     tp[i] = tNow;
   }
+  st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
   a.energyPulse_nJ += energy;
   a.pulses += pulses;
 }
@@ -483,6 +562,12 @@ function tableKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: num
   const c = a.consts;
   const g = a.g, pcA = a.pulseCount, tp = a.tProg, su = a.stepUp, sd = a.stepDown, bl = a.boundLo, bh = a.boundHi, dz = a.driftZ;
   const st = a.c2cStream.state;
+  let s0 = st[0], s1 = st[1], s2 = st[2], s3 = st[3];
+  // Touch the epilogue's stores once up front: when the loop is OSR-compiled on a first, long call,
+  // stores that have never run carry no type feedback and would deoptimise at every call's exit.
+  st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
+  a.energyPulse_nJ += 0;
+  a.pulses += 0;
   const gMin = c.gMin, gMax = c.gMax, wB = c.W * INV_BOUND;
   const c2c = c.c2c, limit = c.limit, finiteE = c.finiteEndurance, invE = c.invEndurance, stuck = c.stuckMode;
   const drifting = c.drifting, t0 = c.t0, quant = c.quantLevels, eUp = c.eUp, eDown = c.eDown;
@@ -509,6 +594,8 @@ function tableKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: num
     const scale = (up ? c.effUp * su[i] : -c.effDown * sd[i]) * INV_FACTOR * Wi;
     const toGrid = m1 / Wi;
     const gs = stuck === 0 ? lo0 : stuck === 1 ? hi0 : 0.5 * (lo0 + hi0);
+    const qs = quant > 0 ? (hi0 - lo0) / (quant - 1) : 0;
+    const iqs = quant > 0 ? 1 / qs : 0;
     let lo = lo0;
     let hi = hi0;
     for (let q = 0; q < cnt; q++) {
@@ -518,7 +605,24 @@ function tableKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: num
       let j = u | 0;
       if (j >= m1) j = m1 - 1;
       gi += scale * (tab[j] + (tab[j + 1] - tab[j]) * (u - j));
-      if (c2c > 0) gi += c2c * gaussianState(st);
+      if (c2c > 0) {
+        // inlined gaussianState (Alea step on locals + ziggurat fast path); the slow path syncs the state
+        const t = 2091639 * s0 + s3 * 2.3283064365386963e-10;
+        s0 = s1;
+        s1 = s2;
+        s3 = t | 0;
+        s2 = t - s3;
+        const hz = (s2 * 4294967296) | 0;
+        const iz = hz & 127;
+        let z: number;
+        if (Math.abs(hz) < KN[iz]) z = hz * WN[iz];
+        else {
+          st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
+          z = nfix(st, hz, iz);
+          s0 = st[0]; s1 = st[1]; s2 = st[2]; s3 = st[3];
+        }
+        gi += c2c * z;
+      }
       p++;
       if (finiteE) {
         if (p >= limit) {
@@ -532,13 +636,14 @@ function tableKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: num
         lo = lo0 + (gs - lo0) * r2;
         hi = hi0 - (hi0 - gs) * r2;
       }
-      if (quant > 0) { const qs = Wi / (quant - 1); gi = lo0 + Math.round((gi - lo0) / qs) * qs; }
+      if (quant > 0) gi = lo0 + Math.round((gi - lo0) * iqs) * qs;
       gi = gi < lo ? lo : gi > hi ? hi : gi;
     }
     g[i] = gi;
     pcA[i] = p > COUNT_CEIL ? COUNT_CEIL : p;
     tp[i] = tNow;
   }
+  st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
   a.energyPulse_nJ += energy;
   a.pulses += pulses;
 }

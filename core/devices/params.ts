@@ -25,8 +25,9 @@
  *
  * Non-idealities, each off when its parameter is 0 (or Infinity for endurance):
  *   c2c          additive Gaussian noise per pulse, σ in µS (NeuroSim: σ_C2C·W per write × √pulses)
- *   d2d          relative σ of step size, of the bounds (as a fraction of W), and of the
- *                nonlinearity (A or k), drawn once per device at construction
+ *   d2d          relative σ of step size, of the bounds (as a fraction of W), of the
+ *                nonlinearity (A or k) and of a per-device up/down asymmetry, drawn once per device
+ *                at construction
  *   asymmetry    β above
  *   quantLevels  the conductance snaps to one of quantLevels evenly spaced values in the window
  *   endurance    after `endurance` pulses the device is stuck; before, the window shrinks towards the
@@ -54,6 +55,11 @@ export interface D2dParams {
   readonly bounds: number;
   /** σ of the nonlinearity (A for softBounds, k for power; no effect on linear/table) [relative]. */
   readonly nonlinearity: number;
+  /**
+   * σ of a per-device up/down asymmetry δ (aihwkit up_down_dtod): SET steps × (1 + δ), RESET steps
+   * × (1 − δ), on top of the global β [relative]; default 0.
+   */
+  readonly upDown: number;
 }
 
 /** Power-law conductance drift. Off when nuMean = nuStd = 0. */
@@ -241,7 +247,7 @@ export function neurosimNonlinearity(normA: number): number {
 export const NO_NONIDEALITIES = Object.freeze({
   asymmetry: 0,
   c2c: 0,
-  d2d: Object.freeze({ step: 0, bounds: 0, nonlinearity: 0 }),
+  d2d: Object.freeze({ step: 0, bounds: 0, nonlinearity: 0, upDown: 0 }),
   quantLevels: 0,
   endurance: Infinity,
   stuckState: 'gMin' as StuckState,
@@ -306,12 +312,13 @@ export function deviceParams(base: DeviceParams, overrides: DeviceOverrides = {}
   if (!(c2c >= 0)) throw new Error(where(`c2c = ${c2c} µS is a σ and must be ≥ 0; use 0 to switch cycle-to-cycle noise off.`));
 
   const d2dIn = { ...base.d2d, ...(overrides.d2d ?? {}) };
-  for (const f of ['step', 'bounds', 'nonlinearity'] as const) {
+  if (d2dIn.upDown === undefined) (d2dIn as { upDown: number }).upDown = 0;
+  for (const f of ['step', 'bounds', 'nonlinearity', 'upDown'] as const) {
     const v = num(`d2d.${f}`, d2dIn[f]);
     if (!(v >= 0) || !Number.isFinite(v)) throw new Error(where(`d2d.${f} = ${v} is a σ and must be ≥ 0 and finite; use 0 to switch it off (0.3 = 30 %).`));
     if (v > 1) throw new Error(where(`d2d.${f} = ${v} exceeds 1 (100 % variation); the stored factors cover ±4σ only up to σ = 1 — use a value ≤ 1.`));
   }
-  const d2d: D2dParams = Object.freeze({ step: d2dIn.step, bounds: d2dIn.bounds, nonlinearity: d2dIn.nonlinearity });
+  const d2d: D2dParams = Object.freeze({ step: d2dIn.step, bounds: d2dIn.bounds, nonlinearity: d2dIn.nonlinearity, upDown: d2dIn.upDown });
 
   const quantLevels = num('quantLevels', overrides.quantLevels ?? base.quantLevels);
   if (!(quantLevels === 0 || (Number.isInteger(quantLevels) && quantLevels >= 2))) {

@@ -91,6 +91,15 @@ describe('device-to-device variation (drawn at construction)', () => {
     expect(Math.abs(ss - 3)).toBeLessThan(sdTol(3, n) + 0.01);
   });
 
+  it('the per-device up/down asymmetry δ has the configured σ: SET × (1 + δ), RESET × (1 − δ)', () => {
+    const p = deviceParams(base, { d2d: { upDown: 0.1 } });
+    const arr = createDeviceArray(p, n, new RandomStreams(21), 'ud');
+    const deltas = Array.from(arr.stepUp, (q, i) => (q - arr.stepDown[i]) / (2 * FACTOR_ONE));
+    const [m, s] = meanStd(deltas);
+    expect(Math.abs(m)).toBeLessThan((4 * 0.1) / Math.sqrt(n));
+    expect(Math.abs(s - 0.1)).toBeLessThan(sdTol(0.1, n));
+  });
+
   it('gMin and gMax vary by σ·W independently', () => {
     const p = deviceParams(base, { gMin: 1000, gMax: 2000, d2d: { bounds: 0.1 } });
     const arr = createDeviceArray(p, n, new RandomStreams(14), 'bounds');

@@ -22,7 +22,7 @@ describe('deviceParams', () => {
     expect(Object.isFrozen(p)).toBe(true);
     expect(Object.isFrozen(p.d2d)).toBe(true);
     expect(p.c2c).toBe(0);
-    expect(p.d2d).toEqual({ step: 0.1, bounds: hfs2.d2d.bounds, nonlinearity: 0 });
+    expect(p.d2d).toEqual({ step: 0.1, bounds: hfs2.d2d.bounds, nonlinearity: 0, upDown: 0 });
     expect(hfs2.c2c).toBeGreaterThan(0);
     expect(p).not.toBe(hfs2);
   });
