@@ -162,9 +162,9 @@ export function buildLif(spec: LifSpec, dt: number, random: RandomStreams): Buil
     const tauTheta = a.tauTheta === Infinity ? Infinity : positive(a.tauTheta, 'time', `${L}.adaptation.tauTheta`, 'give a positive time constant or Infinity');
     decayTheta = tauTheta === Infinity ? 1 : Math.exp(-dt / tauTheta);
   }
-  // Current-based populations live in a fixed WebAssembly memory stepped by the SIMD kernel
-  // (bit-identical to lifCurrentStep; core/neurons/lif-wasm.ts) where WebAssembly SIMD exists.
-  const wasm = conductance ? null : createLifWasm(n);
+  // The state lives in a fixed WebAssembly memory stepped by the SIMD kernels (bit-identical to
+  // lifCurrentStep / lifConductanceStep; core/neurons/lif-wasm.ts) where WebAssembly SIMD exists.
+  const wasm = createLifWasm(n);
   const state: LifState = wasm
     ? wasm.state
     : {
@@ -213,7 +213,7 @@ export function buildLif(spec: LifSpec, dt: number, random: RandomStreams): Buil
     thetaPlus,
     decayTheta,
   });
-  const step = conductance ? lifConductanceStep : wasm ? wasm.currentKernel(constants) : lifCurrentStep;
+  const step = wasm ? wasm.kernel(constants, conductance) : conductance ? lifConductanceStep : lifCurrentStep;
   return { kind: 'lif', state, constants, conductance, adaptive, step };
 }
 

@@ -7,7 +7,8 @@
  *   node scripts/build-lif-wasm.mjs --check   exit 1 if the committed file is out of date
  *
  * A deliberately small assembler for the subset of the WebAssembly text format the kernels use:
- * one `(module …)` holding `(import "m" "f" (memory MIN))` and `(func $name (export "name")
+ * one `(module …)` holding `(import "m" "f" (memory MIN))`, `(import "m" "f" (func $f (param T) (result T)))`,
+ * `call $f`, and `(func $name (export "name")
  * (param $x T)* (result T)? (local $y T)* INSTR*)` where the body is a flat instruction list
  * (`block $l` / `loop $l` / `if` … `else` … `end`, `br $l`, `br_if $l`, memarg `offset=N`
  * [natural alignment], `local.get $x`, lane indices, integer and f64 constants). Opcodes are those
@@ -60,7 +61,7 @@ const section = (id, bytes) => [id, ...uleb(bytes.length), ...bytes];
 const OPS = {
   // control
   block: [[0x02], 'block'], loop: [[0x03], 'block'], if: [[0x04], 'block'], else: [[0x05], 'else'], end: [[0x0b], 'end'],
-  br: [[0x0c], 'label'], br_if: [[0x0d], 'label'], return: [[0x0f], ''], drop: [[0x1a], ''], select: [[0x1b], ''],
+  br: [[0x0c], 'label'], br_if: [[0x0d], 'label'], return: [[0x0f], ''], call: [[0x10], 'func'], drop: [[0x1a], ''], select: [[0x1b], ''],
   // variables
   'local.get': [[0x20], 'local'], 'local.set': [[0x21], 'local'], 'local.tee': [[0x22], 'local'],
   // memory
@@ -148,27 +149,50 @@ function assemble(mod) {
     return k;
   };
   const imports = [];
-  const funcs = [];
+  const funcNames = new Map(); // $name → function index (imported functions first)
+  const funcItems = [];
   for (const item of mod.slice(1)) {
     if (item[0] === 'import') {
       const desc = item[3];
-      if (desc[0] !== 'memory') throw new Error('only memory imports are supported');
-      imports.push([...str(unquote(item[1])), ...str(unquote(item[2])), 0x02, 0x00, ...uleb(Number(desc[1]))]);
+      const head = [...str(unquote(item[1])), ...str(unquote(item[2]))];
+      if (desc[0] === 'memory') imports.push([...head, 0x02, 0x00, ...uleb(Number(desc[1]))]);
+      else if (desc[0] === 'func') {
+        const sig = signature(desc.slice(2), desc[1]);
+        funcNames.set(desc[1], funcNames.size);
+        imports.push([...head, 0x00, ...uleb(typeIndex(sig.params, sig.results))]);
+      } else throw new Error('only memory and function imports are supported');
     } else if (item[0] === 'func') {
-      funcs.push(compileFunc(item, typeIndex));
+      funcItems.push(item);
     } else throw new Error(`unsupported module field ${item[0]}`);
   }
+  const nImported = funcNames.size;
+  funcItems.forEach((item, k) => {
+    if (typeof item[1] === 'string' && item[1].startsWith('$')) funcNames.set(item[1], nImported + k);
+  });
+  const funcs = funcItems.map((item) => compileFunc(item, typeIndex, funcNames));
   return [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec(types.map((t) => t.bytes))),
     ...section(2, vec(imports)),
     ...section(3, vec(funcs.map((f) => uleb(f.type)))),
-    ...section(7, vec(funcs.filter((f) => f.exportName).map((f) => [...str(f.exportName), 0x00, ...uleb(funcs.indexOf(f))]))),
+    ...section(7, vec(funcs.filter((f) => f.exportName).map((f) => [...str(f.exportName), 0x00, ...uleb(nImported + funcs.indexOf(f))]))),
     ...section(10, vec(funcs.map((f) => [...uleb(f.code.length), ...f.code]))),
   ];
 }
 
-function compileFunc(item, typeIndex) {
+/** (param T…)(result T…) lists of an imported function. */
+function signature(fields, name) {
+  const params = [];
+  const results = [];
+  for (const f of fields) {
+    if (f[0] === 'param') params.push(...f.slice(1).filter((t) => !t.startsWith('$')));
+    else if (f[0] === 'result') results.push(...f.slice(1));
+    else throw new Error(`${name}: unsupported (${f[0]} …) in an import`);
+  }
+  return { params, results };
+}
+
+function compileFunc(item, typeIndex, funcNames) {
   let k = 1;
   const name = typeof item[k] === 'string' && item[k].startsWith('$') ? item[k++] : null;
   let exportName = null;
@@ -223,6 +247,12 @@ function compileFunc(item, typeIndex) {
         const depth = labels.length - 1 - labels.lastIndexOf(l);
         if (labels.lastIndexOf(l) < 0) throw new Error(`${name}: unknown label ${l}`);
         code.push(...uleb(depth));
+        break;
+      }
+      case 'func': {
+        const f = body[i++];
+        if (!funcNames.has(f)) throw new Error(`${name}: unknown function ${f}`);
+        code.push(...uleb(funcNames.get(f)));
         break;
       }
       case 'local': {

@@ -8,6 +8,7 @@
 ;;     f64 at   0 vRest, 8 vReset, 16 vThresh, 24 decayMem, 32 decayE, 40 decayI, 48 couplingE,
 ;;             56 couplingI, 64 biasGain = rMem·(1 − decayMem), 72 decayTheta, 80 thetaPlus
 ;;     i32 at 128 n, 132 refSteps, 136 v, 140 gE, 144 gI, 148 theta, 152 iBias, 156 refUntil, 160 idx
+;;     f64 at  88 dtOverTau, 96 eExc, 104 eInh, 112 rMem, 176 1/6, 184 1/24, 192 1/120 (conductance)
 ;;     i64 at 168 the current step, written before each call (a load, unlike a converted parameter,
 ;;             cannot be sunk into the loop by the engine: V8 did recompute a trunc_sat per pair)
 ;;   then the arrays (16-byte aligned), each with room for n rounded up to a multiple of 4: the
@@ -26,6 +27,8 @@
 ;; in the rare spike branch instead of a second select on every pair.
 (module
   (import "env" "mem" (memory 1))
+  ;; Math.exp of the host, so that e^(−x) for x ≥ 0.05 is the very double lifConductanceStep computes
+  (import "env" "exp" (func $exp (param f64) (result f64)))
 
   ;; lifCurrentStep without adaptive threshold (θ mode 0), four neurons (two pairs) per iteration.
   ;; Returns the number of spikes, written to idx in increasing order.
@@ -201,6 +204,155 @@
         local.get $vi local.get $thr f64x2.gt local.get $held v128.andnot local.set $spk
         ;; v ← held ? v : vi; spiking lanes are then set to vReset below (spikes are rare: one
         ;; select and a branch cost less than a second select on every pair)
+        local.get $pV local.get $a i32.add
+        local.get $v local.get $vi local.get $held v128.bitselect
+        v128.store
+        local.get $spk v128.any_true
+        if
+          local.get $spk i64x2.extract_lane 0 i64.const 0 i64.ne
+          if
+            local.get $pV local.get $a i32.add local.get $vResetF f64.store offset=0
+            local.get $pRef local.get $r i32.add local.get $newRef i32.store offset=0
+            local.get $pIdx local.get $count i32.const 2 i32.shl i32.add local.get $r i32.const 2 i32.shr_u i32.store
+            local.get $count i32.const 1 i32.add local.set $count
+            local.get $mode i32.const 2 i32.ge_u
+            if
+              local.get $pTh local.get $a i32.add local.get $th f64x2.extract_lane 0 local.get $thetaPlus f64.add f64.store offset=0
+            end
+          end
+          local.get $spk i64x2.extract_lane 1 i64.const 0 i64.ne
+          if
+            local.get $pV local.get $a i32.add local.get $vResetF f64.store offset=8
+            local.get $pRef local.get $r i32.add local.get $newRef i32.store offset=4
+            local.get $pIdx local.get $count i32.const 2 i32.shl i32.add local.get $r i32.const 2 i32.shr_u i32.const 1 i32.add i32.store
+            local.get $count i32.const 1 i32.add local.set $count
+            local.get $mode i32.const 2 i32.ge_u
+            if
+              local.get $pTh local.get $a i32.add local.get $th f64x2.extract_lane 1 local.get $thetaPlus f64.add f64.store offset=8
+            end
+          end
+        end
+        local.get $a i32.const 16 i32.add local.set $a
+        local.get $r i32.const 8 i32.add local.set $r
+        br $pairs
+      end
+    end
+    local.get $count)
+
+  ;; lifConductanceStep (θ mode 0–3), one pair per iteration. Exponential Euler, e^(−g·dt/τm) =
+  ;; decayMem·e^(−y) with y = (gE + gI)·dt/τm, the Taylor series of e^(−y) below y = 0.05 and the
+  ;; host's Math.exp above (rare), conductances within ±10⁻¹² flushed to 0, the pure-leak lanes
+  ;; (gE = gI = 0) with decayMem alone — as lif.ts, lane by lane. Keep the two in step: the test
+  ;; test/core/neurons/lif-wasm.test.ts fails on any difference.
+  (func $conductance (export "conductance") (param $mode i32) (result i32)
+    (local $a i32) (local $r i32) (local $end i32) (local $count i32) (local $newRef i32)
+    (local $pV i32) (local $pGE i32) (local $pGI i32) (local $pTh i32) (local $pIB i32) (local $pRef i32) (local $pIdx i32)
+    (local $thetaPlus f64) (local $vResetF f64)
+    (local $vRest v128) (local $vThresh v128) (local $dM v128) (local $dE v128) (local $dI v128) (local $dT v128)
+    (local $eE v128) (local $eI v128) (local $rM v128) (local $dtt v128) (local $stepV v128)
+    (local $zero v128) (local $one v128) (local $half v128) (local $c6 v128) (local $c24 v128) (local $c120 v128) (local $small v128) (local $tiny v128)
+    (local $ge v128) (local $gi v128) (local $v v128) (local $vi v128) (local $th v128) (local $thr v128)
+    (local $held v128) (local $spk v128) (local $drive v128) (local $g v128) (local $vInf v128) (local $x v128) (local $e v128)
+    i32.const 0 v128.load64_splat offset=0 local.set $vRest
+    i32.const 0 v128.load64_splat offset=16 local.set $vThresh
+    i32.const 0 v128.load64_splat offset=24 local.set $dM
+    i32.const 0 v128.load64_splat offset=32 local.set $dE
+    i32.const 0 v128.load64_splat offset=40 local.set $dI
+    i32.const 0 v128.load64_splat offset=72 local.set $dT
+    i32.const 0 v128.load64_splat offset=88 local.set $dtt
+    i32.const 0 v128.load64_splat offset=96 local.set $eE
+    i32.const 0 v128.load64_splat offset=104 local.set $eI
+    i32.const 0 v128.load64_splat offset=112 local.set $rM
+    i32.const 0 v128.load64_splat offset=176 local.set $c6
+    i32.const 0 v128.load64_splat offset=184 local.set $c24
+    i32.const 0 v128.load64_splat offset=192 local.set $c120
+    f64.const 0 f64x2.splat local.set $zero
+    f64.const 1 f64x2.splat local.set $one
+    f64.const 0.5 f64x2.splat local.set $half
+    f64.const 0.05 f64x2.splat local.set $small
+    f64.const 1e-12 f64x2.splat local.set $tiny
+    i32.const 0 f64.load offset=80 local.set $thetaPlus
+    i32.const 0 f64.load offset=8 local.set $vResetF
+    i32.const 0 i32.load offset=136 local.set $pV
+    i32.const 0 i32.load offset=140 local.set $pGE
+    i32.const 0 i32.load offset=144 local.set $pGI
+    i32.const 0 i32.load offset=148 local.set $pTh
+    i32.const 0 i32.load offset=152 local.set $pIB
+    i32.const 0 i32.load offset=156 local.set $pRef
+    i32.const 0 i32.load offset=160 local.set $pIdx
+    i32.const 0 v128.load64_splat offset=168 local.set $stepV
+    i32.const 0 i32.load offset=168 i32.const 0 i32.load offset=132 i32.add local.set $newRef
+    i32.const 0 i32.load offset=128 i32.const 1 i32.add i32.const -2 i32.and i32.const 3 i32.shl local.set $end
+    block $done
+      loop $pairs
+        local.get $a local.get $end i32.ge_u br_if $done
+        ;; synaptic variables decay (all neurons, refractory or not)
+        local.get $pGE local.get $a i32.add v128.load local.set $ge
+        local.get $pGI local.get $a i32.add v128.load local.set $gi
+        ;; … and values within ±10⁻¹² are flushed to +0 (so silent neurons take the pure-leak branch)
+        local.get $ge local.get $dE f64x2.mul local.set $x
+        local.get $pGE local.get $a i32.add local.get $x local.get $x f64x2.abs local.get $tiny f64x2.lt v128.andnot v128.store
+        local.get $gi local.get $dI f64x2.mul local.set $x
+        local.get $pGI local.get $a i32.add local.get $x local.get $x f64x2.abs local.get $tiny f64x2.lt v128.andnot v128.store
+        ;; threshold vThresh + θ
+        local.get $vThresh local.set $thr
+        local.get $mode
+        if
+          local.get $pTh local.get $a i32.add v128.load local.set $th
+          local.get $mode i32.const 3 i32.eq
+          if
+            local.get $th local.get $dT f64x2.mul local.set $th
+            local.get $pTh local.get $a i32.add local.get $th v128.store
+          end
+          local.get $vThresh local.get $th f64x2.add local.set $thr
+        end
+        local.get $pV local.get $a i32.add v128.load local.set $v
+        ;; drive = vRest + rMem·iBias; g = 1 + gE + gI; vInf = (drive + gE·eExc + gI·eInh)/g; x = g·dt/τm
+        local.get $vRest local.get $rM local.get $pIB local.get $a i32.add v128.load f64x2.mul f64x2.add local.set $drive
+        local.get $one local.get $ge f64x2.add local.get $gi f64x2.add local.set $g
+        local.get $drive local.get $ge local.get $eE f64x2.mul f64x2.add local.get $gi local.get $eI f64x2.mul f64x2.add
+        local.get $g f64x2.div local.set $vInf
+        ;; e = decayMem · e^(−y), y = (gE + gI)·dt/τm (here in $x),
+        ;; e^(−y) = 1 − y(1 − y(1/2 − y(1/6 − y(1/24 − y·(1/120))))) for y < 0.05
+        local.get $ge local.get $gi f64x2.add local.get $dtt f64x2.mul local.set $x
+        local.get $one
+        local.get $x
+        local.get $one
+        local.get $x
+        local.get $half
+        local.get $x
+        local.get $c6
+        local.get $x
+        local.get $c24
+        local.get $x local.get $c120 f64x2.mul
+        f64x2.sub f64x2.mul
+        f64x2.sub f64x2.mul
+        f64x2.sub f64x2.mul
+        f64x2.sub f64x2.mul
+        f64x2.sub
+        local.set $e
+        ;; lanes where ¬(y < 0.05): e^(−y) = Math.exp(−y)
+        local.get $x local.get $small f64x2.lt v128.not v128.any_true
+        if
+          local.get $x f64x2.extract_lane 0 f64.const 0.05 f64.lt i32.eqz
+          if
+            local.get $e local.get $x f64x2.extract_lane 0 f64.neg call $exp f64x2.replace_lane 0 local.set $e
+          end
+          local.get $x f64x2.extract_lane 1 f64.const 0.05 f64.lt i32.eqz
+          if
+            local.get $e local.get $x f64x2.extract_lane 1 f64.neg call $exp f64x2.replace_lane 1 local.set $e
+          end
+        end
+        local.get $dM local.get $e f64x2.mul local.set $e
+        ;; vi = gE = gI = 0 ? drive + (v − drive)·decayMem : vInf + (v − vInf)·e
+        local.get $drive local.get $v local.get $drive f64x2.sub local.get $dM f64x2.mul f64x2.add
+        local.get $vInf local.get $v local.get $vInf f64x2.sub local.get $e f64x2.mul f64x2.add
+        local.get $ge local.get $zero f64x2.eq local.get $gi local.get $zero f64x2.eq v128.and
+        v128.bitselect
+        local.set $vi
+        ;; held = refUntil > step (refractory); spk = ¬held ∧ vi > threshold; v ← held ? v : vi
+        local.get $pRef local.get $r i32.add v128.load32x2_s local.get $stepV i64x2.gt_s local.set $held
+        local.get $vi local.get $thr f64x2.gt local.get $held v128.andnot local.set $spk
         local.get $pV local.get $a i32.add
         local.get $v local.get $vi local.get $held v128.bitselect
         v128.store

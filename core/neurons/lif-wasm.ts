@@ -1,9 +1,11 @@
 /**
- * WebAssembly SIMD (f64x2) version of `lifCurrentStep` (core/neurons/lif.ts), bit-identical to it.
+ * WebAssembly SIMD (f64x2) versions of `lifCurrentStep` and `lifConductanceStep`
+ * (core/neurons/lif.ts), bit-identical to them.
  *
  * Why: the CUBA loop is dominated by the LIF integrate pass (40 M neuron-steps against ~2 M
- * synaptic events per simulated second at 4000 neurons); the JavaScript kernel costs 5–7 ns per
- * neuron-step, the SIMD kernel well under 1 ns (README, `memspike bench cuba`).
+ * synaptic events per simulated second at 4000 neurons); on the 2-core bench machine the
+ * JavaScript kernel costs ≈ 3.5–7 ns per neuron-step, the SIMD kernel ≈ 1.4 ns (CPU time, same run).
+ * The conductance kernel calls the host's Math.exp for the rare lanes with x ≥ 0.05 (lif.ts header).
  *
  * Memory: each population owns one `WebAssembly.Memory` of a fixed size (allocated at build, never
  * grown, so the typed-array views below never detach). The public state stays struct-of-arrays:
@@ -33,12 +35,17 @@ interface WasmApi {
 
 /** Kernel entry points → spike count, for the step in the header. θ mode: 1 read, 2 read + grow, 3 decay + grow. */
 type CurrentKernel = () => number;
-type CurrentThetaKernel = (mode: number) => number;
+type ModeKernel = (mode: number) => number;
+/** A kernel with lifCurrentStep's / lifConductanceStep's signature. */
+export type LifStepFunction = (st: LifState, k: LifConstants, step: number, adapt: boolean, plastic: boolean) => number;
 
 const HEADER = 256;
 const PAGE = 65536;
 /** Header byte offsets (scripts/lif-kernels.wat). */
-const F64 = { vRest: 0, vReset: 8, vThresh: 16, decayMem: 24, decayE: 32, decayI: 40, couplingE: 48, couplingI: 56, biasGain: 64, decayTheta: 72, thetaPlus: 80 } as const;
+const F64 = {
+  vRest: 0, vReset: 8, vThresh: 16, decayMem: 24, decayE: 32, decayI: 40, couplingE: 48, couplingI: 56, biasGain: 64, decayTheta: 72, thetaPlus: 80,
+  dtOverTau: 88, eExc: 96, eInh: 104, rMem: 112, c6: 176, c24: 184, c120: 192,
+} as const;
 const I32 = { n: 128, refSteps: 132, v: 136, gE: 140, gI: 144, theta: 148, iBias: 152, refUntil: 156, idx: 160 } as const;
 /** Int32 index of the step (i64, little-endian: low word, high word) in the header. */
 const STEP_LO = 168 / 4;
@@ -68,11 +75,11 @@ export interface LifWasm {
   /** struct-of-arrays views (length n) into the population's memory */
   readonly state: LifState;
   /**
-   * Returns a `lifCurrentStep`-compatible kernel bound to this state and to `k` (written into the
-   * memory's header once, here). The returned function ignores its `st`/`k` arguments: it always
-   * steps this population with these constants.
+   * Returns a kernel bound to this state and to `k` (written into the memory's header once, here),
+   * bit-identical to `lifConductanceStep` when `conductance`, else to `lifCurrentStep`. The returned
+   * function ignores its `st`/`k` arguments: it always steps this population with these constants.
    */
-  currentKernel(k: LifConstants): (st: LifState, k: LifConstants, step: number, adapt: boolean, plastic: boolean) => number;
+  kernel(k: LifConstants, conductance: boolean): LifStepFunction;
 }
 
 /**
@@ -120,12 +127,13 @@ export function createLifWasm(n: number): LifWasm | null {
     refUntil: new Int32Array(buf, offRef, n),
     spikes: { idx: new Int32Array(buf, offIdx, n), count: 0 },
   };
-  const instance = new wa.Instance(mod, { env: { mem: memory } });
+  const instance = new wa.Instance(mod, { env: { mem: memory, exp: Math.exp } });
   const current = instance.exports['current'] as CurrentKernel;
-  const currentTheta = instance.exports['currentTheta'] as CurrentThetaKernel;
+  const currentTheta = instance.exports['currentTheta'] as ModeKernel;
+  const conductanceStep = instance.exports['conductance'] as ModeKernel;
   return {
     state,
-    currentKernel(k: LifConstants) {
+    kernel(k: LifConstants, conductance: boolean): LifStepFunction {
       header.setFloat64(F64.vRest, k.vRest, true);
       header.setFloat64(F64.vReset, k.vReset, true);
       header.setFloat64(F64.vThresh, k.vThresh, true);
@@ -137,10 +145,26 @@ export function createLifWasm(n: number): LifWasm | null {
       header.setFloat64(F64.biasGain, k.rMem * (1 - k.decayMem), true); // the same double as lifCurrentStep's biasGain
       header.setFloat64(F64.decayTheta, k.decayTheta, true);
       header.setFloat64(F64.thetaPlus, k.thetaPlus, true);
+      header.setFloat64(F64.dtOverTau, k.dtOverTau, true);
+      header.setFloat64(F64.eExc, k.eExc, true);
+      header.setFloat64(F64.eInh, k.eInh, true);
+      header.setFloat64(F64.rMem, k.rMem, true);
+      header.setFloat64(F64.c6, 1 / 6, true); // the Taylor coefficients exactly as lif.ts writes them
+      header.setFloat64(F64.c24, 1 / 24, true);
+      header.setFloat64(F64.c120, 1 / 120, true);
       header.setInt32(I32.refSteps, k.refSteps, true);
       const spikeBuffer = state.spikes;
       const decays = k.decayTheta !== 1;
       const h32 = new Int32Array(buf, 0, HEADER / 4);
+      if (conductance) {
+        return function lifConductanceStepWasm(_st: LifState, _k: LifConstants, step: number, adapt: boolean, plastic: boolean): number {
+          h32[STEP_LO] = step >>> 0;
+          h32[STEP_LO + 1] = Math.floor(step / 4294967296);
+          const count = conductanceStep(adapt ? (plastic ? (decays ? 3 : 2) : 1) : 0);
+          spikeBuffer.count = count;
+          return count;
+        };
+      }
       return function lifCurrentStepWasm(_st: LifState, _k: LifConstants, step: number, adapt: boolean, plastic: boolean): number {
         // step as i64 (exact for integer steps below 2⁵³); refUntil = step + refSteps wraps like Int32Array stores
         h32[STEP_LO] = step >>> 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lifCurrentStep, type LifConstants, type LifState } from '../../../core/neurons/lif.js';
+import { lifConductanceStep, lifCurrentStep, type LifConstants, type LifState } from '../../../core/neurons/lif.js';
 import { createLifWasm, lifWasmAvailable } from '../../../core/neurons/lif-wasm.js';
 import { Network, lif } from '../../../core/index.js';
 
@@ -61,7 +61,7 @@ function sameBits(a: Float64Array | Int32Array, b: Float64Array | Int32Array): b
   return true;
 }
 
-describe.runIf(lifWasmAvailable())('WebAssembly SIMD lifCurrentStep', () => {
+describe.runIf(lifWasmAvailable())('WebAssembly SIMD lifCurrentStep and lifConductanceStep', () => {
   const cases = [
     { name: 'no adaptation', n: 1001, adapt: false, tauTheta: Infinity, thetaPlus: 0 },
     { name: 'adaptive θ, decaying', n: 640, adapt: true, tauTheta: 30, thetaPlus: 0.4 },
@@ -74,7 +74,7 @@ describe.runIf(lifWasmAvailable())('WebAssembly SIMD lifCurrentStep', () => {
       const k = constants(0.1, c.tauTheta, c.thetaPlus);
       const wasm = createLifWasm(c.n)!;
       const w = wasm.state;
-      const step = wasm.currentKernel(k);
+      const step = wasm.kernel(k, false);
       const js = plainState(c.n);
       const rnd = mulberry32(12345 + c.n);
       for (let i = 0; i < c.n; i++) {
@@ -119,6 +119,96 @@ describe.runIf(lifWasmAvailable())('WebAssembly SIMD lifCurrentStep', () => {
         }
       }
       expect(spikes).toBeGreaterThanOrEqual(Math.min(10 * c.n, 50)); // the comparison covered many spikes and resets
+    });
+  }
+
+  /** Diehl & Cook-like conductance constants (τm 100 ms → x = g·dt/τm; x ≥ 0.05 needs g ≥ 50 at dt 0.1 ms). */
+  function conductanceConstants(dt: number, tauTheta: number, thetaPlus: number): LifConstants {
+    const tauMem = 20;
+    return Object.freeze({
+      vRest: -65,
+      vReset: -65,
+      vThresh: -52,
+      decayMem: Math.exp(-dt / tauMem),
+      dtOverTau: dt / tauMem,
+      decayE: Math.exp(-dt / 1),
+      decayI: Math.exp(-dt / 2),
+      couplingE: 0,
+      couplingI: 0,
+      eExc: 0,
+      eInh: -100,
+      rMem: 1.3,
+      refSteps: 50,
+      thetaPlus,
+      decayTheta: tauTheta === Infinity ? 1 : Math.exp(-dt / tauTheta),
+    });
+  }
+
+  const conductanceCases = [
+    { name: 'no adaptation', n: 803, adapt: false, tauTheta: Infinity, thetaPlus: 0 },
+    { name: 'adaptive θ, decaying', n: 400, adapt: true, tauTheta: 50, thetaPlus: 0.05 },
+    { name: 'adaptive θ, no decay', n: 9, adapt: true, tauTheta: Infinity, thetaPlus: 0.5 },
+  ];
+  for (const c of conductanceCases) {
+    it(`conductance kernel is bit-identical to the JavaScript kernel, Taylor, Math.exp and pure-leak lanes (${c.name}, n = ${c.n})`, () => {
+      const k = conductanceConstants(0.1, c.tauTheta, c.thetaPlus);
+      const wasm = createLifWasm(c.n)!;
+      const w = wasm.state;
+      const step = wasm.kernel(k, true);
+      const js = plainState(c.n);
+      const rnd = mulberry32(777 + c.n);
+      for (let i = 0; i < c.n; i++) {
+        const v = -70 + 20 * rnd();
+        const bias = i === 0 ? 20 : rnd() < 0.7 ? 0 : 25 * rnd() - 5;
+        const th = c.adapt ? 2 * rnd() : 0;
+        const ref = rnd() < 0.2 ? Math.floor(60 * rnd()) : -0x7fffffff;
+        js.v[i] = w.v[i] = v;
+        js.iBias[i] = w.iBias[i] = bias;
+        js.theta[i] = w.theta[i] = th;
+        js.refUntil[i] = w.refUntil[i] = ref;
+      }
+      let spikes = 0;
+      let bigX = 0;
+      let leak = 0;
+      for (let s = 0; s < 3000; s++) {
+        for (let i = 0; i < c.n; i++) {
+          if (i % 5 === 0) continue; // never receive input: the pure-leak branch (gE = gI = 0)
+          const u = rnd();
+          if (u < 0.01) {
+            const x = u < 0.001 ? 60 + 40 * rnd() : 2 * rnd(); // sometimes g·dt/τm ≥ 0.05: Math.exp
+            js.gE[i] += x;
+            w.gE[i] += x;
+          } else if (u < 0.015) {
+            const y = 3 * rnd();
+            js.gI[i] += y;
+            w.gI[i] += y;
+          }
+        }
+        for (let i = 0; i < c.n; i++) {
+          const g = 1 + js.gE[i] + js.gI[i];
+          if (s >= js.refUntil[i]) {
+            if (js.gE[i] === 0 && js.gI[i] === 0) leak++;
+            else if (!(g * k.dtOverTau < 0.05)) bigX++;
+          }
+        }
+        const plastic = s % 700 < 500;
+        const cj = lifConductanceStep(js, k, s, c.adapt, plastic);
+        const cw = step(w, k, s, c.adapt, plastic);
+        expect(cw).toBe(cj);
+        expect(w.spikes.count).toBe(cj);
+        expect(Array.from(w.spikes.idx.subarray(0, cw))).toEqual(Array.from(js.spikes.idx.subarray(0, cj)));
+        spikes += cj;
+        if (s % 97 === 0 || s === 2999) {
+          expect(sameBits(w.v, js.v)).toBe(true);
+          expect(sameBits(w.gE, js.gE)).toBe(true);
+          expect(sameBits(w.gI, js.gI)).toBe(true);
+          expect(sameBits(w.theta, js.theta)).toBe(true);
+          expect(sameBits(w.refUntil, js.refUntil)).toBe(true);
+        }
+      }
+      expect(spikes).toBeGreaterThanOrEqual(Math.min(4 * c.n, 30));
+      expect(bigX).toBeGreaterThan(0); // the Math.exp lanes were exercised
+      expect(leak).toBeGreaterThan(0); // and the pure-leak lanes
     });
   }
 
