@@ -165,7 +165,8 @@ function evaluateModel(spec: DiehlCookSpec, model: DiehlCookModel, exp: Experime
     const device = f.crossbarDevice ?? (spec.device === 'float' ? 'ideal' : spec.device);
     if (!(device in DEVICE_PRESETS)) throw new Error(`--crossbar-device ${device} is unknown; known: ${Object.keys(DEVICE_PRESETS).join(', ')}.`);
     const compensate = f.compensate === true;
-    const programmed = programCrossbar(model, { device, program: f.program as 'open-loop' | 'write-verify', compensate, seed: spec.seed });
+    const calibration = loadMnist({ split: 'train' }); // per-column offsets from training images only
+    const programmed = programCrossbar(model, { device, program: f.program as 'open-loop' | 'write-verify', compensate, seed: spec.seed, calibration });
     const c = crossbarEvaluate(model, test, { device, samples: f.samples, ageMs: f.age ?? 0, compensate, seed: spec.seed }, programmed);
     ev = c;
     Object.assign(extra, {

@@ -84,7 +84,7 @@ export interface ProgramOptions {
   readonly mode?: 'open-loop' | 'write-verify' | 'exact';
   /** write-verify tolerance, relative to ΔG (default 0.02) */
   readonly tolerance?: number;
-  /** write-verify pulse budget per device (default 200) */
+  /** write-verify pulse budget per device (default max(200, 4 × levels)) */
   readonly maxPulses?: number;
   /** weight encoded by the full conductance span; default max|w| (1 for an all-zero matrix) */
   readonly weightRange?: number;
@@ -257,7 +257,8 @@ export class Crossbar {
     if (typeof tolerance !== 'number' || !(tolerance > 0) || !Number.isFinite(tolerance)) {
       throw new Error(`tolerance = ${format(tolerance)} must be a positive number (relative to the conductance span ΔG); e.g. 0.02.`);
     }
-    const maxPulses = opts.maxPulses ?? 200;
+    // Default budget: 4 full sweeps of the window (a device with 65 540 levels needs more than 200).
+    const maxPulses = opts.maxPulses ?? Math.max(200, 4 * Math.ceil(this.device.levels));
     positiveInt(maxPulses, 'maxPulses', 'give the pulse budget per device, e.g. 200');
     const w = weightMatrix(weights, this.rows, this.cols);
     let wMax = 0;
