@@ -1,8 +1,8 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deviceCurve, deviceList } from '../../cli/commands/device.js';
 
 const ROOT = join(__dirname, '..', '..');
@@ -16,10 +16,7 @@ function cli(...args: string[]): { code: number; stdout: string; stderr: string;
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, last };
 }
 
-beforeAll(() => {
-  // tsc emits even if another module has a type error; our output is what this test needs.
-  try { execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'pipe' }); } catch { /* reported by the type-check step */ }
-}, 300_000);
+// dist/ is built by `npm test` (tsc) before vitest runs; rebuilding here would race other CLI tests.
 
 describe('memspike device curve', () => {
   it("prints the paper's figures for hfs2 as the last JSON line", () => {
