@@ -5,7 +5,7 @@
  * Why: the CUBA loop is dominated by the LIF integrate pass (40 M neuron-steps against ~2 M
  * synaptic events per simulated second at 4000 neurons); on the 2-core bench machine the
  * JavaScript kernel costs ≈ 3.5–7 ns per neuron-step, the SIMD kernel ≈ 1.4 ns (CPU time, same run).
- * The conductance kernel calls the host's Math.exp for the rare lanes with x ≥ 0.05 (lif.ts header).
+ * The conductance kernel calls the host's Math.exp for the rare lanes with y ≥ 0.05 (lif.ts header).
  *
  * Memory: each population owns one `WebAssembly.Memory` of a fixed size (allocated at build, never
  * grown, so the typed-array views below never detach). The public state stays struct-of-arrays:
@@ -19,7 +19,7 @@
  * no relaxed SIMD (test/core/neurons/lif-wasm.test.ts runs both kernels side by side). Where
  * WebAssembly or its SIMD proposal is unavailable (`WebAssembly.validate` of the module fails),
  * `createLifWasm` returns null and the population uses plain typed arrays and the JavaScript kernel.
- * No Node-only API: the module is compiled synchronously from bytes (≈ 1.5 KB, under the 4 KB
+ * No Node-only API: the module is compiled synchronously from bytes (≈ 2.4 KB, under the 4 KB
  * that browsers allow for synchronous compilation on the main thread).
  */
 import { LIF_WASM_BYTES } from './lif-wasm-bytes.js';
@@ -103,7 +103,12 @@ export function createLifWasm(n: number): LifWasm | null {
   const total = offIdx + i32Bytes;
   if (total > 0x7fff0000) return null; // beyond what one 32-bit memory can hold: use plain arrays
   const pages = Math.ceil(total / PAGE);
-  const memory = new wa.Memory({ initial: pages, maximum: pages });
+  let memory: { readonly buffer: ArrayBuffer };
+  try {
+    memory = new wa.Memory({ initial: pages, maximum: pages });
+  } catch {
+    return null; // address space exhausted (each memory reserves guard pages): plain arrays, JS kernel
+  }
   const buf = memory.buffer;
   const header = new DataView(buf, 0, HEADER);
   header.setInt32(I32.n, n, true);

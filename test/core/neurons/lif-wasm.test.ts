@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { lifConductanceStep, lifCurrentStep, type LifConstants, type LifState } from '../../../core/neurons/lif.js';
 import { createLifWasm, lifWasmAvailable } from '../../../core/neurons/lif-wasm.js';
 import { Network, lif } from '../../../core/index.js';
@@ -236,5 +236,58 @@ describe.runIf(lifWasmAvailable())('WebAssembly SIMD lifCurrentStep and lifCondu
 describe('LIF WebAssembly availability', () => {
   it('is available in Node 20 (WebAssembly SIMD), so CUBA runs the SIMD kernel', () => {
     expect(lifWasmAvailable()).toBe(true);
+  });
+});
+
+describe.runIf(lifWasmAvailable())('LIF networks with and without WebAssembly', () => {
+  /** A small CUBA-like network plus a conductance population with adaptive θ, run for 300 ms. */
+  async function run(withoutWasm: boolean) {
+    vi.resetModules();
+    if (withoutWasm) vi.stubGlobal('WebAssembly', undefined);
+    try {
+      const core = await import('../../../core/index.js');
+      const { lifWasmAvailable: available } = await import('../../../core/neurons/lif-wasm.js');
+      const net = new core.Network({ dt: 0.1, seed: 7 });
+      const params = { tauMem: 20, vRest: -49, vReset: -60, vThresh: -50, tRef: 5, synapse: { type: 'current' as const, tauExc: 5, tauInh: 10 }, vInit: { uniform: [-60, -50] as const } };
+      const exc = net.add(core.lif(160, params, 'exc'));
+      const inh = net.add(core.lif(41, params, 'inh'));
+      const ext = net.add(core.poissonInput(50, 40, 'ext'));
+      const cond = net.add(
+        core.lif(
+          37,
+          { tauMem: 20, vRest: -65, vReset: -65, vThresh: -52, tRef: 2, synapse: { type: 'conductance' as const, tauExc: 1, tauInh: 2, eExc: 0, eInh: -100 }, adaptation: { thetaPlus: 0.2, tauTheta: 200 } },
+          'cond',
+        ),
+      );
+      const p = 0.4;
+      net.connect(exc, exc, { connector: core.fixedProbability(p), weight: 1.62, channel: 'exc', storage: 'csr' });
+      net.connect(exc, inh, { connector: core.fixedProbability(p), weight: 1.62, channel: 'exc', storage: 'csr' });
+      net.connect(inh, exc, { connector: core.fixedProbability(p), weight: -9, channel: 'inh', storage: 'csr' });
+      net.connect(inh, inh, { connector: core.fixedProbability(p), weight: -9, channel: 'inh', storage: 'csr' });
+      net.connect(ext, cond, { connector: core.fixedProbability(0.5), weight: 0.3, channel: 'exc' });
+      net.connect(inh, cond, { connector: core.fixedProbability(0.3), weight: 0.5, channel: 'inh' });
+      const recs = [exc, inh, cond].map((pop) => net.spikeRecorder(pop));
+      net.build();
+      net.run(300);
+      return { available: available(), spikes: recs.map((r) => r.read()), v: [exc, inh, cond].map((pop) => pop.state.v.slice()), theta: cond.state.theta.slice() };
+    } finally {
+      vi.unstubAllGlobals();
+      vi.resetModules();
+    }
+  }
+
+  it('gives bit-identical spikes and state through the SIMD kernels and through the JavaScript fallback', async () => {
+    const a = await run(false);
+    const b = await run(true);
+    expect(a.available).toBe(true);
+    expect(b.available).toBe(false); // the fallback really ran
+    for (let k = 0; k < 3; k++) {
+      expect(Array.from(a.spikes[k].indices)).toEqual(Array.from(b.spikes[k].indices));
+      expect(Array.from(a.spikes[k].times)).toEqual(Array.from(b.spikes[k].times));
+      expect(sameBits(a.v[k], b.v[k])).toBe(true);
+    }
+    expect(sameBits(a.theta, b.theta)).toBe(true);
+    expect(a.spikes[0].indices.length).toBeGreaterThan(100);
+    expect(a.spikes[2].indices.length).toBeGreaterThan(10);
   });
 });
