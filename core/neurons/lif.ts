@@ -29,6 +29,11 @@
  * neuron spiking at step s is reset in step s and held at vReset through step s + R − 1, R =
  * round(tRef/dt); it integrates again from step s + R. Synaptic variables keep decaying and
  * accumulating while it is held.
+ *
+ * These two kernels are the reference: core/neurons/lif-wasm.ts runs WebAssembly SIMD copies of
+ * them (source scripts/lif-kernels.wat, rebuilt by `node scripts/build-lif-wasm.mjs`), which every
+ * population uses where WebAssembly SIMD exists. Change both together, keeping every double
+ * operation in the same order: test/core/neurons/lif-wasm.test.ts requires bit-identical results.
  */
 import type { SpikeBuffer } from './spikes.js';
 
