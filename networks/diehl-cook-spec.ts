@@ -9,7 +9,7 @@
  * normalisation is carried out — and paid for — by device pulses). `device: 'float'` is the ideal
  * software reference (Float32 weights, exact normalisation).
  */
-import { diehlCook2015, experiment, type DiehlCookModel, type Experiment } from './diehl-cook.js';
+import { DIEHL_COOK, diehlCook2015, experiment, type DiehlCookModel, type Experiment } from './diehl-cook.js';
 import { floatStore } from '../core/synapses/store.js';
 import { memristiveStore } from '../core/devices/store.js';
 import { DEVICE_PRESETS, resolveDevice } from '../core/devices/presets.js';
@@ -72,10 +72,13 @@ export function buildDiehlCook(spec: DiehlCookSpec): { model: DiehlCookModel; ex
     const device = spec.d2d === null ? base : deviceParams(base, { d2d: { step: spec.d2d, bounds: spec.d2d / 2 } });
     store = memristiveStore({ device, mode: 'single', wMax: spec.wMax });
   }
+  // Diehl & Cook's initial weights, (U[0,1) + 0.01)·0.3, capped at the device's wMax when that is lower.
+  const top = Math.min(1.01 * DIEHL_COOK.inputWeightScale, spec.device === 'float' ? Infinity : spec.wMax);
   const model = diehlCook2015({
     nExc: spec.nExc,
     seed: spec.seed,
     store,
+    inputWeights: { uniform: [Math.min(0.01 * DIEHL_COOK.inputWeightScale, top / 2), top] },
     rule: ruleByName(spec.rule),
     rounding: spec.rounding,
     normalisation: spec.normalisation,
