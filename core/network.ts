@@ -35,7 +35,7 @@ import {
 import type { SpikeBuffer } from './neurons/spikes.js';
 import type { LifState } from './neurons/lif.js';
 import type { PoissonState } from './neurons/poisson.js';
-import { setPoissonRates } from './neurons/poisson.js';
+import { refreshPoissonActive, setPoissonRates } from './neurons/poisson.js';
 import { connect, initialWeights, type Connector, type WeightInit } from './synapses/connectors.js';
 import { floatStore, type StoreFactory, type StoreSnapshot, type SynapseStore } from './synapses/store.js';
 import {
@@ -761,6 +761,7 @@ export class Network {
         case 'poisson':
           b.state.rates.set(p['rates'] as Float64Array);
           b.state.nextEvent.set(p['nextEvent'] as Float64Array);
+          refreshPoissonActive(b.state);
           break;
         case 'generator':
           b.state.cursor = p['cursor'] as number;

@@ -224,7 +224,7 @@ export function buildPoisson(spec: PoissonSpec, random: RandomStreams): BuiltPoi
   for (let i = 0; i < n; i++) {
     if (!(rates[i] >= 0)) throw new Error(`${spec.label}.rates[${i}] = ${rates[i]} Hz is negative; rates must be ≥ 0 Hz.`);
   }
-  const state: PoissonState = { n, rates: new Float64Array(n), nextEvent: new Float64Array(n), spikes: createSpikeBuffer(n) };
+  const state: PoissonState = { n, rates: new Float64Array(n), nextEvent: new Float64Array(n), active: new Int32Array(n), activeCount: 0, spikes: createSpikeBuffer(n) };
   const rng = random.stream(`${spec.label}/poisson`);
   setPoissonRates(state, rng, rates, 1, 0);
   return { kind: 'poisson', state, rng };

@@ -26,7 +26,7 @@ import type { Updater, BuildContext, Projection } from '../core/network.js';
 import type { ProjectionStructure, ColumnIndex } from '../core/synapses/projection.js';
 import type { SpikeBuffer } from '../core/neurons/spikes.js';
 import { finiteNumber, positive, format, type Quantity } from '../core/units.js';
-import { createTrace, decayTrace, bumpTrace, type Trace } from './traces.js';
+import { createTrace, decayTrace, bumpTrace, restoreTrace, type Trace } from './traces.js';
 import { createPulseQueue, flushPulses, isPulsed, queueChange, type PulseQueue, type PulsedStore, type Rounding } from './apply.js';
 
 export interface PairStdpParams {
@@ -244,22 +244,21 @@ export function stdp(projection: Projection, params: RuleParams, options: RuleOp
     },
     snapshot() {
       return {
-        traces: traces.map((t) => ({ x: t.x.slice(), active: t.active })),
+        // the list order matters (it orders pulse queues), so it is saved as is
+        traces: traces.map((t) => ({ x: t.x.slice(), list: t.list.slice(0, t.count) })),
         lastPre: lastPre ? lastPre.slice() : null,
         stats: { ...stats },
         rng: st?.queue ? Array.from(st.queue.rng.state) : null,
       };
     },
     restore(s: unknown) {
-      const snap = s as { traces: { x: Float64Array; active: boolean }[]; lastPre: Int32Array | null; stats: RuleStats; rng: number[] | null };
+      const snap = s as { traces: { x: Float64Array; list: Int32Array }[]; lastPre: Int32Array | null; stats: RuleStats; rng: number[] | null };
       if (!snap || !Array.isArray(snap.traces) || snap.traces.length !== traces.length) throw new Error(`${rule.name}: snapshot does not match this rule.`);
       snap.traces.forEach((t, i) => {
         if (!(t.x instanceof Float64Array) || t.x.length !== traces[i].x.length) throw new Error(`${rule.name}: trace ${i} has the wrong length.`);
+        if (!(t.list instanceof Int32Array) || t.list.length > t.x.length || t.list.some((k) => k < 0 || k >= t.x.length)) throw new Error(`${rule.name}: trace ${i} list is corrupt.`);
       });
-      snap.traces.forEach((t, i) => {
-        traces[i].x.set(t.x);
-        traces[i].active = t.active;
-      });
+      snap.traces.forEach((t, i) => restoreTrace(traces[i], t.x, t.list));
       if (lastPre && snap.lastPre) lastPre.set(snap.lastPre);
       stats.updates = snap.stats.updates;
       stats.pulses = snap.stats.pulses;
@@ -291,11 +290,33 @@ function finish(st: RuleState, stats: RuleStats, tNow: number): void {
   }
 }
 
-/** Depression on pre spikes: for each spiking pre j and each of its synapses, dw = −a·y[post]·(soft? w − wMin : 1). */
-function depressRows(st: RuleState, stats: RuleStats, y: Float64Array, a: number, soft: boolean, tNow: number): void {
+/**
+ * Depression on pre spikes: for each spiking pre j and each of its synapses, dw = −a·y[post]·(soft? w − wMin : 1).
+ * Dense storage visits only the postsynaptic neurons whose trace is nonzero (the trace's list).
+ */
+function depressRows(st: RuleState, stats: RuleStats, yt: Trace, a: number, soft: boolean, tNow: number): void {
   const { rowPtr, post, synapseOf, mask } = st.s;
   const pre = st.pre;
   const w = st.w;
+  const y = yt.x;
+  if (st.s.storage === 'dense') {
+    const nPost = st.s.nPost;
+    const list = yt.list;
+    const m = yt.count;
+    for (let s = 0; s < pre.count; s++) {
+      const base = pre.idx[s] * nPost;
+      for (let b = 0; b < m; b++) {
+        const i = list[b];
+        const syn = base + i;
+        if (mask && mask[syn] === 0) continue;
+        const yi = y[i];
+        const dw = soft ? -a * yi * (w[syn] - st.wMin) : -a * yi;
+        change(st, syn, dw, tNow);
+        stats.updates++;
+      }
+    }
+    return;
+  }
   for (let s = 0; s < pre.count; s++) {
     const j = pre.idx[s];
     for (let k = rowPtr[j], end = rowPtr[j + 1]; k < end; k++) {
@@ -334,7 +355,7 @@ function pairStep(st: RuleState, stats: RuleStats, xPre: Trace, yPost: Trace, aP
   const tNow = (step + 1) * st.dt;
   decayTrace(xPre);
   decayTrace(yPost);
-  if (st.pre.count > 0 && yPost.active) depressRows(st, stats, yPost.x, aMinus, soft, tNow);
+  if (st.pre.count > 0 && yPost.active) depressRows(st, stats, yPost, aMinus, soft, tNow);
   bumpTrace(xPre, st.pre);
   if (st.post.count > 0 && xPre.active) potentiateColumns(st, stats, xPre.x, aPlus, soft, tNow, null, 0);
   bumpTrace(yPost, st.post);
@@ -376,7 +397,7 @@ function diehlCookStep(st: RuleState, stats: RuleStats, pre: Trace, post1: Trace
   decayTrace(post1);
   decayTrace(post2);
   // on_pre: pre = 1; w = clip(w − νpre·post1, 0, wmax)
-  if (st.pre.count > 0 && post1.active) depressRows(st, stats, post1.x, nuPre, false, tNow);
+  if (st.pre.count > 0 && post1.active) depressRows(st, stats, post1, nuPre, false, tNow);
   bumpTrace(pre, st.pre);
   // on_post: post2before = post2; w = clip(w + νpost·pre·post2before); post1 = post2 = 1
   if (st.post.count > 0 && pre.active) potentiateColumnsDC(st, stats, pre.x, post2.x, nuPost, tNow);

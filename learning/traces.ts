@@ -20,41 +20,63 @@ export interface Trace {
   /** increment (all-to-all) or value set (nearest) per spike */
   readonly amount: number;
   readonly nearest: boolean;
-  /** number of nonzero entries is not tracked; `active` says whether any entry may be nonzero */
+  /** whether any entry is nonzero */
   active: boolean;
+  /** the neurons whose entry is nonzero (unordered), and how many */
+  readonly list: Int32Array;
+  count: number;
+  /** 1 where the neuron is in `list` */
+  readonly inList: Uint8Array;
 }
 
 export function createTrace(n: number, tau: number, dt: number, amount = 1, nearest = false): Trace {
-  return { x: new Float64Array(n), decay: Math.exp(-dt / tau), amount, nearest, active: false };
+  return { x: new Float64Array(n), decay: Math.exp(-dt / tau), amount, nearest, active: false, list: new Int32Array(n), count: 0, inList: new Uint8Array(n) };
 }
 
-/** Decays every entry by one step; entries below the floor become 0. */
+/** Decays every nonzero entry by one step; entries below the floor become 0 and leave the list. */
 export function decayTrace(t: Trace): void {
-  if (!t.active) return;
-  const x = t.x;
+  if (t.count === 0) return;
+  const { x, list, inList } = t;
   const d = t.decay;
   const floor = TRACE_FLOOR * t.amount;
-  let any = false;
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i];
-    if (v === 0) continue;
-    const nv = v * d;
-    if (nv < floor) x[i] = 0;
-    else {
-      x[i] = nv;
-      any = true;
-    }
+  let c = t.count;
+  for (let a = 0; a < c; a++) {
+    const i = list[a];
+    const nv = x[i] * d;
+    if (nv < floor) {
+      x[i] = 0;
+      inList[i] = 0;
+      list[a--] = list[--c];
+    } else x[i] = nv;
   }
-  t.active = any;
+  t.count = c;
+  t.active = c > 0;
 }
 
 /** Adds (all-to-all) or sets (nearest) the trace of every neuron that spiked. */
 export function bumpTrace(t: Trace, spikes: SpikeBuffer): void {
   const c = spikes.count;
   if (c === 0) return;
-  const { x, amount } = t;
+  const { x, amount, list, inList } = t;
   const idx = spikes.idx;
-  if (t.nearest) for (let s = 0; s < c; s++) x[idx[s]] = amount;
-  else for (let s = 0; s < c; s++) x[idx[s]] += amount;
+  for (let s = 0; s < c; s++) {
+    const i = idx[s];
+    if (t.nearest) x[i] = amount;
+    else x[i] += amount;
+    if (inList[i] === 0) {
+      inList[i] = 1;
+      list[t.count++] = i;
+    }
+  }
   t.active = true;
+}
+
+/** Restores values and the list (in its saved order, which orders later updates). */
+export function restoreTrace(t: Trace, x: Float64Array, list: Int32Array): void {
+  t.x.set(x);
+  t.inList.fill(0);
+  t.list.set(list);
+  for (let a = 0; a < list.length; a++) t.inList[list[a]] = 1;
+  t.count = list.length;
+  t.active = list.length > 0;
 }
