@@ -5,9 +5,16 @@
  * also finite levels (64), endurance (10⁹, window shrinking), stuck-at faults (1 %), read noise
  * (1 %) and d2d nonlinearity (10 %), and the same non-idealities on the other kinds (softBounds =
  * reram-drift, power, table). n devices (default 10⁶) each receive one pulse of random polarity per
- * call of applyPulses (idx sequential, counts ±1 — the STDP case). Two timings: "fold" advances time
- * by 2·t0 between batches so every pulse first folds in the drifted conductance (log + exp, the worst
- * case), "nofold" stays within t0 of the last programming (the usual case during learning).
+ * call of applyPulses (idx sequential, counts ±1 — the STDP case). Three timings:
+ *   "fold"    (ns_per_pulse, the worst case) advances time by 2·t0 between batches so every pulse
+ *             first folds in the drifted conductance, and before each batch gives every device its own
+ *             programming time (as after learning, when each was last pulsed at another step), so the
+ *             kernel's reuse of ln(dt/t0) between devices programmed together never applies: log + exp
+ *             per pulse;
+ *   "fold_shared"  the same with every device programmed at the same time (one batch programmed
+ *             together, e.g. a neuron's synapses at its last spike): exp per pulse, ln(dt/t0) once;
+ *   "nofold"  stays within t0 of the last programming (the usual case during learning).
+ * Every timed call is checked to have applied exactly n pulses (the work is not skipped).
  * Also: ns per device for readConductances (drift + read noise) and ageTo, and bytes per device.
  */
 import type { Command } from 'commander';
@@ -46,7 +53,9 @@ function allOnDevices(): Record<string, DeviceParams> {
   return { linear: hfs2, softBounds: soft, power, table };
 }
 
-function timePulses(p: DeviceParams, n: number, reps: number, fold: boolean): number {
+type Mode = 'fold' | 'fold_shared' | 'nofold';
+
+function timePulses(p: DeviceParams, n: number, reps: number, mode: Mode): number {
   const random = new RandomStreams(7);
   const arr = createDeviceArray(p, n, random, 'bench');
   const idx = new Int32Array(n);
@@ -57,14 +66,26 @@ function timePulses(p: DeviceParams, n: number, reps: number, fold: boolean): nu
     counts[i] = pol.uniform() < 0.5 ? 1 : -1;
   }
   const t0 = p.drift.t0;
+  // distinct programming times: device i last programmed (i mod 4096)·dtStep before the batch before
+  // (dtStep a power of 2 above the Float32 resolution of tProg here, so neighbours always differ)
+  const dtStep = 0.125;
+  const spread = 4096 * dtStep;
   let t = 0;
-  applyPulses(arr, idx, counts, n, t); // warm-up
+  applyPulses(arr, idx, counts, n, t); // warm-up (also gives the drift branch its type feedback below)
+  t += 2 * t0 + spread;
+  applyPulses(arr, idx, counts, n, t);
   let best = Infinity;
   for (let r = 0; r < reps; r++) {
-    t += fold ? 2 * t0 : 1e-3;
+    if (mode === 'fold') {
+      const tp = arr.tProg;
+      for (let i = 0; i < n; i++) if (tp[i] !== Infinity) tp[i] = t - (i & 4095) * dtStep;
+    }
+    t += mode === 'nofold' ? 1e-3 : 2 * t0 + spread;
+    const before = arr.pulses;
     const start = process.hrtime.bigint();
     applyPulses(arr, idx, counts, n, t);
     const ns = Number(process.hrtime.bigint() - start);
+    if (arr.pulses - before !== n) throw new Error(`bench devices: a call applied ${arr.pulses - before} pulses, expected ${n}`);
     best = Math.min(best, ns / n);
   }
   return best;
@@ -81,12 +102,13 @@ export const devicesBench: Benchmark = {
     const n = (opts['n'] as number | undefined) ?? 1_000_000;
     const reps = (opts['reps'] as number | undefined) ?? 5;
     const devs = allOnDevices();
-    const perKind: Record<string, { fold: number; nofold: number }> = {};
+    const perKind: Record<string, { fold: number; fold_shared: number; nofold: number }> = {};
     for (const [kind, p] of Object.entries(devs)) {
-      const fold = timePulses(p, n, reps, true);
-      const nofold = timePulses(p, n, reps, false);
-      perKind[kind] = { fold: Number(fold.toFixed(2)), nofold: Number(nofold.toFixed(2)) };
-      log(`${kind.padEnd(10)} ${fold.toFixed(2)} ns/pulse (drift fold), ${nofold.toFixed(2)} ns/pulse (no fold)`);
+      const fold = timePulses(p, n, reps, 'fold');
+      const shared = timePulses(p, n, reps, 'fold_shared');
+      const nofold = timePulses(p, n, reps, 'nofold');
+      perKind[kind] = { fold: Number(fold.toFixed(2)), fold_shared: Number(shared.toFixed(2)), nofold: Number(nofold.toFixed(2)) };
+      log(`${kind.padEnd(10)} ${fold.toFixed(2)} ns/pulse (drift fold), ${shared.toFixed(2)} (fold, programmed together), ${nofold.toFixed(2)} (no fold)`);
     }
     const random = new RandomStreams(7);
     const arr = createDeviceArray(devs['linear'], n, random, 'bench');
@@ -112,13 +134,14 @@ export const devicesBench: Benchmark = {
       baseBest = Math.min(baseBest, Number(process.hrtime.bigint() - s) / n);
     }
     const cache = Math.min(n, 16384);
-    const inCache = timePulses(devs['linear'], cache, Math.max(reps, Math.ceil(2e6 / cache)), false);
+    const inCache = timePulses(devs['linear'], cache, Math.max(reps, Math.ceil(2e6 / cache)), 'nofold');
     log(`linear, ${cache} devices (in cache): ${inCache.toFixed(2)} ns/pulse; trivial loop ${baseBest.toFixed(2)} ns/element`);
     return {
       bench: 'devices',
       devices: n,
       preset: 'hfs2 + all non-idealities',
       ns_per_pulse: perKind['linear'].fold,
+      ns_per_pulse_fold_shared: perKind['linear'].fold_shared,
       ns_per_pulse_nofold: perKind['linear'].nofold,
       ns_per_pulse_by_kind: perKind,
       ns_per_pulse_in_cache: Number(inCache.toFixed(2)),

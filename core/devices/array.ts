@@ -286,6 +286,28 @@ function driftFactor(c: DeviceConsts, z: number, gi: number, dt: number): number
   return Math.exp(-nu * Math.log(dt / c.t0));
 }
 
+/** The drift exponent of the 'pcm' model (aihwkit PCMLikeNoiseModel) for conductance gi and stored draw z (as in driftFactor). */
+function pcmNu(gi: number, gMax: number, z: number): number {
+  const lx = Math.log(gi > 0 ? gi / gMax : 1e-12);
+  let mu = -0.0155 * lx + 0.0244;
+  mu = mu < 0.049 ? 0.049 : mu > 0.1 ? 0.1 : mu;
+  let sd = -0.0125 * lx - 0.0059;
+  sd = sd < 0.008 ? 0.008 : sd > 0.045 ? 0.045 : sd;
+  return mu + sd * z * INV_Z;
+}
+
+/**
+ * Math.round(x) without a data-dependent branch (V8 lowers Math.round to roundup + compare +
+ * branch, mispredicted half the time on noisy conductances). Equal to Math.round(x) for every x,
+ * up to the sign of a zero result (Math.round gives −0 on [−0.5, 0), this +0): x − ⌊x⌋ is exact for
+ * |x| ≥ 1 and for x ≥ 0, and on (−1, 0) its rounding cannot cross 0.5; NaN and ±∞ pass through.
+ * Callers add the result times a step to an offset ≥ +0, where the two zeros give the same sum.
+ */
+function roundHalfUp(x: number): number {
+  const r = Math.floor(x);
+  return r + +(x - r >= 0.5);
+}
+
 // The four kernels share one skeleton (written out in each so that every kernel is one flat,
 // monomorphic loop): skip worn-out/faulty devices (their pulses still cost energy); fold in the
 // drifted conductance at tNow; decode the device's d2d window and factors; then per pulse:
@@ -297,20 +319,34 @@ function driftFactor(c: DeviceConsts, z: number, gi: number, dt: number): number
 /** Counter ceiling for unlimited endurance: one below the fault marker. */
 const COUNT_CEIL = FAULT_COUNT - 1;
 
+/** Writes the Alea state back (a helper so that prologue, slow path and epilogue share type feedback). */
+function saveStream(st: Float64Array, s0: number, s1: number, s2: number, s3: number): void {
+  st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
+}
+
+/** Adds a call's energy and pulse totals to the array (see saveStream). */
+function addTotals(a: DeviceArray, energy: number, pulses: number): void {
+  a.energyPulse_nJ += energy;
+  a.pulses += pulses;
+}
+
 function linearKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: number, tNow: number): void {
   const c = a.consts;
   const g = a.g, pcA = a.pulseCount, tp = a.tProg, su = a.stepUp, sd = a.stepDown, bl = a.boundLo, bh = a.boundHi, dz = a.driftZ;
   const st = a.c2cStream.state;
   let s0 = st[0], s1 = st[1], s2 = st[2], s3 = st[3];
-  // Touch the epilogue's stores once up front: when the loop is OSR-compiled on a first, long call,
-  // stores that have never run carry no type feedback and would deoptimise at every call's exit.
-  st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
-  a.energyPulse_nJ += 0;
-  a.pulses += 0;
+  // Run the epilogue's helpers once up front: when the loop is OSR-compiled on a first, long call,
+  // code that has never run carries no type feedback and would deoptimise at every call's exit (and
+  // V8 re-enters the cached OSR code on the next call). The helpers share their feedback between calls.
+  saveStream(st, s0, s1, s2, s3);
+  addTotals(a, 0, 0);
   const gMin = c.gMin, gMax = c.gMax, wB = c.W * INV_BOUND;
   const kUp = c.invPmax * c.effUp * INV_FACTOR, kDn = c.invPmax * c.effDown * INV_FACTOR;
   const c2c = c.c2c, limit = c.limit, finiteE = c.finiteEndurance, invE = c.invEndurance, stuck = c.stuckMode;
   const drifting = c.drifting, t0 = c.t0, quant = c.quantLevels, eUp = c.eUp, eDown = c.eDown;
+  const driftPcm = c.driftPcm, nuMean = c.nuMean, nuStd = c.nuStd;
+  let lastDt = NaN;
+  let lnDt = 0;
   let energy = 0;
   let pulses = 0;
   for (let k = 0; k < n; k++) {
@@ -324,7 +360,14 @@ function linearKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: nu
     const ec = up ? eUp : eDown;
     let p = pcA[i];
     if (p >= limit) { energy += cnt * ec * gi; continue; }
-    if (drifting) { const dt = tNow - tp[i]; if (dt > t0) gi *= driftFactor(c, dz[i], gi, dt); }
+    if (drifting) {
+      const dt = tNow - tp[i];
+      if (dt > t0) {
+        // = driftFactor(c, dz[i], gi, dt), with ln(dt/t0) reused while dt repeats (devices programmed together)
+        if (dt !== lastDt) { lastDt = dt; lnDt = Math.log(dt / t0); }
+        gi *= Math.exp(-(driftPcm ? pcmNu(gi, gMax, dz[i]) : nuMean + nuStd * dz[i] * INV_Z) * lnDt);
+      }
+    }
     const lo0 = gMin + bl[i] * wB;
     const hi0 = gMax + bh[i] * wB;
     const step = up ? (hi0 - lo0) * kUp * su[i] : -(hi0 - lo0) * kDn * sd[i];
@@ -348,7 +391,7 @@ function linearKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: nu
         let z: number;
         if (Math.abs(hz) < KN[iz]) z = hz * WN[iz];
         else {
-          st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
+          saveStream(st, s0, s1, s2, s3);
           z = nfix(st, hz, iz);
           s0 = st[0]; s1 = st[1]; s2 = st[2]; s3 = st[3];
         }
@@ -367,16 +410,15 @@ function linearKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: nu
         lo = lo0 + (gs - lo0) * r2;
         hi = hi0 - (hi0 - gs) * r2;
       }
-      if (quant > 0) gi = lo0 + Math.round((gi - lo0) * iqs) * qs;
+      if (quant > 0) gi = lo0 + roundHalfUp((gi - lo0) * iqs) * qs;
       gi = gi < lo ? lo : gi > hi ? hi : gi;
     }
     g[i] = gi;
     pcA[i] = p > COUNT_CEIL ? COUNT_CEIL : p;
     tp[i] = tNow;
   }
-  st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
-  a.energyPulse_nJ += energy;
-  a.pulses += pulses;
+  saveStream(st, s0, s1, s2, s3);
+  addTotals(a, energy, pulses);
 }
 
 function softBoundsKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: number, tNow: number): void {
@@ -384,15 +426,18 @@ function softBoundsKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n
   const g = a.g, pcA = a.pulseCount, tp = a.tProg, su = a.stepUp, sd = a.stepDown, bl = a.boundLo, bh = a.boundHi, nlA = a.nonlin, dz = a.driftZ;
   const st = a.c2cStream.state;
   let s0 = st[0], s1 = st[1], s2 = st[2], s3 = st[3];
-  // Touch the epilogue's stores once up front: when the loop is OSR-compiled on a first, long call,
-  // stores that have never run carry no type feedback and would deoptimise at every call's exit.
-  st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
-  a.energyPulse_nJ += 0;
-  a.pulses += 0;
+  // Run the epilogue's helpers once up front: when the loop is OSR-compiled on a first, long call,
+  // code that has never run carries no type feedback and would deoptimise at every call's exit (and
+  // V8 re-enters the cached OSR code on the next call). The helpers share their feedback between calls.
+  saveStream(st, s0, s1, s2, s3);
+  addTotals(a, 0, 0);
   const gMin = c.gMin, gMax = c.gMax, wB = c.W * INV_BOUND;
   const c2c = c.c2c, limit = c.limit, finiteE = c.finiteEndurance, invE = c.invEndurance, stuck = c.stuckMode;
   const drifting = c.drifting, t0 = c.t0, quant = c.quantLevels, eUp = c.eUp, eDown = c.eDown;
   const nlVaries = c.nlVaries, pmax = c.pmax;
+  const driftPcm = c.driftPcm, nuMean = c.nuMean, nuStd = c.nuStd;
+  let lastDt = NaN;
+  let lnDt = 0;
   let energy = 0;
   let pulses = 0;
   for (let k = 0; k < n; k++) {
@@ -406,7 +451,14 @@ function softBoundsKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n
     const ec = up ? eUp : eDown;
     let p = pcA[i];
     if (p >= limit) { energy += cnt * ec * gi; continue; }
-    if (drifting) { const dt = tNow - tp[i]; if (dt > t0) gi *= driftFactor(c, dz[i], gi, dt); }
+    if (drifting) {
+      const dt = tNow - tp[i];
+      if (dt > t0) {
+        // = driftFactor(c, dz[i], gi, dt), with ln(dt/t0) reused while dt repeats (devices programmed together)
+        if (dt !== lastDt) { lastDt = dt; lnDt = Math.log(dt / t0); }
+        gi *= Math.exp(-(driftPcm ? pcmNu(gi, gMax, dz[i]) : nuMean + nuStd * dz[i] * INV_Z) * lnDt);
+      }
+    }
     const lo0 = gMin + bl[i] * wB;
     const hi0 = gMax + bh[i] * wB;
     // One pulse multiplies the distance to the asymptote (lo0 + B up, hi0 − B down) by e^(−e/A):
@@ -437,7 +489,7 @@ function softBoundsKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n
         let z: number;
         if (Math.abs(hz) < KN[iz]) z = hz * WN[iz];
         else {
-          st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
+          saveStream(st, s0, s1, s2, s3);
           z = nfix(st, hz, iz);
           s0 = st[0]; s1 = st[1]; s2 = st[2]; s3 = st[3];
         }
@@ -456,16 +508,15 @@ function softBoundsKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n
         lo = lo0 + (gs - lo0) * r2;
         hi = hi0 - (hi0 - gs) * r2;
       }
-      if (quant > 0) gi = lo0 + Math.round((gi - lo0) * iqs) * qs;
+      if (quant > 0) gi = lo0 + roundHalfUp((gi - lo0) * iqs) * qs;
       gi = gi < lo ? lo : gi > hi ? hi : gi;
     }
     g[i] = gi;
     pcA[i] = p > COUNT_CEIL ? COUNT_CEIL : p;
     tp[i] = tNow;
   }
-  st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
-  a.energyPulse_nJ += energy;
-  a.pulses += pulses;
+  saveStream(st, s0, s1, s2, s3);
+  addTotals(a, energy, pulses);
 }
 
 function powerKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: number, tNow: number): void {
@@ -473,15 +524,18 @@ function powerKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: num
   const g = a.g, pcA = a.pulseCount, tp = a.tProg, su = a.stepUp, sd = a.stepDown, bl = a.boundLo, bh = a.boundHi, nlA = a.nonlin, dz = a.driftZ;
   const st = a.c2cStream.state;
   let s0 = st[0], s1 = st[1], s2 = st[2], s3 = st[3];
-  // Touch the epilogue's stores once up front: when the loop is OSR-compiled on a first, long call,
-  // stores that have never run carry no type feedback and would deoptimise at every call's exit.
-  st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
-  a.energyPulse_nJ += 0;
-  a.pulses += 0;
+  // Run the epilogue's helpers once up front: when the loop is OSR-compiled on a first, long call,
+  // code that has never run carries no type feedback and would deoptimise at every call's exit (and
+  // V8 re-enters the cached OSR code on the next call). The helpers share their feedback between calls.
+  saveStream(st, s0, s1, s2, s3);
+  addTotals(a, 0, 0);
   const gMin = c.gMin, gMax = c.gMax, wB = c.W * INV_BOUND;
   const c2c = c.c2c, limit = c.limit, finiteE = c.finiteEndurance, invE = c.invEndurance, stuck = c.stuckMode;
   const drifting = c.drifting, t0 = c.t0, quant = c.quantLevels, eUp = c.eUp, eDown = c.eDown;
   const nlVaries = c.nlVaries, invPmax = c.invPmax;
+  const driftPcm = c.driftPcm, nuMean = c.nuMean, nuStd = c.nuStd;
+  let lastDt = NaN;
+  let lnDt = 0;
   let energy = 0;
   let pulses = 0;
   for (let k = 0; k < n; k++) {
@@ -495,7 +549,14 @@ function powerKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: num
     const ec = up ? eUp : eDown;
     let p = pcA[i];
     if (p >= limit) { energy += cnt * ec * gi; continue; }
-    if (drifting) { const dt = tNow - tp[i]; if (dt > t0) gi *= driftFactor(c, dz[i], gi, dt); }
+    if (drifting) {
+      const dt = tNow - tp[i];
+      if (dt > t0) {
+        // = driftFactor(c, dz[i], gi, dt), with ln(dt/t0) reused while dt repeats (devices programmed together)
+        if (dt !== lastDt) { lastDt = dt; lnDt = Math.log(dt / t0); }
+        gi *= Math.exp(-(driftPcm ? pcmNu(gi, gMax, dz[i]) : nuMean + nuStd * dz[i] * INV_Z) * lnDt);
+      }
+    }
     const lo0 = gMin + bl[i] * wB;
     const hi0 = gMax + bh[i] * wB;
     const Wi = hi0 - lo0;
@@ -527,7 +588,7 @@ function powerKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: num
         let z: number;
         if (Math.abs(hz) < KN[iz]) z = hz * WN[iz];
         else {
-          st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
+          saveStream(st, s0, s1, s2, s3);
           z = nfix(st, hz, iz);
           s0 = st[0]; s1 = st[1]; s2 = st[2]; s3 = st[3];
         }
@@ -546,16 +607,15 @@ function powerKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: num
         lo = lo0 + (gs - lo0) * r2;
         hi = hi0 - (hi0 - gs) * r2;
       }
-      if (quant > 0) gi = lo0 + Math.round((gi - lo0) * iqs) * qs;
+      if (quant > 0) gi = lo0 + roundHalfUp((gi - lo0) * iqs) * qs;
       gi = gi < lo ? lo : gi > hi ? hi : gi;
     }
     g[i] = gi;
     pcA[i] = p > COUNT_CEIL ? COUNT_CEIL : p;
     tp[i] = tNow;
   }
-  st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
-  a.energyPulse_nJ += energy;
-  a.pulses += pulses;
+  saveStream(st, s0, s1, s2, s3);
+  addTotals(a, energy, pulses);
 }
 
 function tableKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: number, tNow: number): void {
@@ -563,15 +623,18 @@ function tableKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: num
   const g = a.g, pcA = a.pulseCount, tp = a.tProg, su = a.stepUp, sd = a.stepDown, bl = a.boundLo, bh = a.boundHi, dz = a.driftZ;
   const st = a.c2cStream.state;
   let s0 = st[0], s1 = st[1], s2 = st[2], s3 = st[3];
-  // Touch the epilogue's stores once up front: when the loop is OSR-compiled on a first, long call,
-  // stores that have never run carry no type feedback and would deoptimise at every call's exit.
-  st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
-  a.energyPulse_nJ += 0;
-  a.pulses += 0;
+  // Run the epilogue's helpers once up front: when the loop is OSR-compiled on a first, long call,
+  // code that has never run carries no type feedback and would deoptimise at every call's exit (and
+  // V8 re-enters the cached OSR code on the next call). The helpers share their feedback between calls.
+  saveStream(st, s0, s1, s2, s3);
+  addTotals(a, 0, 0);
   const gMin = c.gMin, gMax = c.gMax, wB = c.W * INV_BOUND;
   const c2c = c.c2c, limit = c.limit, finiteE = c.finiteEndurance, invE = c.invEndurance, stuck = c.stuckMode;
   const drifting = c.drifting, t0 = c.t0, quant = c.quantLevels, eUp = c.eUp, eDown = c.eDown;
   const m1 = c.tabM1;
+  const driftPcm = c.driftPcm, nuMean = c.nuMean, nuStd = c.nuStd;
+  let lastDt = NaN;
+  let lnDt = 0;
   let energy = 0;
   let pulses = 0;
   for (let k = 0; k < n; k++) {
@@ -585,7 +648,14 @@ function tableKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: num
     const ec = up ? eUp : eDown;
     let p = pcA[i];
     if (p >= limit) { energy += cnt * ec * gi; continue; }
-    if (drifting) { const dt = tNow - tp[i]; if (dt > t0) gi *= driftFactor(c, dz[i], gi, dt); }
+    if (drifting) {
+      const dt = tNow - tp[i];
+      if (dt > t0) {
+        // = driftFactor(c, dz[i], gi, dt), with ln(dt/t0) reused while dt repeats (devices programmed together)
+        if (dt !== lastDt) { lastDt = dt; lnDt = Math.log(dt / t0); }
+        gi *= Math.exp(-(driftPcm ? pcmNu(gi, gMax, dz[i]) : nuMean + nuStd * dz[i] * INV_Z) * lnDt);
+      }
+    }
     const lo0 = gMin + bl[i] * wB;
     const hi0 = gMax + bh[i] * wB;
     const Wi = hi0 - lo0;
@@ -617,7 +687,7 @@ function tableKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: num
         let z: number;
         if (Math.abs(hz) < KN[iz]) z = hz * WN[iz];
         else {
-          st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
+          saveStream(st, s0, s1, s2, s3);
           z = nfix(st, hz, iz);
           s0 = st[0]; s1 = st[1]; s2 = st[2]; s3 = st[3];
         }
@@ -636,16 +706,15 @@ function tableKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: num
         lo = lo0 + (gs - lo0) * r2;
         hi = hi0 - (hi0 - gs) * r2;
       }
-      if (quant > 0) gi = lo0 + Math.round((gi - lo0) * iqs) * qs;
+      if (quant > 0) gi = lo0 + roundHalfUp((gi - lo0) * iqs) * qs;
       gi = gi < lo ? lo : gi > hi ? hi : gi;
     }
     g[i] = gi;
     pcA[i] = p > COUNT_CEIL ? COUNT_CEIL : p;
     tp[i] = tNow;
   }
-  st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
-  a.energyPulse_nJ += energy;
-  a.pulses += pulses;
+  saveStream(st, s0, s1, s2, s3);
+  addTotals(a, energy, pulses);
 }
 
 /**
