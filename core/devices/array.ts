@@ -319,6 +319,9 @@ function roundHalfUp(x: number): number {
 /** Counter ceiling for unlimited endurance: one below the fault marker. */
 const COUNT_CEIL = FAULT_COUNT - 1;
 
+/** The last dt seen by a kernel's drift fold and ln(dt/t0) for it (reset at each call; kept out of registers). */
+const LN_CACHE = new Float64Array(2);
+
 /** Writes the Alea state back (a helper so that prologue, slow path and epilogue share type feedback). */
 function saveStream(st: Float64Array, s0: number, s1: number, s2: number, s3: number): void {
   st[0] = s0; st[1] = s1; st[2] = s2; st[3] = s3;
@@ -345,8 +348,8 @@ function linearKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: nu
   const c2c = c.c2c, limit = c.limit, finiteE = c.finiteEndurance, invE = c.invEndurance, stuck = c.stuckMode;
   const drifting = c.drifting, t0 = c.t0, quant = c.quantLevels, eUp = c.eUp, eDown = c.eDown;
   const driftPcm = c.driftPcm, nuMean = c.nuMean, nuStd = c.nuStd;
-  let lastDt = NaN;
-  let lnDt = 0;
+  const lnCache = LN_CACHE;
+  lnCache[0] = NaN;
   let energy = 0;
   let pulses = 0;
   for (let k = 0; k < n; k++) {
@@ -364,8 +367,8 @@ function linearKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: nu
       const dt = tNow - tp[i];
       if (dt > t0) {
         // = driftFactor(c, dz[i], gi, dt), with ln(dt/t0) reused while dt repeats (devices programmed together)
-        if (dt !== lastDt) { lastDt = dt; lnDt = Math.log(dt / t0); }
-        gi *= Math.exp(-(driftPcm ? pcmNu(gi, gMax, dz[i]) : nuMean + nuStd * dz[i] * INV_Z) * lnDt);
+        if (dt !== lnCache[0]) { lnCache[0] = dt; lnCache[1] = Math.log(dt / t0); }
+        gi *= Math.exp(-(driftPcm ? pcmNu(gi, gMax, dz[i]) : nuMean + nuStd * dz[i] * INV_Z) * lnCache[1]);
       }
     }
     const lo0 = gMin + bl[i] * wB;
@@ -436,8 +439,8 @@ function softBoundsKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n
   const drifting = c.drifting, t0 = c.t0, quant = c.quantLevels, eUp = c.eUp, eDown = c.eDown;
   const nlVaries = c.nlVaries, pmax = c.pmax;
   const driftPcm = c.driftPcm, nuMean = c.nuMean, nuStd = c.nuStd;
-  let lastDt = NaN;
-  let lnDt = 0;
+  const lnCache = LN_CACHE;
+  lnCache[0] = NaN;
   let energy = 0;
   let pulses = 0;
   for (let k = 0; k < n; k++) {
@@ -455,8 +458,8 @@ function softBoundsKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n
       const dt = tNow - tp[i];
       if (dt > t0) {
         // = driftFactor(c, dz[i], gi, dt), with ln(dt/t0) reused while dt repeats (devices programmed together)
-        if (dt !== lastDt) { lastDt = dt; lnDt = Math.log(dt / t0); }
-        gi *= Math.exp(-(driftPcm ? pcmNu(gi, gMax, dz[i]) : nuMean + nuStd * dz[i] * INV_Z) * lnDt);
+        if (dt !== lnCache[0]) { lnCache[0] = dt; lnCache[1] = Math.log(dt / t0); }
+        gi *= Math.exp(-(driftPcm ? pcmNu(gi, gMax, dz[i]) : nuMean + nuStd * dz[i] * INV_Z) * lnCache[1]);
       }
     }
     const lo0 = gMin + bl[i] * wB;
@@ -534,8 +537,8 @@ function powerKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: num
   const drifting = c.drifting, t0 = c.t0, quant = c.quantLevels, eUp = c.eUp, eDown = c.eDown;
   const nlVaries = c.nlVaries, invPmax = c.invPmax;
   const driftPcm = c.driftPcm, nuMean = c.nuMean, nuStd = c.nuStd;
-  let lastDt = NaN;
-  let lnDt = 0;
+  const lnCache = LN_CACHE;
+  lnCache[0] = NaN;
   let energy = 0;
   let pulses = 0;
   for (let k = 0; k < n; k++) {
@@ -553,8 +556,8 @@ function powerKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: num
       const dt = tNow - tp[i];
       if (dt > t0) {
         // = driftFactor(c, dz[i], gi, dt), with ln(dt/t0) reused while dt repeats (devices programmed together)
-        if (dt !== lastDt) { lastDt = dt; lnDt = Math.log(dt / t0); }
-        gi *= Math.exp(-(driftPcm ? pcmNu(gi, gMax, dz[i]) : nuMean + nuStd * dz[i] * INV_Z) * lnDt);
+        if (dt !== lnCache[0]) { lnCache[0] = dt; lnCache[1] = Math.log(dt / t0); }
+        gi *= Math.exp(-(driftPcm ? pcmNu(gi, gMax, dz[i]) : nuMean + nuStd * dz[i] * INV_Z) * lnCache[1]);
       }
     }
     const lo0 = gMin + bl[i] * wB;
@@ -633,8 +636,8 @@ function tableKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: num
   const drifting = c.drifting, t0 = c.t0, quant = c.quantLevels, eUp = c.eUp, eDown = c.eDown;
   const m1 = c.tabM1;
   const driftPcm = c.driftPcm, nuMean = c.nuMean, nuStd = c.nuStd;
-  let lastDt = NaN;
-  let lnDt = 0;
+  const lnCache = LN_CACHE;
+  lnCache[0] = NaN;
   let energy = 0;
   let pulses = 0;
   for (let k = 0; k < n; k++) {
@@ -652,8 +655,8 @@ function tableKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: num
       const dt = tNow - tp[i];
       if (dt > t0) {
         // = driftFactor(c, dz[i], gi, dt), with ln(dt/t0) reused while dt repeats (devices programmed together)
-        if (dt !== lastDt) { lastDt = dt; lnDt = Math.log(dt / t0); }
-        gi *= Math.exp(-(driftPcm ? pcmNu(gi, gMax, dz[i]) : nuMean + nuStd * dz[i] * INV_Z) * lnDt);
+        if (dt !== lnCache[0]) { lnCache[0] = dt; lnCache[1] = Math.log(dt / t0); }
+        gi *= Math.exp(-(driftPcm ? pcmNu(gi, gMax, dz[i]) : nuMean + nuStd * dz[i] * INV_Z) * lnCache[1]);
       }
     }
     const lo0 = gMin + bl[i] * wB;
