@@ -272,21 +272,11 @@ export function applyPulses(arr: DeviceArray, idx: Int32Array, counts: Int32Arra
 /** Drift factor (max(dt, t0)/t0)^(−ν) for device i at tNow with programmed conductance gi. */
 function driftFactor(c: DeviceConsts, z: number, gi: number, dt: number): number {
   if (!(dt > c.t0)) return 1;
-  let nu: number;
-  if (c.driftPcm) {
-    const lx = Math.log(gi > 0 ? gi / c.gMax : 1e-12);
-    let mu = -0.0155 * lx + 0.0244;
-    mu = mu < 0.049 ? 0.049 : mu > 0.1 ? 0.1 : mu;
-    let sd = -0.0125 * lx - 0.0059;
-    sd = sd < 0.008 ? 0.008 : sd > 0.045 ? 0.045 : sd;
-    nu = mu + sd * z * INV_Z;
-  } else {
-    nu = c.nuMean + c.nuStd * z * INV_Z;
-  }
+  const nu = c.driftPcm ? pcmNu(gi, c.gMax, z) : c.nuMean + c.nuStd * z * INV_Z;
   return Math.exp(-nu * Math.log(dt / c.t0));
 }
 
-/** The drift exponent of the 'pcm' model (aihwkit PCMLikeNoiseModel) for conductance gi and stored draw z (as in driftFactor). */
+/** The drift exponent ν of the 'pcm' model (aihwkit PCMLikeNoiseModel) for programmed conductance gi and stored draw z. */
 function pcmNu(gi: number, gMax: number, z: number): number {
   const lx = Math.log(gi > 0 ? gi / gMax : 1e-12);
   let mu = -0.0155 * lx + 0.0244;
