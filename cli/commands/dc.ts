@@ -196,6 +196,8 @@ function evaluateModel(spec: DiehlCookSpec, model: DiehlCookModel, exp: Experime
       programming_energy_nJ_total: c.programmingEnergy_nJ,
       energy_nJ_per_sample_inference: c.inferenceEnergy_nJ,
       latency_us: c.latencyUs,
+      readout_offset: c.readoutOffset,
+      readout_power: c.readoutPower,
     });
   }
   return {
