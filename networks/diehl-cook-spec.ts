@@ -41,9 +41,15 @@ export interface DiehlCookSpec {
    * w_max_dtod relative to half the range). null keeps the preset's own values.
    */
   readonly d2d: number | null;
+  /**
+   * Device mode: one device per synapse ('single', w = wMax·(G − gMin)/window) or a differential
+   * pair ('pair', w = wMax·(G⁺ − G⁻)/window, the seed paper's cell) driven set-only (Burr et al.
+   * 2015: + counts SET G⁺, − counts SET G⁻, both devices refreshed near the top of the window).
+   */
+  readonly cell: 'single' | 'pair';
 }
 
-export const DEFAULT_SPEC: DiehlCookSpec = Object.freeze({ nExc: 400, seed: 1, device: 'float', wMax: 1, rule: 'diehlCook', rounding: 'stochastic', normalisation: 78, deviceNormalisation: 'off', d2d: null });
+export const DEFAULT_SPEC: DiehlCookSpec = Object.freeze({ nExc: 400, seed: 1, device: 'float', wMax: 1, rule: 'diehlCook', rounding: 'stochastic', normalisation: 78, deviceNormalisation: 'off', d2d: null, cell: 'single' });
 
 /** Validates a spec (all fields), naming the bad one. */
 export function diehlCookSpec(s: Partial<DiehlCookSpec>): DiehlCookSpec {
@@ -58,6 +64,7 @@ export function diehlCookSpec(s: Partial<DiehlCookSpec>): DiehlCookSpec {
   if (!(spec.wMax > 0) || !Number.isFinite(spec.wMax)) throw new Error(`--w-max ${format(spec.wMax)}: give a positive weight.`);
   if (spec.normalisation !== null && !(spec.normalisation > 0)) throw new Error(`normalisation ${format(spec.normalisation)}: give a positive column sum (78) or null.`);
   if (spec.d2d !== null && !(spec.d2d >= 0 && spec.d2d <= 2)) throw new Error(`--d2d ${format(spec.d2d)}: give the device-to-device σ as a fraction in [0, 2] (0.3 = 30 %).`);
+  if (spec.cell !== 'single' && spec.cell !== 'pair') throw new Error(`--cell ${format(spec.cell)}: use single or pair.`);
   if (spec.d2d !== null && spec.device === 'float') throw new Error('--d2d needs a device preset (--device hfs2, …); float weights have no devices.');
   if (spec.deviceNormalisation !== 'pulses' && spec.deviceNormalisation !== 'off') throw new Error(`--device-normalisation ${format(spec.deviceNormalisation)}: use pulses or off.`);
   return Object.freeze(spec);
@@ -70,7 +77,7 @@ export function buildDiehlCook(spec: DiehlCookSpec): { model: DiehlCookModel; ex
   else {
     const base = resolveDevice(spec.device);
     const device = spec.d2d === null ? base : deviceParams(base, { d2d: { step: spec.d2d, bounds: spec.d2d / 2 } });
-    store = memristiveStore({ device, mode: 'single', wMax: spec.wMax });
+    store = spec.cell === 'pair' ? memristiveStore({ device, mode: 'pair', pairPolicy: 'set-only', wMax: spec.wMax }) : memristiveStore({ device, mode: 'single', wMax: spec.wMax });
   }
   // Diehl & Cook's initial weights, (U[0,1) + 0.01)·0.3, capped at the device's wMax when that is lower.
   const top = Math.min(1.01 * DIEHL_COOK.inputWeightScale, spec.device === 'float' ? Infinity : spec.wMax);

@@ -57,6 +57,7 @@ interface TrainFlags {
   rounding: string;
   deviceNormalisation: string;
   d2d?: number;
+  cell: string;
   resume?: string;
   trainIdx?: string;
   out?: string;
@@ -64,7 +65,7 @@ interface TrainFlags {
   quiet?: boolean;
 }
 
-function addTrainOptions(cmd: Command, defaults: { neurons: number; samples: number; device: string; wMax?: number; deviceNormalisation?: string }): Command {
+function addTrainOptions(cmd: Command, defaults: { neurons: number; samples: number; device: string; wMax?: number; deviceNormalisation?: string; cell?: string }): Command {
   return cmd
     .option('--neurons <N>', 'excitatory neurons', intOption('--neurons', 1), defaults.neurons)
     .option('--samples <N>', 'training samples per epoch (≤ 60000)', intOption('--samples', 1), defaults.samples)
@@ -75,6 +76,7 @@ function addTrainOptions(cmd: Command, defaults: { neurons: number; samples: num
     .option('--w-max <w>', 'weight mapped to the full device window', numberOption('--w-max', 0), defaults.wMax ?? 1)
     .option('--rounding <mode>', 'pulse-count rounding: stochastic or deterministic', 'stochastic')
     .option('--device-normalisation <mode>', 'weight normalisation in device mode: off or pulses', defaults.deviceNormalisation ?? 'off')
+    .option('--cell <kind>', 'device mode: single (one device per synapse) or pair (differential, set-only)', defaults.cell ?? 'single')
     .option('--d2d <sigma>', 'device-to-device variation of the step (fraction, 0.3 = 30 %); bounds get half; default: the preset', numberOption('--d2d', 0))
     .option('--train-idx <IMAGES,LABELS>', 'train on this IDX image/label pair instead of MNIST (28×28 images)')
     .option('--quiet', 'no progress display');
@@ -90,6 +92,7 @@ function specFrom(f: TrainFlags): DiehlCookSpec {
     rounding: f.rounding as DiehlCookSpec['rounding'],
     deviceNormalisation: f.deviceNormalisation as DiehlCookSpec['deviceNormalisation'],
     d2d: f.d2d ?? null,
+    cell: f.cell as DiehlCookSpec['cell'],
   });
 }
 
@@ -131,6 +134,7 @@ function trainModel(f: TrainFlags): { spec: DiehlCookSpec; model: DiehlCookModel
       trained_samples: model.trainedSamples,
       device: spec.device,
       d2d: spec.d2d,
+      cell: spec.cell,
       w_max: spec.wMax,
       device_normalisation: spec.deviceNormalisation,
       rule: spec.rule,
@@ -265,8 +269,9 @@ export function register(program: Command): void {
 
   addTrainOptions(
     program.command('experiment').description('the main experiment: train, then evaluate by temporal simulation and by crossbar inference (fresh and after 1 h, 1 day, 1 year of drift, with and without compensation)'),
-    // the best hfs2 setting we measured (README, Results): half the weight range per window, normalisation by pulses
-    { neurons: 400, samples: 10000, device: 'hfs2', wMax: 0.5, deviceNormalisation: 'pulses' },
+    // the best hfs2 setting we measured (README, Results): differential pairs (set-only), half the
+    // weight range per window, normalisation by pulses
+    { neurons: 400, samples: 10000, device: 'hfs2', wMax: 0.5, deviceNormalisation: 'pulses', cell: 'pair' },
   )
     .option('--test-samples <N>', 'test images for each evaluation (≤ 10000)', intOption('--test-samples', 1), 10000)
     .option('--out <FILE>', 'save the trained model here')

@@ -50,8 +50,12 @@ describe('Diehl & Cook 2015 on MNIST', () => {
     expect(Array.from(model.inputToExc.store.weights)).not.toEqual(w);
   });
 
-  it.each(['float', 'hfs2'])('train 40 + save + load + train 40 = train 80, bit for bit (%s synapses)', (device) => {
-    const spec = diehlCookSpec({ nExc: 20, seed: 5, device });
+  it.each([
+    ['float', 'single'],
+    ['hfs2', 'single'],
+    ['hfs2', 'pair'],
+  ] as const)('train 40 + save + load + train 40 = train 80, bit for bit (%s synapses, %s cells)', (device, cell) => {
+    const spec = diehlCookSpec({ nExc: 20, seed: 5, device, cell, wMax: 0.5, deviceNormalisation: device === 'float' ? 'off' : 'pulses' });
     const a = buildDiehlCook(spec);
     a.exp.train(train, { samples: 80 });
 
