@@ -4,10 +4,10 @@
  * precomputed factor e^(−dt/τ). Morrison, Diesmann & Gerstner (2008), "Phenomenological models of
  * synaptic plasticity based on spike timing", Biol. Cybern. 98:459, §4.1.
  *
- * Values that fall below `TRACE_FLOOR` are flushed to exactly 0, so that rules can skip silent
- * neurons; a weight change proportional to such a trace is below float32 resolution for any
- * learning rate ≤ 1 and weight ≥ 10⁻³ (10⁻⁹ < 2⁻²⁴·10⁻³ ≈ 6·10⁻¹¹ is not guaranteed, so the floor
- * is stated rather than hidden: it is 10⁻⁹ of the trace increment).
+ * Values that fall below `TRACE_FLOOR` × the increment (10⁻⁹) are flushed to exactly 0 and leave the
+ * trace's list of nonzero entries, so that rules visit only neurons that spiked recently. The
+ * change this drops is below 10⁻⁹ × the learning rate per event — for Diehl & Cook's νpre = 10⁻⁴,
+ * 10⁻¹³, far under the Float32 resolution of any weight above 10⁻⁶. It is stated, not hidden.
  */
 import type { SpikeBuffer } from '../core/neurons/spikes.js';
 
