@@ -112,8 +112,10 @@ function trainModel(f: TrainFlags): { spec: DiehlCookSpec; model: DiehlCookModel
   let last = null as ReturnType<Experiment['train']> | null;
   let presentations = 0;
   try {
+    // each epoch is one pass over the same window of samples, starting where the model stopped
+    const start = model.trainedSamples % train.count;
     for (let e = 0; e < f.epochs; e++) {
-      last = exp.train(train, { samples: f.samples });
+      last = exp.train(train, { samples: f.samples, start });
       presentations += last.presentations;
     }
   } finally {
