@@ -50,6 +50,8 @@ export interface CrossbarInferenceOptions {
   readonly samples: number;
   readonly start?: number;
   readonly seed?: number;
+  /** weight encoded by the full conductance span of a cell (default: the trained memristive store's wMax; max|w| for float weights) */
+  readonly weightRange?: number;
   /** training images whose mean column outputs calibrate the per-column offsets */
   readonly calibration?: ImageDataset;
   /** how many (from the start of `calibration`); default 2000 */
@@ -86,7 +88,12 @@ export function programCrossbar(model: DiehlCookModel, o: Omit<CrossbarInference
   // Dense, row-major input × excitatory = the crossbar layout. Cells are differential pairs (as in
   // the seed paper): a trained memristive synapse can sit below zero weight (its device's own gMin
   // lies below the nominal one, d2d variation), and the pair keeps that sign.
-  const programming = xbar.program(model.inputToExc.store.weights, { mode: o.program ?? 'open-loop' });
+  // Weight range: by default the trained store's own mapping (wMax per device window), so that the
+  // trained weights land on the same level grid; float-trained weights use max|w|. Weights beyond
+  // the range saturate at the window's end (a pair whose devices' windows were wider by d2d).
+  const store = model.inputToExc.store;
+  const weightRange = o.weightRange ?? (store.kind === 'memristive' ? store.wMax : undefined);
+  const programming = xbar.program(store.weights, { mode: o.program ?? 'open-loop', ...(weightRange !== undefined ? { weightRange } : {}) });
   // Readout calibration on training images, read right after programming: per-column mean outputs
   // ȳ_j, then the offset weight α and the gain exponent p of score_j = (y_j − α·ȳ_j)/(threshold
   // distance_j)^p chosen from a small grid by accuracy on those same training images.
