@@ -4,6 +4,8 @@ import { sliceDataset } from '../../networks/datasets/image-dataset.js';
 import { buildDiehlCook, diehlCookSpec, loadDiehlCook, saveDiehlCook } from '../../networks/diehl-cook-spec.js';
 import { encodeModel, decodeModel } from '../../networks/persist/model-file.js';
 import { image } from '../../networks/datasets/image-dataset.js';
+import { crossbarEvaluate, programCrossbar } from '../../networks/crossbar-inference.js';
+import { IO_IDEAL } from '../../core/crossbar/params.js';
 
 const train = loadMnist({ split: 'train' });
 const test = loadMnist({ split: 'test' });
@@ -34,6 +36,14 @@ describe('Diehl & Cook 2015 on MNIST', () => {
     const perClass = new Array(10).fill(0);
     for (let k = 0; k < 1000; k++) perClass[test.labels[k]]++;
     expect(ev.confusion.map((row) => row.reduce((a, b) => a + b, 0))).toEqual(perClass);
+
+    // Rate-coded crossbar inference of the same weights (ideal devices, ideal IO, readout calibrated on
+    // training images) is no worse than the temporal simulation: measured 67.0 % vs 60.2 % here
+    // (for this young network the drive-based winner is the better classifier); asserted ≥ temporal − 2 points.
+    const o = { device: 'ideal', io: IO_IDEAL, calibration: train, calibrationSamples: 1000, seed: 1 };
+    const xb = crossbarEvaluate(model, test, { ...o, samples: 1000 }, programCrossbar(model, o));
+    expect(xb.accuracy).toBeGreaterThanOrEqual(ev.accuracy - 0.02);
+    expect(Array.from(model.labels)).toEqual(labelsBefore);
   });
 
   it('the plasticity switch freezes weights and thresholds bit-identically', () => {
