@@ -103,6 +103,11 @@ export interface PlasticityRule extends Updater {
   readonly params: RuleParams;
   readonly projection: Projection;
   readonly stats: RuleStats;
+  /**
+   * Multiplies every amplitude / learning rate of the rule (1 = as published). A schedule that
+   * lowers it over training anneals learning; it is part of the rule's snapshot.
+   */
+  rateScale: number;
 }
 
 interface RuleState {
@@ -178,6 +183,7 @@ export function stdp(projection: Projection, params: RuleParams, options: RuleOp
     params,
     projection,
     stats,
+    rateScale: 1,
     build(ctx: BuildContext) {
       const s = ctx.projection(projection);
       const store = s.store;
@@ -210,7 +216,7 @@ export function stdp(projection: Projection, params: RuleParams, options: RuleOp
           const yPost = createTrace(nPost, positive(params.tauMinus, 'time', 'tauMinus'), dt, 1, nearest);
           traces = [xPre, yPost];
           const soft = params.weightDependence === 'softBound';
-          run = (step) => pairStep(st!, stats, xPre, yPost, params.aPlus, params.aMinus, soft, step);
+          run = (step) => pairStep(st!, stats, xPre, yPost, params.aPlus * rule.rateScale, params.aMinus * rule.rateScale, soft, step);
           break;
         }
         case 'triplet': {
@@ -219,7 +225,7 @@ export function stdp(projection: Projection, params: RuleParams, options: RuleOp
           const o1 = createTrace(nPost, positive(params.tauMinus, 'time', 'tauMinus'), dt);
           const o2 = createTrace(nPost, positive(params.tauY, 'time', 'tauY'), dt);
           traces = [r1, r2, o1, o2];
-          run = (step) => tripletStep(st!, stats, r1, r2, o1, o2, params, step);
+          run = (step) => tripletStep(st!, stats, r1, r2, o1, o2, params, rule.rateScale, step);
           break;
         }
         case 'diehlCook': {
@@ -227,14 +233,14 @@ export function stdp(projection: Projection, params: RuleParams, options: RuleOp
           const post1 = createTrace(nPost, positive(params.tauPost1, 'time', 'tauPost1'), dt, 1, true);
           const post2 = createTrace(nPost, positive(params.tauPost2, 'time', 'tauPost2'), dt, 1, true);
           traces = [pre, post1, post2];
-          run = (step) => diehlCookStep(st!, stats, pre, post1, post2, params.nuPre, params.nuPost, step);
+          run = (step) => diehlCookStep(st!, stats, pre, post1, post2, params.nuPre * rule.rateScale, params.nuPost * rule.rateScale, step);
           break;
         }
         case 'querlioz': {
           const window = Math.round(positive(params.tLtp, 'time', 'tLtp') / dt);
           lastPre = new Int32Array(nPre).fill(-0x7fffffff);
           const lp = lastPre;
-          run = (step) => querliozStep(st!, stats, lp, window, params.alphaPlus, params.alphaMinus, step);
+          run = (step) => querliozStep(st!, stats, lp, window, params.alphaPlus * rule.rateScale, params.alphaMinus * rule.rateScale, step);
           break;
         }
       }
@@ -248,11 +254,12 @@ export function stdp(projection: Projection, params: RuleParams, options: RuleOp
         traces: traces.map((t) => ({ x: t.x.slice(), list: t.list.slice(0, t.count) })),
         lastPre: lastPre ? lastPre.slice() : null,
         stats: { ...stats },
+        rateScale: rule.rateScale,
         rng: st?.queue ? Array.from(st.queue.rng.state) : null,
       };
     },
     restore(s: unknown) {
-      const snap = s as { traces: { x: Float64Array; list: Int32Array }[]; lastPre: Int32Array | null; stats: RuleStats; rng: number[] | null };
+      const snap = s as { traces: { x: Float64Array; list: Int32Array }[]; lastPre: Int32Array | null; stats: RuleStats; rateScale?: number; rng: number[] | null };
       if (!snap || !Array.isArray(snap.traces) || snap.traces.length !== traces.length) throw new Error(`${rule.name}: snapshot does not match this rule.`);
       snap.traces.forEach((t, i) => {
         if (!(t.x instanceof Float64Array) || t.x.length !== traces[i].x.length) throw new Error(`${rule.name}: trace ${i} has the wrong length.`);
@@ -260,6 +267,7 @@ export function stdp(projection: Projection, params: RuleParams, options: RuleOp
       });
       snap.traces.forEach((t, i) => restoreTrace(traces[i], t.x, t.list));
       if (lastPre && snap.lastPre) lastPre.set(snap.lastPre);
+      if (typeof snap.rateScale === 'number') rule.rateScale = snap.rateScale;
       stats.updates = snap.stats.updates;
       stats.pulses = snap.stats.pulses;
       if (st?.queue && snap.rng) st.queue.rng.load(snap.rng);
@@ -362,7 +370,7 @@ function pairStep(st: RuleState, stats: RuleStats, xPre: Trace, yPost: Trace, aP
   finish(st, stats, tNow);
 }
 
-function tripletStep(st: RuleState, stats: RuleStats, r1: Trace, r2: Trace, o1: Trace, o2: Trace, p: TripletStdpParams, step: number): void {
+function tripletStep(st: RuleState, stats: RuleStats, r1: Trace, r2: Trace, o1: Trace, o2: Trace, p: TripletStdpParams, scale: number, step: number): void {
   const tNow = (step + 1) * st.dt;
   decayTrace(r1);
   decayTrace(r2);
@@ -373,7 +381,7 @@ function tripletStep(st: RuleState, stats: RuleStats, r1: Trace, r2: Trace, o1: 
     const { rowPtr, post, synapseOf } = st.s;
     for (let s = 0; s < st.pre.count; s++) {
       const j = st.pre.idx[s];
-      const gain = p.a2Minus + p.a3Minus * r2.x[j];
+      const gain = scale * (p.a2Minus + p.a3Minus * r2.x[j]);
       for (let k = rowPtr[j], end = rowPtr[j + 1]; k < end; k++) {
         const oi = o1.x[post[k]];
         if (oi === 0) continue;
@@ -385,7 +393,7 @@ function tripletStep(st: RuleState, stats: RuleStats, r1: Trace, r2: Trace, o1: 
   bumpTrace(r1, st.pre);
   bumpTrace(r2, st.pre);
   // post spikes: dw = r1·(A2+ + A3+·o2⁻) with o2⁻ before the post bump
-  if (st.post.count > 0 && r1.active) potentiateColumns(st, stats, r1.x, p.a2Plus, false, tNow, o2.x, p.a3Plus);
+  if (st.post.count > 0 && r1.active) potentiateColumns(st, stats, r1.x, scale * p.a2Plus, false, tNow, o2.x, scale * p.a3Plus);
   bumpTrace(o1, st.post);
   bumpTrace(o2, st.post);
   finish(st, stats, tNow);

@@ -7,7 +7,7 @@ import { stdp, type RuleParams } from '../../learning/index.js';
  * step by a separate strong "driver" input; the plastic synapse's weight is tiny so it does not
  * move the post spike. Returns Δw and the measured Δt = t_post − t_pre [ms].
  */
-function pairing(rule: RuleParams, preTime: number, driveTime: number, w0 = 0.5) {
+function pairing(rule: RuleParams, preTime: number, driveTime: number, w0 = 0.5, rateScale = 1) {
   const dt = 0.1;
   const net = new Network({ dt, seed: 1 });
   const pre = net.add(spikeGenerator(1, [0], [preTime], { label: 'pre' }));
@@ -16,7 +16,7 @@ function pairing(rule: RuleParams, preTime: number, driveTime: number, w0 = 0.5)
   const plastic = net.connect(pre, post, { connector: allToAll(), weight: 1e-6, store: floatStore({ wMin: -10, wMax: 10 }) });
   net.connect(driver, post, { connector: allToAll(), weight: 5000, label: 'drive' });
   const rec = net.spikeRecorder(post);
-  net.addUpdater(stdp(plastic, rule));
+  net.addUpdater(stdp(plastic, rule)).rateScale = rateScale;
   net.build();
   plastic.store.weights[0] = w0;
   net.run(200);
@@ -37,6 +37,16 @@ describe('pair STDP window (additive, all-to-all)', () => {
     const { dw, dT } = pairing(rule, 100, 100 - lag - 0.1);
     expect(dT).toBeCloseTo(-lag, 9);
     expect(dw).toBeCloseTo(-0.012 * Math.exp(dT / 33.7), 6);
+  });
+});
+
+describe('rate scale (annealing)', () => {
+  it('multiplies the window: 0.25 gives a quarter of the change, 0 none', () => {
+    const rule: RuleParams = { kind: 'pair', aPlus: 0.01, aMinus: 0.012, tauPlus: 16.8, tauMinus: 33.7 };
+    const full = pairing(rule, 50, 59.9);
+    const quarter = pairing(rule, 50, 59.9, 0.5, 0.25);
+    expect(quarter.dw).toBeCloseTo(full.dw / 4, 7);
+    expect(pairing(rule, 50, 59.9, 0.5, 0).dw).toBe(0);
   });
 });
 
