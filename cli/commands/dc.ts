@@ -59,6 +59,7 @@ interface TrainFlags {
   d2d?: number;
   cell: string;
   resume?: string;
+  rateScale?: number;
   trainIdx?: string;
   out?: string;
   json?: boolean;
@@ -107,6 +108,7 @@ function trainModel(f: TrainFlags): { spec: DiehlCookSpec; model: DiehlCookModel
     built = { spec, ...buildDiehlCook(spec) };
   }
   const { spec, model, exp } = built;
+  if (f.rateScale !== undefined) model.rule.rateScale = f.rateScale;
   const stop = showProgress(exp.progress$, f.quiet || f.json === true);
   const t0 = performance.now();
   let last = null as ReturnType<Experiment['train']> | null;
@@ -140,6 +142,7 @@ function trainModel(f: TrainFlags): { spec: DiehlCookSpec; model: DiehlCookModel
       w_max: spec.wMax,
       device_normalisation: spec.deviceNormalisation,
       rule: spec.rule,
+      rate_scale: model.rule.rateScale,
       seed: spec.seed,
       seconds,
       ms_per_sample: (seconds * 1000) / total,
@@ -242,6 +245,7 @@ function print(result: Record<string, unknown>, json: boolean | undefined): void
 export function register(program: Command): void {
   addTrainOptions(program.command('train').description('train the Diehl & Cook network on MNIST; --json prints one JSON line last'), { neurons: 400, samples: 10000, device: 'float' })
     .option('--resume <FILE>', 'continue training a saved model (its parameters win over the flags above)')
+    .option('--rate-scale <s>', "multiply the rule's learning rates from now on (annealing, e.g. 0.3 for a second pass); saved with the model", numberOption('--rate-scale', 0))
     .option('--out <FILE>', 'save the trained model here (written atomically)')
     .option('--json', 'print the result as one JSON line (last line)')
     .action((f: TrainFlags) => {
