@@ -1,5 +1,5 @@
 ;; WebAssembly SIMD (f64x2) kernels of core/neurons/lif.ts — the source of core/neurons/lif-wasm-bytes.ts.
-;; Rebuild with `node scripts/build-lif-wasm.mjs` (a small assembler for this flat-instruction subset
+;; Rebuild with `node scripts/build-wasm.mjs` (a small assembler for this flat-instruction subset
 ;; of the text format; the file is also valid WAT for any standard assembler).
 ;;
 ;; Each population owns one fixed-size memory (never grown), imported as env.mem:

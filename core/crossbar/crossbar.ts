@@ -201,8 +201,8 @@ export class Crossbar {
     this.gStart = gStart;
     this.gEnd = gEnd;
     const n = this.rows * this.cols;
-    this.plus = createDeviceArray(this.device, n, random, `${label}/${cell === 'single' ? 'g' : 'plus'}`);
-    this.minus = cell === 'differential' ? createDeviceArray(this.device, n, random, `${label}/minus`) : null;
+    this.plus = createDeviceArray(this.device, n, random, `${label}/${cell === 'single' ? 'g' : 'plus'}`, { wasm: false });
+    this.minus = cell === 'differential' ? createDeviceArray(this.device, n, random, `${label}/minus`, { wasm: false }) : null;
     this.programStream = random.stream(`${label}/program`);
     this.gp = new Float32Array(n);
     this.gm = new Float32Array(n);

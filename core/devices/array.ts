@@ -19,6 +19,7 @@
 import type { RandomStream, RandomStreams } from '../random.js';
 import { lawAfter, pulsesToReach, efficacy } from './models.js';
 import { gaussian, gaussianState, KN, nfix, WN } from './normal.js';
+import { createDeviceWasm, DEVICE_WASM_ENERGY, type DeviceWasm } from './device-wasm.js';
 import type { DeviceParams } from './params.js';
 
 /** Stored step/nonlinearity factor 1.0 (Uint16 value); factor = q / FACTOR_ONE. */
@@ -105,6 +106,8 @@ export interface DeviceArray {
   readonly consts: DeviceConsts;
   /** The pulse kernel of this kind (chosen at creation). */
   readonly kernel: PulseKernel;
+  /** The WebAssembly memory holding the state arrays, when the kernel runs as WebAssembly (else null). */
+  readonly wasm: DeviceWasm | null;
   readonly c2cStream: RandomStream;
   readonly readStream: RandomStream;
   /** Accumulated programming energy [nJ]. */
@@ -122,7 +125,16 @@ export interface DeviceArrayOptions {
   readonly initial?: Float32Array;
   /** Time of the initial programming [ms] (default 0). */
   readonly t0?: number;
+  /**
+   * Run the pulse kernel as WebAssembly (bit-identical; linear kind only) with the state in a
+   * WebAssembly memory. Default: when n ≥ WASM_MIN_DEVICES and WebAssembly is available. Arrays that
+   * are rarely pulsed (crossbars) pass false: each memory reserves address space of its own.
+   */
+  readonly wasm?: boolean;
 }
+
+/** Smallest array that gets the WebAssembly kernel by default (below it a call is too short to gain). */
+export const WASM_MIN_DEVICES = 256;
 
 function computeConsts(p: DeviceParams): DeviceConsts {
   const pmax = p.levels - 1;
@@ -204,15 +216,24 @@ export function createDeviceArray(params: DeviceParams, n: number, random: Rando
   }
   const t0 = options.t0 ?? 0;
   const c = computeConsts(params);
-  const g = new Float32Array(n);
-  const pulseCount = new Uint32Array(n);
-  const tProg = new Float32Array(n).fill(t0);
-  const stepUp = new Uint16Array(n);
-  const stepDown = new Uint16Array(n);
-  const boundLo = new Int16Array(n);
-  const boundHi = new Int16Array(n);
-  const nonlin = new Uint16Array(n);
-  const driftZ = new Int16Array(n);
+  const wantWasm = params.kind === 'linear' && (options.wasm ?? n >= WASM_MIN_DEVICES);
+  const wasm = wantWasm
+    ? createDeviceWasm(n, {
+        ...c,
+        wB: c.W * INV_BOUND,
+        kUp: c.invPmax * c.effUp * INV_FACTOR, // the very doubles linearKernel computes
+        kDn: c.invPmax * c.effDown * INV_FACTOR,
+      })
+    : null;
+  const g = wasm ? wasm.g : new Float32Array(n);
+  const pulseCount = wasm ? wasm.pulseCount : new Uint32Array(n);
+  const tProg = (wasm ? wasm.tProg : new Float32Array(n)).fill(t0);
+  const stepUp = wasm ? wasm.stepUp : new Uint16Array(n);
+  const stepDown = wasm ? wasm.stepDown : new Uint16Array(n);
+  const boundLo = wasm ? wasm.boundLo : new Int16Array(n);
+  const boundHi = wasm ? wasm.boundHi : new Int16Array(n);
+  const nonlin = wasm ? wasm.nonlin : new Uint16Array(n);
+  const driftZ = wasm ? wasm.driftZ : new Int16Array(n);
   const d2d = random.stream(`${label}/d2d`);
   const { step, bounds, nonlinearity, upDown } = params.d2d;
   const { fraction, high } = params.stuckAt;
@@ -244,11 +265,12 @@ export function createDeviceArray(params: DeviceParams, n: number, random: Rando
       tProg[i] = Infinity;
     }
   }
-  const kernel = params.kind === 'linear' ? linearKernel : params.kind === 'softBounds' ? softBoundsKernel : params.kind === 'power' ? powerKernel : tableKernel;
+  const kernel = wasm ? linearWasmKernel : params.kind === 'linear' ? linearKernel : params.kind === 'softBounds' ? softBoundsKernel : params.kind === 'power' ? powerKernel : tableKernel;
   return {
     n, params, label, g, pulseCount, tProg, stepUp, stepDown, boundLo, boundHi, nonlin, driftZ,
     consts: c,
     kernel,
+    wasm,
     c2cStream: random.stream(`${label}/c2c`),
     readStream: random.stream(`${label}/read`),
     energyPulse_nJ: 0,
@@ -412,6 +434,34 @@ function linearKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: nu
   }
   saveStream(st, s0, s1, s2, s3);
   addTotals(a, energy, pulses);
+}
+
+/**
+ * linearKernel as WebAssembly (device-wasm.ts, scripts/device-kernels.wat): idx/counts go through
+ * the memory's chunk buffer; the c2c stream's state and the energy sum stay in the header across
+ * chunks, so the result is bit-identical to linearKernel's.
+ */
+function linearWasmKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: number, tNow: number): void {
+  const w = a.wasm!;
+  const st = a.c2cStream.state;
+  const ws = w.stream;
+  ws[0] = st[0]; ws[1] = st[1]; ws[2] = st[2]; ws[3] = st[3];
+  const h = w.h64;
+  h[DEVICE_WASM_ENERGY] = 0;
+  const ib = w.idxBuf, cb = w.countsBuf, cap = ib.length, run = w.run;
+  let pulses = 0;
+  for (let k0 = 0; k0 < n; k0 += cap) {
+    const m = n - k0 < cap ? n - k0 : cap;
+    // TypedArray.set is a memcpy (0.2 ns per entry here; an element loop costs 3.5): the price is
+    // two view objects per chunk, none when the caller's arrays are exactly n long
+    if (k0 === 0 && m === idx.length) ib.set(idx);
+    else ib.set(idx.subarray(k0, k0 + m));
+    if (k0 === 0 && m === counts.length) cb.set(counts);
+    else cb.set(counts.subarray(k0, k0 + m));
+    pulses += run(m, tNow);
+  }
+  st[0] = ws[0]; st[1] = ws[1]; st[2] = ws[2]; st[3] = ws[3];
+  addTotals(a, h[DEVICE_WASM_ENERGY]!, pulses);
 }
 
 function softBoundsKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: number, tNow: number): void {

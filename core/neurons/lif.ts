@@ -31,7 +31,7 @@
  * accumulating while it is held.
  *
  * These two kernels are the reference: core/neurons/lif-wasm.ts runs WebAssembly SIMD copies of
- * them (source scripts/lif-kernels.wat, rebuilt by `node scripts/build-lif-wasm.mjs`), which every
+ * them (source scripts/lif-kernels.wat, rebuilt by `node scripts/build-wasm.mjs`), which every
  * population uses where WebAssembly SIMD exists. Change both together, keeping every double
  * operation in the same order: test/core/neurons/lif-wasm.test.ts requires bit-identical results.
  */

@@ -25,6 +25,7 @@ import {
   type DeviceParams,
 } from '../../../core/devices/index.js';
 import { RandomStream, RandomStreams } from '../../../core/random.js';
+import { DEVICE_WASM_CHUNK, deviceWasmAvailable } from '../../../core/devices/device-wasm.js';
 
 // ---------------------------------------------------------------------------------------------
 // Reference: core/devices/normal.ts (tables, uniformState, nfix) at 86bbaf7
@@ -670,13 +671,14 @@ function comboParams(kind: DeviceParams['kind'], c: Combo, variant: number): Dev
 }
 
 /** Runs `batches` random applyPulses calls on two identical arrays (new kernel, reference) and compares after each. */
-function runIdentity(p: DeviceParams, seed: number, batches: number): string | null {
+function runIdentity(p: DeviceParams, seed: number, batches: number, wasm = false): string | null {
   const nDev = 48;
   const rnd = new RandomStream(`identity/${seed}`);
   const initial = new Float32Array(nDev);
   for (let i = 0; i < nDev; i++) initial[i] = p.gMin + (rnd.uniform() * 1.2 - 0.1) * (p.gMax - p.gMin);
-  const a = createDeviceArray(p, nDev, new RandomStreams(seed), 'dev', { initial, t0: 0 });
-  const b = createDeviceArray(p, nDev, new RandomStreams(seed), 'dev', { initial, t0: 0 });
+  const a = createDeviceArray(p, nDev, new RandomStreams(seed), 'dev', { initial, t0: 0, wasm });
+  const b = createDeviceArray(p, nDev, new RandomStreams(seed), 'dev', { initial, t0: 0, wasm: false });
+  if (wasm && a.wasm === null) return 'the WebAssembly kernel was not used';
   // Some devices start near their counter's end (near the endurance, or at the 32-bit ceiling).
   const nearEnd = p.endurance === Infinity ? FAULT_COUNT - 4 : p.endurance - 3;
   for (const i of [3, 17, 30]) {
@@ -722,10 +724,24 @@ describe('pulse kernels are bit-identical to the reference (all kinds × all non
     });
   }
 
+  it('linear as WebAssembly (core/devices/device-wasm.ts)', () => {
+    expect(deviceWasmAvailable()).toBe(true); // Node 20 and every current browser have WebAssembly
+    const failures: string[] = [];
+    let seed = 1;
+    for (const c of combos()) {
+      for (const variant of [0, 1]) {
+        const d = runIdentity(comboParams('linear', c, variant), seed++, 40, true);
+        if (d) failures.push(`${describeCombo(c)}, variant ${variant}: ${d}`);
+      }
+    }
+    expect(failures.slice(0, 5)).toEqual([]);
+  });
+
   it('a long STDP-like run (one pulse per device per call, the bench case) stays identical', () => {
     for (const kind of ['linear', 'softBounds', 'power', 'table'] as const) {
       const p = comboParams(kind, { c2c: true, d2d: true, quant: true, endurance: 'last', drift: 'constant', stuckAt: true }, 0);
-      const n = 4096;
+      // linear: above WASM_MIN_DEVICES (so the WebAssembly kernel) and above one chunk of its buffer
+      const n = kind === 'linear' ? DEVICE_WASM_CHUNK * 2 + 1234 : 4096;
       const a = createDeviceArray(deviceParams(p, { endurance: 1e9 }), n, new RandomStreams(99), 'bench');
       const b = createDeviceArray(deviceParams(p, { endurance: 1e9 }), n, new RandomStreams(99), 'bench');
       const idx = Int32Array.from({ length: n }, (_, i) => i);
@@ -739,6 +755,7 @@ describe('pulse kernels are bit-identical to the reference (all kinds × all non
         REFERENCE[kind](b, idx, counts, n, t);
       }
       expect(stateDiff(a, b), kind).toBeNull();
+      if (kind === 'linear') expect(a.wasm).not.toBeNull();
     }
   });
 

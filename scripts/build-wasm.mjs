@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 /**
- * Assembles scripts/lif-kernels.wat into core/neurons/lif-wasm-bytes.ts (committed, so neither the
- * runtime nor the build needs this script or any WebAssembly tool).
+ * Assembles the WebAssembly kernels into TypeScript modules of bytes (committed, so neither the
+ * runtime nor the build needs this script or any WebAssembly tool):
+ *   scripts/lif-kernels.wat    → core/neurons/lif-wasm-bytes.ts     (LIF integration, SIMD)
+ *   scripts/device-kernels.wat → core/devices/device-wasm-bytes.ts  (device pulse kernel)
  *
- *   node scripts/build-lif-wasm.mjs           write core/neurons/lif-wasm-bytes.ts
- *   node scripts/build-lif-wasm.mjs --check   exit 1 if the committed file is out of date
+ *   node scripts/build-wasm.mjs           write the .ts files
+ *   node scripts/build-wasm.mjs --check   exit 1 if a committed file is out of date
  *
  * A deliberately small assembler for the subset of the WebAssembly text format the kernels use:
  * one `(module …)` holding `(import "m" "f" (memory MIN))`, `(import "m" "f" (func $f (param T) (result T)))`,
@@ -20,8 +22,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SRC = join(root, 'scripts', 'lif-kernels.wat');
-const OUT = join(root, 'core', 'neurons', 'lif-wasm-bytes.ts');
+const MODULES = [
+  { src: 'scripts/lif-kernels.wat', out: 'core/neurons/lif-wasm-bytes.ts', name: 'LIF_WASM_BYTES', what: 'WebAssembly SIMD module of the LIF kernels' },
+  { src: 'scripts/device-kernels.wat', out: 'core/devices/device-wasm-bytes.ts', name: 'DEVICE_WASM_BYTES', what: 'WebAssembly module of the linear device pulse kernel' },
+];
 
 // ——— encoding primitives ———
 const VALTYPE = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b };
@@ -65,25 +69,29 @@ const OPS = {
   // variables
   'local.get': [[0x20], 'local'], 'local.set': [[0x21], 'local'], 'local.tee': [[0x22], 'local'],
   // memory
-  'i32.load': [[0x28], 'mem', 2], 'i64.load': [[0x29], 'mem', 3], 'f64.load': [[0x2b], 'mem', 3],
-  'i32.store': [[0x36], 'mem', 2], 'i64.store': [[0x37], 'mem', 3], 'f64.store': [[0x39], 'mem', 3],
+  'i32.load': [[0x28], 'mem', 2], 'i64.load': [[0x29], 'mem', 3], 'f32.load': [[0x2a], 'mem', 2], 'f64.load': [[0x2b], 'mem', 3],
+  'i32.load16_s': [[0x2e], 'mem', 1], 'i32.load16_u': [[0x2f], 'mem', 1], 'i64.load32_u': [[0x35], 'mem', 2],
+  'i32.store': [[0x36], 'mem', 2], 'i64.store': [[0x37], 'mem', 3], 'f32.store': [[0x38], 'mem', 2], 'f64.store': [[0x39], 'mem', 3],
+  'i64.store32': [[0x3e], 'mem', 2],
   // constants
   'i32.const': [[0x41], 'i32'], 'i64.const': [[0x42], 'i64'], 'f64.const': [[0x44], 'f64'],
   // i32 / i64 comparisons
   'i32.eqz': [[0x45], ''], 'i32.eq': [[0x46], ''], 'i32.ne': [[0x47], ''], 'i32.lt_s': [[0x48], ''], 'i32.lt_u': [[0x49], ''],
   'i32.gt_s': [[0x4a], ''], 'i32.gt_u': [[0x4b], ''], 'i32.le_s': [[0x4c], ''], 'i32.le_u': [[0x4d], ''], 'i32.ge_s': [[0x4e], ''], 'i32.ge_u': [[0x4f], ''],
-  'i64.eqz': [[0x50], ''], 'i64.eq': [[0x51], ''], 'i64.ne': [[0x52], ''],
+  'i64.eqz': [[0x50], ''], 'i64.eq': [[0x51], ''], 'i64.ne': [[0x52], ''], 'i64.lt_s': [[0x53], ''], 'i64.lt_u': [[0x54], ''],
+  'i64.gt_s': [[0x55], ''], 'i64.gt_u': [[0x56], ''], 'i64.le_s': [[0x57], ''], 'i64.le_u': [[0x58], ''], 'i64.ge_s': [[0x59], ''], 'i64.ge_u': [[0x5a], ''],
   // f64 comparisons
   'f64.eq': [[0x61], ''], 'f64.ne': [[0x62], ''], 'f64.lt': [[0x63], ''], 'f64.gt': [[0x64], ''], 'f64.le': [[0x65], ''], 'f64.ge': [[0x66], ''],
   // i32 arithmetic
   'i32.add': [[0x6a], ''], 'i32.sub': [[0x6b], ''], 'i32.mul': [[0x6c], ''], 'i32.and': [[0x71], ''], 'i32.or': [[0x72], ''],
   'i32.shl': [[0x74], ''], 'i32.shr_s': [[0x75], ''], 'i32.shr_u': [[0x76], ''],
-  'i64.add': [[0x7c], ''],
+  'i64.add': [[0x7c], ''], 'i64.sub': [[0x7d], ''],
   // f64 arithmetic
-  'f64.neg': [[0x9a], ''], 'f64.add': [[0xa0], ''], 'f64.sub': [[0xa1], ''], 'f64.mul': [[0xa2], ''], 'f64.div': [[0xa3], ''],
+  'f64.abs': [[0x99], ''], 'f64.neg': [[0x9a], ''], 'f64.floor': [[0x9c], ''], 'f64.add': [[0xa0], ''], 'f64.sub': [[0xa1], ''], 'f64.mul': [[0xa2], ''], 'f64.div': [[0xa3], ''],
   // conversions
-  'i32.wrap_i64': [[0xa7], ''], 'i64.extend_i32_s': [[0xac], ''], 'f64.convert_i32_s': [[0xb7], ''],
-  'i64.trunc_sat_f64_s': [[0xfc, 0x06], ''],
+  'i32.wrap_i64': [[0xa7], ''], 'i64.extend_i32_s': [[0xac], ''], 'f32.demote_f64': [[0xb6], ''], 'f64.convert_i32_s': [[0xb7], ''],
+  'f64.convert_i64_u': [[0xba], ''], 'f64.promote_f32': [[0xbb], ''], 'i64.reinterpret_f64': [[0xbd], ''], 'f64.reinterpret_i64': [[0xbf], ''],
+  'i32.trunc_sat_f64_s': [[0xfc, 0x02], ''], 'i64.trunc_sat_f64_s': [[0xfc, 0x06], ''],
   // SIMD (prefix 0xFD, LEB128 sub-opcode)
   'v128.load': [[0xfd, 0x00], 'mem', 4], 'v128.load32x2_s': [[0xfd, 0x05], 'mem', 3], 'v128.load64_splat': [[0xfd, 0x0a], 'mem', 3],
   'v128.store': [[0xfd, 0x0b], 'mem', 4],
@@ -271,9 +279,13 @@ function compileFunc(item, typeIndex, funcNames) {
       case 'i64':
         code.push(...sleb(body[i++]));
         break;
-      case 'f64':
-        code.push(...f64bytes(Number(body[i++])));
+      case 'f64': {
+        const lit = body[i++];
+        const x = lit === 'nan' ? NaN : Number(lit);
+        if (Number.isNaN(x) && lit !== 'nan') throw new Error(`${name}: bad f64 constant '${lit}'`);
+        code.push(...f64bytes(x));
         break;
+      }
       case 'lane':
         code.push(Number(body[i++]));
         break;
@@ -287,28 +299,31 @@ function compileFunc(item, typeIndex, funcNames) {
 }
 
 // ——— output ———
-const wat = readFileSync(SRC, 'utf8');
-const bytes = assemble(parse(tokenize(wat)));
-if (!WebAssembly.validate(new Uint8Array(bytes))) throw new Error('the assembled module does not validate');
-const lines = [];
-for (let i = 0; i < bytes.length; i += 24) lines.push('  ' + bytes.slice(i, i + 24).join(', ') + ',');
-const ts = `// GENERATED by scripts/build-lif-wasm.mjs from scripts/lif-kernels.wat — do not edit; rerun the script.
-/** WebAssembly SIMD module of the LIF kernels (${bytes.length} bytes); see scripts/lif-kernels.wat for the source. */
-export const LIF_WASM_BYTES: Uint8Array = new Uint8Array([
+let stale = 0;
+for (const m of MODULES) {
+  const out = join(root, m.out);
+  const bytes = assemble(parse(tokenize(readFileSync(join(root, m.src), 'utf8'))));
+  if (!WebAssembly.validate(new Uint8Array(bytes))) throw new Error(`${m.src}: the assembled module does not validate`);
+  const lines = [];
+  for (let i = 0; i < bytes.length; i += 24) lines.push('  ' + bytes.slice(i, i + 24).join(', ') + ',');
+  const ts = `// GENERATED by scripts/build-wasm.mjs from ${m.src} — do not edit; rerun the script.
+/** ${m.what} (${bytes.length} bytes); see ${m.src} for the source. */
+export const ${m.name}: Uint8Array = new Uint8Array([
 ${lines.join('\n')}
 ]);
 `;
-if (process.argv.includes('--check')) {
-  let old = '';
-  try {
-    old = readFileSync(OUT, 'utf8');
-  } catch {}
-  if (old !== ts) {
-    console.error(`${OUT} is out of date; run node scripts/build-lif-wasm.mjs`);
-    process.exit(1);
+  if (process.argv.includes('--check')) {
+    let old = '';
+    try {
+      old = readFileSync(out, 'utf8');
+    } catch {}
+    if (old !== ts) {
+      console.error(`${m.out} is out of date; run node scripts/build-wasm.mjs`);
+      stale++;
+    } else console.log(`${m.out} is up to date (${bytes.length} bytes).`);
+  } else {
+    writeFileSync(out, ts);
+    console.log(`wrote ${m.out} (${bytes.length} bytes of wasm)`);
   }
-  console.log(`${OUT} is up to date (${bytes.length} bytes).`);
-} else {
-  writeFileSync(OUT, ts);
-  console.log(`wrote ${OUT} (${bytes.length} bytes of wasm)`);
 }
+if (stale) process.exit(1);

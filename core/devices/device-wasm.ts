@@ -1,0 +1,201 @@
+/**
+ * WebAssembly version of the linear device kernel (array.ts `linearKernel`), bit-identical to it.
+ *
+ * Why: `bench devices` with every non-ideality on costs ≈ 35–55 ns per pulse in V8's optimised
+ * JavaScript (its code for this loop keeps most of its ~60 live values on the stack and re-checks
+ * array bounds and maps per access); the same loop as WebAssembly keeps them in registers. Drift
+ * folding calls the host's Math.log and Math.exp, imported directly (V8 binds imported Math
+ * functions to its C implementation, so each is a plain call and returns the very same double).
+ *
+ * Memory: an accelerated array owns one `WebAssembly.Memory` of fixed size (allocated at creation,
+ * never grown, so the typed-array views below never detach). The DeviceArray's state arrays (g,
+ * pulseCount, tProg, stepUp, stepDown, boundLo, boundHi, nonlin, driftZ) are views of length n into
+ * it, usable like any typed array. Layout: scripts/device-kernels.wat (a 2 KB header of constants,
+ * ziggurat tables and offsets; the arrays; one chunk's idx/counts buffer of ≤ 16 384 entries, i.e.
+ * ≤ 128 KB per array, 0.13 B per device at 10⁶ devices).
+ *
+ * A call is run in chunks of the buffer's size: idx/counts are copied in (no allocation), the
+ * energy sum and the random stream's state stay in the header between chunks, so the sums are
+ * accumulated in exactly the JavaScript kernel's order. Where WebAssembly is unavailable or the
+ * memory cannot be reserved, `createDeviceWasm` returns null and the array uses plain typed arrays
+ * and the JavaScript kernel. No Node-only API: the module (≈ 1.6 KB) is compiled synchronously.
+ */
+import { DEVICE_WASM_BYTES } from './device-wasm-bytes.js';
+import { KN, nfix, WN } from './normal.js';
+
+/** The slice of the WebAssembly JS API used here (lib "dom" is not in this project's tsconfig). */
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
+  Memory: new (d: { initial: number; maximum: number }) => { readonly buffer: ArrayBuffer };
+}
+
+const HEADER = 2048;
+const PAGE = 65536;
+/** Entries of the idx/counts chunk buffer (at most). */
+export const DEVICE_WASM_CHUNK = 16384;
+/** Header f64 slots (index = byte offset / 8); scripts/device-kernels.wat. */
+const F = { gMin: 0, gMax: 1, wB: 2, kUp: 3, kDn: 4, c2c: 5, invE: 6, t0: 7, eUp: 8, eDown: 9, nuMean: 10, nuStd: 11, quant: 12, energy: 13, state: 14, plusOne: 27, minusOne: 28 } as const;
+/** Header i32 slots (index = byte offset / 4). */
+const I = { finiteE: 38, stuck: 39, drifting: 40, driftPcm: 41, c2cOn: 42, quantOn: 43, g: 44, pc: 45, tp: 46, su: 47, sd: 48, bl: 49, bh: 50, dz: 51, idx: 52, counts: 53 } as const;
+const LIMIT_BYTE = 144;
+const KN_BYTE = 256;
+const WN_BYTE = 768;
+
+let compiled: object | null | undefined;
+
+function deviceModule(): object | null {
+  if (compiled !== undefined) return compiled;
+  const wa = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  compiled = null;
+  try {
+    if (wa !== undefined && typeof wa.validate === 'function' && wa.validate(DEVICE_WASM_BYTES)) compiled = new wa.Module(DEVICE_WASM_BYTES);
+  } catch {
+    compiled = null;
+  }
+  return compiled;
+}
+
+/** True when the WebAssembly device kernel can run here. */
+export function deviceWasmAvailable(): boolean {
+  return deviceModule() !== null;
+}
+
+/** The kernel's constants (the subset of array.ts DeviceConsts it reads, already folded as the JS kernel folds them). */
+export interface DeviceWasmConstants {
+  readonly gMin: number;
+  readonly gMax: number;
+  /** W / BOUND_SCALE */
+  readonly wB: number;
+  /** invPmax · effUp / FACTOR_ONE, invPmax · effDown / FACTOR_ONE */
+  readonly kUp: number;
+  readonly kDn: number;
+  readonly c2c: number;
+  readonly invEndurance: number;
+  readonly t0: number;
+  readonly eUp: number;
+  readonly eDown: number;
+  readonly nuMean: number;
+  readonly nuStd: number;
+  readonly quantLevels: number;
+  readonly limit: number;
+  readonly finiteEndurance: boolean;
+  readonly stuckMode: number;
+  readonly drifting: boolean;
+  readonly driftPcm: boolean;
+}
+
+/** An array's state in WebAssembly memory and its kernel. */
+export interface DeviceWasm {
+  readonly g: Float32Array;
+  readonly pulseCount: Uint32Array;
+  readonly tProg: Float32Array;
+  readonly stepUp: Uint16Array;
+  readonly stepDown: Uint16Array;
+  readonly boundLo: Int16Array;
+  readonly boundHi: Int16Array;
+  readonly nonlin: Uint16Array;
+  readonly driftZ: Int16Array;
+  /** header as f64 (energy accumulator at F.energy, Alea state at F.state … F.state + 3) */
+  readonly h64: Float64Array;
+  /** the Alea state in the header (a view of 4 doubles: the JS slow path `nfix` runs on it) */
+  readonly stream: Float64Array;
+  readonly idxBuf: Int32Array;
+  readonly countsBuf: Int32Array;
+  /** Runs the kernel on the first m entries of idxBuf/countsBuf; returns the number of pulses. */
+  readonly run: (m: number, tNow: number) => number;
+  /** Total bytes of the memory. */
+  readonly bytes: number;
+}
+
+const align8 = (x: number): number => (x + 7) & ~7;
+
+/** Allocates the state of n devices in a fresh WebAssembly memory (all zero), or returns null. */
+export function createDeviceWasm(n: number, c: DeviceWasmConstants): DeviceWasm | null {
+  const mod = deviceModule();
+  if (mod === null) return null;
+  const wa = (globalThis as { WebAssembly?: WasmApi }).WebAssembly!;
+  const chunk = Math.max(16, Math.min(n, DEVICE_WASM_CHUNK));
+  const offG = HEADER;
+  const offPc = align8(offG + 4 * n);
+  const offTp = align8(offPc + 4 * n);
+  const offSu = align8(offTp + 4 * n);
+  const offSd = align8(offSu + 2 * n);
+  const offBl = align8(offSd + 2 * n);
+  const offBh = align8(offBl + 2 * n);
+  const offNl = align8(offBh + 2 * n);
+  const offDz = align8(offNl + 2 * n);
+  const offIdx = align8(offDz + 2 * n);
+  const offCnt = offIdx + 4 * chunk;
+  const total = offCnt + 4 * chunk;
+  if (total > 0x7fff0000) return null; // beyond one 32-bit memory: plain arrays
+  const pages = Math.ceil(total / PAGE);
+  let memory: { readonly buffer: ArrayBuffer };
+  try {
+    memory = new wa.Memory({ initial: pages, maximum: pages });
+  } catch {
+    return null; // address space exhausted (each memory reserves guard pages): plain arrays, JS kernel
+  }
+  const buf = memory.buffer;
+  const h64 = new Float64Array(buf, 0, HEADER / 8);
+  const h32 = new Int32Array(buf, 0, HEADER / 4);
+  h64[F.gMin] = c.gMin;
+  h64[F.gMax] = c.gMax;
+  h64[F.wB] = c.wB;
+  h64[F.kUp] = c.kUp;
+  h64[F.kDn] = c.kDn;
+  h64[F.c2c] = c.c2c;
+  h64[F.invE] = c.invEndurance;
+  h64[F.t0] = c.t0;
+  h64[F.eUp] = c.eUp;
+  h64[F.eDown] = c.eDown;
+  h64[F.nuMean] = c.nuMean;
+  h64[F.nuStd] = c.nuStd;
+  h64[F.quant] = c.quantLevels;
+  h64[F.plusOne] = 1;
+  h64[F.minusOne] = -1;
+  new DataView(buf).setBigUint64(LIMIT_BYTE, BigInt(c.limit), true);
+  h32[I.finiteE] = c.finiteEndurance ? 1 : 0;
+  h32[I.stuck] = c.stuckMode;
+  h32[I.drifting] = c.drifting ? 1 : 0;
+  h32[I.driftPcm] = c.driftPcm ? 1 : 0;
+  h32[I.c2cOn] = c.c2c > 0 ? 1 : 0;
+  h32[I.quantOn] = c.quantLevels > 0 ? 1 : 0;
+  h32[I.g] = offG;
+  h32[I.pc] = offPc;
+  h32[I.tp] = offTp;
+  h32[I.su] = offSu;
+  h32[I.sd] = offSd;
+  h32[I.bl] = offBl;
+  h32[I.bh] = offBh;
+  h32[I.dz] = offDz;
+  h32[I.idx] = offIdx;
+  h32[I.counts] = offCnt;
+  new Uint32Array(buf, KN_BYTE, 128).set(KN);
+  new Float64Array(buf, WN_BYTE, 128).set(WN);
+  const stream = new Float64Array(buf, F.state * 8, 4);
+  const instance = new wa.Instance(mod, {
+    env: { mem: memory, log: Math.log, exp: Math.exp, nfix: (hz: number, iz: number): number => nfix(stream, hz, iz) },
+  });
+  return {
+    g: new Float32Array(buf, offG, n),
+    pulseCount: new Uint32Array(buf, offPc, n),
+    tProg: new Float32Array(buf, offTp, n),
+    stepUp: new Uint16Array(buf, offSu, n),
+    stepDown: new Uint16Array(buf, offSd, n),
+    boundLo: new Int16Array(buf, offBl, n),
+    boundHi: new Int16Array(buf, offBh, n),
+    nonlin: new Uint16Array(buf, offNl, n),
+    driftZ: new Int16Array(buf, offDz, n),
+    h64,
+    stream,
+    idxBuf: new Int32Array(buf, offIdx, chunk),
+    countsBuf: new Int32Array(buf, offCnt, chunk),
+    run: instance.exports['linear'] as (m: number, tNow: number) => number,
+    bytes: pages * PAGE,
+  };
+}
+
+/** Header slots the array's kernel wrapper uses. */
+export const DEVICE_WASM_ENERGY = F.energy;

@@ -1,0 +1,272 @@
+;; WebAssembly version of the linear device kernel of core/devices/array.ts (`linearKernel`) — the
+;; source of core/devices/device-wasm-bytes.ts. Rebuild with `node scripts/build-wasm.mjs` (a small
+;; assembler for this flat-instruction subset of the text format; the file is also valid WAT).
+;;
+;; Each accelerated device array owns one fixed-size memory (never grown), imported as env.mem:
+;;
+;;   header (bytes 0–2047), written by core/devices/device-wasm.ts:
+;;     f64 at   0 gMin, 8 gMax, 16 W/BOUND_SCALE, 24 kUp, 32 kDown (1/Pmax · efficacy / FACTOR_ONE),
+;;             40 σ_c2c, 48 1/endurance, 56 drift t0, 64 eUp, 72 eDown, 80 ν mean, 88 ν σ,
+;;             96 levels (0 = continuous),
+;;             104 energy accumulator [nJ] (in/out: a call may be split into chunks),
+;;             112–136 the Alea state s0, s1, s2, s3 of the c2c stream (in/out)
+;;     i64 at 144 the wear-out pulse count (limit)
+;;     i32 at 152 finite endurance, 156 stuck mode (0 gMin, 1 gMax, 2 last), 160 drifting,
+;;             164 'pcm' drift law, 168 c2c on, 172 levels on;
+;;             176 g, 180 pulseCount, 184 tProg, 188 stepUp, 192 stepDown, 196 boundLo, 200 boundHi,
+;;             204 driftZ, 208 idx, 212 counts (byte offsets of the arrays)
+;;     f64 at 216 +1, 224 −1 (the sign of a step, selected by address)
+;;     u32 at 256 the ziggurat table KN[128], f64 at 768 WN[128] (core/devices/normal.ts)
+;;   then the state arrays (8-byte aligned) and the idx/counts buffer of one chunk.
+;;
+;; Bit identity with the JavaScript kernel: every f64 operation is an IEEE-754 double operation in
+;; the same order as in array.ts (no fused multiply-add); Float32/Int16/Uint16 loads and stores
+;; convert exactly as typed-array reads and writes do; ln and exp are the host's own Math.log and
+;; Math.exp (imported: V8 calls its C implementation directly, without entering JavaScript), and the
+;; ziggurat's rare slow path is the JavaScript `nfix` itself, run on the state in this memory.
+;; test/core/devices/device-wasm.test.ts runs both kernels side by side.
+(module
+  (import "env" "mem" (memory 1))
+  (import "env" "log" (func $log (param f64) (result f64)))
+  (import "env" "exp" (func $exp (param f64) (result f64)))
+  ;; nfix(hz, iz): the ziggurat slow path on the Alea state at bytes 112–143
+  (import "env" "nfix" (func $nfix (param i32 i32) (result f64)))
+
+  ;; ν of the 'pcm' drift law (aihwkit PCMLikeNoiseModel) for conductance gi and stored draw z: array.ts pcmNu
+  (func $pcmNu (param $gi f64) (param $gMax f64) (param $z f64) (result f64)
+    (local $lx f64) (local $mu f64) (local $sd f64)
+    local.get $gi local.get $gMax f64.div
+    f64.const 1e-12
+    local.get $gi f64.const 0 f64.gt
+    select
+    call $log local.set $lx
+    ;; mu = −0.0155·lx + 0.0244 clipped to [0.049, 0.1]
+    f64.const -0.0155 local.get $lx f64.mul f64.const 0.0244 f64.add local.set $mu
+    f64.const 0.1 local.get $mu local.get $mu f64.const 0.1 f64.gt select local.set $mu
+    f64.const 0.049 local.get $mu local.get $mu f64.const 0.049 f64.lt select local.set $mu
+    ;; sd = −0.0125·lx − 0.0059 clipped to [0.008, 0.045]
+    f64.const -0.0125 local.get $lx f64.mul f64.const 0.0059 f64.sub local.set $sd
+    f64.const 0.045 local.get $sd local.get $sd f64.const 0.045 f64.gt select local.set $sd
+    f64.const 0.008 local.get $sd local.get $sd f64.const 0.008 f64.lt select local.set $sd
+    local.get $mu
+    local.get $sd local.get $z f64.mul f64.const 0.000244140625 f64.mul
+    f64.add)
+
+  ;; linearKernel on idx/counts[0, n) at time tNow [ms]; returns the number of pulses (energy and the
+  ;; stream state are left in the header).
+  (func $linear (export "linear") (param $n i32) (param $tNow f64) (result f64)
+    (local $k i32) (local $i i32) (local $cnt i32) (local $up i32) (local $q i32) (local $hz i32) (local $iz i32)
+   
+    (local $pIdx i32) (local $pCnt i32)
+   
+    (local $p i64) (local $ahz i64)
+   
+   
+    (local $energy f64) (local $pulses f64)
+    (local $s0 f64) (local $s1 f64) (local $s2 f64) (local $s3 f64) (local $t f64) (local $z f64)
+    (local $lnDt f64) (local $lnV f64) (local $dt f64) (local $nu f64)
+    (local $gi f64) (local $ec f64) (local $lo0 f64) (local $hi0 f64) (local $lo f64) (local $hi f64)
+    (local $step f64) (local $gs f64) (local $qs f64) (local $iqs f64) (local $r f64) (local $x f64) (local $fl f64)
+    i32.const 0 f64.load offset=104 local.set $energy
+    i32.const 0 f64.load offset=112 local.set $s0
+    i32.const 0 f64.load offset=120 local.set $s1
+    i32.const 0 f64.load offset=128 local.set $s2
+    i32.const 0 f64.load offset=136 local.set $s3
+    i32.const 0 i32.load offset=208 local.set $pIdx
+    i32.const 0 i32.load offset=212 local.set $pCnt
+    f64.const 0 local.set $pulses
+    f64.const nan local.set $lnDt
+    block $done
+      loop $next
+        local.get $k local.get $n i32.ge_s br_if $done
+        local.get $k i32.const 2 i32.shl local.get $pIdx i32.add i32.load local.set $i
+        local.get $k i32.const 2 i32.shl local.get $pCnt i32.add i32.load local.set $cnt
+        local.get $k i32.const 1 i32.add local.set $k
+        local.get $cnt i32.eqz br_if $next
+        ;; polarity without a branch (random signs would mispredict half the time)
+        local.get $cnt i32.const 0 i32.gt_s local.set $up
+        local.get $cnt i32.const 0 local.get $cnt i32.sub local.get $up select local.set $cnt
+        local.get $pulses local.get $cnt f64.convert_i32_s f64.add local.set $pulses
+        local.get $i i32.const 2 i32.shl i32.const 0 i32.load offset=176 i32.add f32.load f64.promote_f32 local.set $gi
+        ;; ec = up ? eUp : eDown, selected by address (V8 compiles an f64 select to a branch, and
+        ;; random polarities would mispredict it half the time)
+        i32.const 1 local.get $up i32.sub i32.const 3 i32.shl f64.load offset=64 local.set $ec
+        local.get $i i32.const 2 i32.shl i32.const 0 i32.load offset=180 i32.add i64.load32_u local.set $p
+        ;; worn out or faulty: the pulses cost energy and change nothing
+        local.get $p i32.const 0 i64.load offset=144 i64.ge_u
+        if
+          local.get $energy
+          local.get $cnt f64.convert_i32_s local.get $ec f64.mul local.get $gi f64.mul
+          f64.add local.set $energy
+          br $next
+        end
+        ;; fold in the drift since the last programming: gi ·= e^(−ν·ln(dt/t0)) when dt > t0
+        i32.const 0 i32.load offset=160
+        if
+          local.get $tNow
+          local.get $i i32.const 2 i32.shl i32.const 0 i32.load offset=184 i32.add f32.load f64.promote_f32
+          f64.sub local.set $dt
+          local.get $dt i32.const 0 f64.load offset=56 f64.gt
+          if
+            local.get $dt local.get $lnDt f64.ne
+            if
+              local.get $dt local.set $lnDt
+              local.get $dt i32.const 0 f64.load offset=56 f64.div call $log local.set $lnV
+            end
+            i32.const 0 i32.load offset=164
+            if
+              local.get $gi i32.const 0 f64.load offset=8
+              local.get $i i32.const 1 i32.shl i32.const 0 i32.load offset=204 i32.add i32.load16_s f64.convert_i32_s
+              call $pcmNu local.set $nu
+            else
+              i32.const 0 f64.load offset=80
+              i32.const 0 f64.load offset=88
+              local.get $i i32.const 1 i32.shl i32.const 0 i32.load offset=204 i32.add i32.load16_s f64.convert_i32_s
+              f64.mul f64.const 0.000244140625 f64.mul
+              f64.add local.set $nu
+            end
+            local.get $gi
+            local.get $nu f64.neg local.get $lnV f64.mul call $exp
+            f64.mul local.set $gi
+          end
+        end
+        ;; the device's own window and step (d2d)
+        i32.const 0 f64.load offset=0
+        local.get $i i32.const 1 i32.shl i32.const 0 i32.load offset=196 i32.add i32.load16_s f64.convert_i32_s i32.const 0 f64.load offset=16 f64.mul
+        f64.add local.set $lo0
+        i32.const 0 f64.load offset=8
+        local.get $i i32.const 1 i32.shl i32.const 0 i32.load offset=200 i32.add i32.load16_s f64.convert_i32_s i32.const 0 f64.load offset=16 f64.mul
+        f64.add local.set $hi0
+        ;; step = up ? (hi0 − lo0)·kUp·stepUp : −(hi0 − lo0)·kDown·stepDown, as ((hi0 − lo0)·k·s)·(±1)
+        ;; (negation commutes exactly with rounding), k, s and ±1 selected by address (no branch)
+        local.get $hi0 local.get $lo0 f64.sub
+        i32.const 1 local.get $up i32.sub i32.const 3 i32.shl f64.load offset=24
+        f64.mul
+        local.get $i i32.const 1 i32.shl
+        i32.const 0 i32.load offset=188 i32.const 0 i32.load offset=192 local.get $up select
+        i32.add i32.load16_u f64.convert_i32_s
+        f64.mul
+        i32.const 1 local.get $up i32.sub i32.const 3 i32.shl f64.load offset=216
+        f64.mul local.set $step
+        ;; gs = stuck 0 ? lo0 : stuck 1 ? hi0 : (lo0 + hi0)/2
+        local.get $lo0
+        local.get $hi0
+        f64.const 0.5 local.get $lo0 local.get $hi0 f64.add f64.mul
+        i32.const 0 i32.load offset=156 i32.const 1 i32.eq
+        select
+        i32.const 0 i32.load offset=156 i32.eqz
+        select
+        local.set $gs
+        f64.const 0 local.set $qs
+        f64.const 0 local.set $iqs
+        i32.const 0 i32.load offset=172
+        if
+          local.get $hi0 local.get $lo0 f64.sub i32.const 0 f64.load offset=96 f64.const 1 f64.sub f64.div local.set $qs
+          f64.const 1 local.get $qs f64.div local.set $iqs
+        end
+        local.get $lo0 local.set $lo
+        local.get $hi0 local.set $hi
+        i32.const 0 local.set $q
+        block $pend
+          loop $pulse
+            ;; (a do-while: cnt ≥ 1 here)
+            local.get $energy local.get $ec local.get $gi f64.mul f64.add local.set $energy
+            local.get $gi local.get $step f64.add local.set $gi
+            i32.const 0 i32.load offset=168
+            if
+              ;; Alea step (core/random.ts) and the ziggurat fast path (core/devices/normal.ts)
+              f64.const 2091639 local.get $s0 f64.mul
+              local.get $s3 f64.const 2.3283064365386963e-10 f64.mul
+              f64.add local.set $t
+              local.get $s1 local.set $s0
+              local.get $s2 local.set $s1
+              local.get $t i32.trunc_sat_f64_s f64.convert_i32_s local.set $s3
+              local.get $t local.get $s3 f64.sub local.set $s2
+              local.get $s2 f64.const 4294967296 f64.mul i64.trunc_sat_f64_s i32.wrap_i64 local.set $hz
+              local.get $hz i32.const 127 i32.and local.set $iz
+              local.get $hz i64.extend_i32_s local.set $ahz
+              i64.const 0 local.get $ahz i64.sub
+              local.get $ahz
+              local.get $ahz i64.const 0 i64.lt_s
+              select
+              local.get $iz i32.const 2 i32.shl i64.load32_u offset=256
+              i64.lt_s
+              if
+                local.get $hz f64.convert_i32_s
+                local.get $iz i32.const 3 i32.shl f64.load offset=768
+                f64.mul local.set $z
+              else
+                i32.const 0 local.get $s0 f64.store offset=112
+                i32.const 0 local.get $s1 f64.store offset=120
+                i32.const 0 local.get $s2 f64.store offset=128
+                i32.const 0 local.get $s3 f64.store offset=136
+                local.get $hz local.get $iz call $nfix local.set $z
+                i32.const 0 f64.load offset=112 local.set $s0
+                i32.const 0 f64.load offset=120 local.set $s1
+                i32.const 0 f64.load offset=128 local.set $s2
+                i32.const 0 f64.load offset=136 local.set $s3
+              end
+              local.get $gi i32.const 0 f64.load offset=40 local.get $z f64.mul f64.add local.set $gi
+            end
+            local.get $p i64.const 1 i64.add local.set $p
+            i32.const 0 i32.load offset=152
+            if
+              local.get $p i32.const 0 i64.load offset=144 i64.ge_u
+              if
+                ;; worn out by this pulse: stuck, the remaining pulses only cost energy
+                i32.const 0 i64.load offset=144 local.set $p
+                i32.const 0 i32.load offset=156 i32.const 2 i32.eq
+                if
+                  local.get $hi local.get $gi local.get $gi local.get $hi f64.gt select local.set $gi
+                  local.get $lo local.get $gi local.get $gi local.get $lo f64.lt select local.set $gi
+                else
+                  local.get $gs local.set $gi
+                end
+                local.get $energy
+                local.get $cnt local.get $q i32.sub i32.const 1 i32.sub f64.convert_i32_s local.get $ec f64.mul local.get $gi f64.mul
+                f64.add local.set $energy
+                br $pend
+              end
+              ;; the window shrinks towards the stuck conductance by (p/endurance)²
+              local.get $p f64.convert_i64_u i32.const 0 f64.load offset=48 f64.mul local.set $r
+              local.get $r local.get $r f64.mul local.set $r
+              local.get $lo0 local.get $gs local.get $lo0 f64.sub local.get $r f64.mul f64.add local.set $lo
+              local.get $hi0 local.get $hi0 local.get $gs f64.sub local.get $r f64.mul f64.sub local.set $hi
+            end
+            i32.const 0 i32.load offset=172
+            if
+              ;; gi = lo0 + roundHalfUp((gi − lo0)/qs)·qs
+              local.get $gi local.get $lo0 f64.sub local.get $iqs f64.mul local.set $x
+              local.get $x f64.floor local.set $fl
+              local.get $lo0
+              local.get $fl
+              local.get $x local.get $fl f64.sub f64.const 0.5 f64.ge f64.convert_i32_s
+              f64.add local.get $qs f64.mul
+              f64.add local.set $gi
+            end
+            ;; clip: gi < lo ? lo : gi > hi ? hi : gi, selecting the bits as i64 (a conditional move; V8
+            ;; turns an f64 select into a branch, mispredicted whenever devices sit at their bounds)
+            local.get $lo i64.reinterpret_f64
+            local.get $hi i64.reinterpret_f64 local.get $gi i64.reinterpret_f64 local.get $gi local.get $hi f64.gt select
+            local.get $gi local.get $lo f64.lt
+            select f64.reinterpret_i64 local.set $gi
+            local.get $q i32.const 1 i32.add local.tee $q
+            local.get $cnt i32.lt_s br_if $pulse
+          end
+        end
+        local.get $i i32.const 2 i32.shl i32.const 0 i32.load offset=176 i32.add local.get $gi f32.demote_f64 f32.store
+        ;; pulseCount = min(p, 2³² − 2) (2³² − 1 marks faults)
+        local.get $i i32.const 2 i32.shl i32.const 0 i32.load offset=180 i32.add
+        i64.const 4294967294 local.get $p local.get $p i64.const 4294967294 i64.gt_u select
+        i64.store32
+        local.get $i i32.const 2 i32.shl i32.const 0 i32.load offset=184 i32.add local.get $tNow f32.demote_f64 f32.store
+        br $next
+      end
+    end
+    i32.const 0 local.get $energy f64.store offset=104
+    i32.const 0 local.get $s0 f64.store offset=112
+    i32.const 0 local.get $s1 f64.store offset=120
+    i32.const 0 local.get $s2 f64.store offset=128
+    i32.const 0 local.get $s3 f64.store offset=136
+    local.get $pulses)
+)
