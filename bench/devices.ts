@@ -14,7 +14,9 @@
  *   "fold_shared"  the same with every device programmed at the same time (one batch programmed
  *             together, e.g. a neuron's synapses at its last spike): exp per pulse, ln(dt/t0) once;
  *   "nofold"  stays within t0 of the last programming (the usual case during learning).
- * Every timed call is checked to have applied exactly n pulses (the work is not skipped).
+ * Every timed call is checked to have applied exactly n pulses (the work is not skipped). The linear
+ * kind runs as WebAssembly (core/devices/device-wasm.ts; ≥ 256 devices), the others as JavaScript.
+ * For scale: bench/reference/linear-kernel.c is the linear kernel in C.
  * Also: ns per device for readConductances (drift + read noise) and ageTo, and bytes per device.
  */
 import type { Command } from 'commander';
