@@ -6,8 +6,12 @@
  * store the rule only *chooses pulses*: Δw is turned into a signed pulse count with the device's
  * nominal weight step per pulse (Δw/step_up for potentiation, Δw/step_down for depression),
  * rounded deterministically (to nearest) or stochastically (⌊c + u⌋, u ~ U[0,1): unbiased, so
- * small changes still happen on average — Gokmen & Vlasov 2016; Querlioz et al. 2013), queued,
- * and applied once per step by `store.pulse(...)`. What a pulse really does — nonlinearity,
+ * small changes still happen on average — Gokmen & Vlasov 2016; Querlioz et al. 2013), or
+ * accumulated (mixed precision — Nandakumar et al., "Mixed-precision deep learning based on
+ * computational memory", Front. Neurosci. 14:406 (2020), first in ISCAS 2018; aihwkit's
+ * MixedPrecisionCompound): a digital accumulator χ per synapse (the store's `residual`) collects
+ * Δw, and when |χ| reaches whole steps, n = trunc(χ/step) pulses are sent and χ −= n·step. Then
+ * queued, and applied once per step by `store.pulse(...)`. What a pulse really does — nonlinearity,
  * asymmetry, noise, finite levels, endurance, energy — is the device's business.
  */
 import type { RandomStream } from '../core/random.js';
@@ -21,9 +25,13 @@ export interface PulsedStore extends SynapseStore {
   /** Nominal change of the effective weight per potentiating / depressing pulse (both > 0) [weight units]. */
   readonly wStepUp: number;
   readonly wStepDown: number;
+  /** Per-synapse accumulator of desired change not yet sent as pulses (for 'accumulate' rounding). */
+  readonly residual: Float32Array;
 }
 
-export type Rounding = 'stochastic' | 'deterministic';
+export type Rounding = 'stochastic' | 'deterministic' | 'accumulate';
+/** The rounding modes, for validation and help texts. */
+export const ROUNDINGS: readonly Rounding[] = ['stochastic', 'deterministic', 'accumulate'];
 
 /** Queue of pulses gathered during one plasticity step. */
 export interface PulseQueue {
@@ -34,6 +42,10 @@ export interface PulseQueue {
   readonly invStepDown: number;
   readonly stochastic: boolean;
   readonly rng: RandomStream;
+  /** 'accumulate': the store's residual (else null), and the steps it is counted in */
+  readonly residual: Float32Array | null;
+  readonly stepUp: number;
+  readonly stepDown: number;
   /** pulses requested so far (|counts| summed) */
   requested: number;
 }
@@ -50,14 +62,27 @@ export function createPulseQueue(store: PulsedStore, capacity: number, rounding:
     invStepDown: 1 / store.wStepDown,
     stochastic: rounding === 'stochastic',
     rng,
+    residual: rounding === 'accumulate' ? store.residual : null,
+    stepUp: store.wStepUp,
+    stepDown: store.wStepDown,
     requested: 0,
   };
 }
 
 /** Queues the pulses for a desired change dw of synapse k (no-op when the rounded count is 0). */
 export function queueChange(q: PulseQueue, k: number, dw: number, store: PulsedStore, tNow: number): void {
-  const c = dw > 0 ? dw * q.invStepUp : dw * q.invStepDown;
-  const count = q.stochastic ? Math.floor(c + q.rng.uniform()) : Math.round(c);
+  let count: number;
+  const res = q.residual;
+  if (res !== null) {
+    // mixed precision: χ += Δw; whole steps of χ become pulses (truncated towards 0, so χ stays
+    // within one step and a weight does not dither between two levels)
+    const r = res[k] + dw;
+    count = Math.trunc(r > 0 ? r * q.invStepUp : r * q.invStepDown);
+    res[k] = count === 0 ? r : r - (count > 0 ? count * q.stepUp : count * q.stepDown);
+  } else {
+    const c = dw > 0 ? dw * q.invStepUp : dw * q.invStepDown;
+    count = q.stochastic ? Math.floor(c + q.rng.uniform()) : Math.round(c);
+  }
   if (count === 0) return;
   if (q.n === q.idx.length) flushPulses(q, store, tNow);
   q.idx[q.n] = k;

@@ -50,14 +50,18 @@ export function columnNormaliser(projection: Projection, target: number, options
     apply(tNow: number) {
       const before = queue.requested;
       const { colPtr, synapse } = cols;
+      // With 'accumulate' rounding the intended weight is w + χ (χ: change decided, not yet pulsed);
+      // normalising w alone would add the same correction again at every presentation.
+      const res = queue.residual;
       for (let i = 0; i < nPost; i++) {
         let sum = 0;
-        for (let c = colPtr[i]; c < colPtr[i + 1]; c++) sum += w[synapse[c]];
+        if (res === null) for (let c = colPtr[i]; c < colPtr[i + 1]; c++) sum += w[synapse[c]];
+        else for (let c = colPtr[i]; c < colPtr[i + 1]; c++) sum += w[synapse[c]] + res[synapse[c]];
         if (sum <= 0) continue;
         const f = target / sum;
         for (let c = colPtr[i]; c < colPtr[i + 1]; c++) {
           const k = synapse[c];
-          queueChange(queue, k, w[k] * (f - 1), store, tNow);
+          queueChange(queue, k, (res === null ? w[k] : w[k] + res[k]) * (f - 1), store, tNow);
         }
       }
       flushPulses(queue, store, tNow);

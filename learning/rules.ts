@@ -27,7 +27,7 @@ import type { ProjectionStructure, ColumnIndex } from '../core/synapses/projecti
 import type { SpikeBuffer } from '../core/neurons/spikes.js';
 import { finiteNumber, positive, format, type Quantity } from '../core/units.js';
 import { createTrace, decayTrace, bumpTrace, restoreTrace, type Trace } from './traces.js';
-import { createPulseQueue, flushPulses, isPulsed, queueChange, type PulseQueue, type PulsedStore, type Rounding } from './apply.js';
+import { createPulseQueue, flushPulses, isPulsed, queueChange, ROUNDINGS, type PulseQueue, type PulsedStore, type Rounding } from './apply.js';
 
 export interface PairStdpParams {
   readonly kind: 'pair';
@@ -170,7 +170,7 @@ export function ruleByName(name: string): RuleParams {
 export function stdp(projection: Projection, params: RuleParams, options: RuleOptions = {}): PlasticityRule {
   validateRule(params);
   const rounding = options.rounding ?? 'stochastic';
-  if (rounding !== 'stochastic' && rounding !== 'deterministic') throw new Error(`rounding = ${format(rounding)} is unknown; use 'stochastic' or 'deterministic'.`);
+  if (!ROUNDINGS.includes(rounding)) throw new Error(`rounding = ${format(rounding)} is unknown; use ${ROUNDINGS.map((r) => `'${r}'`).join(', ')}.`);
   const stats: RuleStats = { updates: 0, pulses: 0 };
   let st: RuleState | null = null;
   let run: (step: number) => void = () => {};

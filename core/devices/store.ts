@@ -73,6 +73,13 @@ export interface MemristiveStore extends SynapseStore {
   readonly pulses: number;
   /** Refresh events so far ('set-only' pairs). */
   readonly refreshes: number;
+  /**
+   * Digital accumulator next to the array, one value per synapse [weight units]: the desired weight
+   * change not yet turned into pulses, used by the learning layer's 'accumulate' rounding (mixed
+   * precision, Nandakumar et al. 2018; aihwkit's MixedPrecisionCompound). Zero unless that rounding
+   * is used; saved in snapshots. 4 bytes per synapse, outside the devices.
+   */
+  readonly residual: Float32Array;
 }
 
 /** Factory for memristive stores. Options are validated here, once. */
@@ -115,6 +122,7 @@ function createMemristiveStore(init: StoreInit, device: DeviceParams, mode: Memr
   const minus = pair ? createDeviceArray(device, size, init.random, `${init.label}/g-`) : null;
   const devices: readonly DeviceArray[] = minus ? [plus, minus] : [plus];
   const weights = new Float32Array(size);
+  const residual = new Float32Array(size);
 
   // Open-loop initial programming at t = 0.
   {
@@ -174,6 +182,7 @@ function createMemristiveStore(init: StoreInit, device: DeviceParams, mode: Memr
     device,
     scale,
     devices,
+    residual,
     wStepUp: scale * nominalStep(device, 1) * (pair && pairPolicy === 'push-pull' ? 2 : 1),
     wStepDown: scale * (pair ? (pairPolicy === 'push-pull' ? nominalStep(device, 1) + nominalStep(device, -1) : nominalStep(device, 1)) : nominalStep(device, -1)),
     get energyPulse_nJ() { return plus.energyPulse_nJ + (minus ? minus.energyPulse_nJ : 0); },
@@ -237,7 +246,7 @@ function createMemristiveStore(init: StoreInit, device: DeviceParams, mode: Memr
     },
 
     snapshot(): StoreSnapshot {
-      const arrays: Record<string, StoreSnapshot['arrays'][string]> = { weights: weights.slice() };
+      const arrays: Record<string, StoreSnapshot['arrays'][string]> = { weights: weights.slice(), residual: residual.slice() };
       const scalars: Record<string, number> = { refreshes, pair: pair ? 1 : 0, wMax };
       devices.forEach((d, j) => {
         const pre = j === 0 ? 'g+' : 'g-';
@@ -259,6 +268,8 @@ function createMemristiveStore(init: StoreInit, device: DeviceParams, mode: Memr
       if (s.scalars['pair'] !== (pair ? 1 : 0)) fail(`it is a ${s.scalars['pair'] ? 'pair' : 'single'}-mode snapshot, this store is ${mode}`);
       const w = s.arrays['weights'];
       if (!(w instanceof Float32Array) || w.length !== size) fail('weights missing or of the wrong type/length');
+      const r = s.arrays['residual']; // absent in files written before the accumulator existed: zeros
+      if (r !== undefined && (!(r instanceof Float32Array) || r.length !== size)) fail('residual of the wrong type/length');
       devices.forEach((d, j) => {
         const pre = j === 0 ? 'g+' : 'g-';
         for (const name of DEVICE_STATE_ARRAYS) {
@@ -274,6 +285,8 @@ function createMemristiveStore(init: StoreInit, device: DeviceParams, mode: Memr
       if (!Number.isFinite(s.scalars['refreshes'])) fail('refreshes missing');
       // Validated: now change state.
       weights.set(w as Float32Array);
+      if (r !== undefined) residual.set(r as Float32Array);
+      else residual.fill(0);
       devices.forEach((d, j) => {
         const pre = j === 0 ? 'g+' : 'g-';
         for (const name of DEVICE_STATE_ARRAYS) {
