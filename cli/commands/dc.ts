@@ -66,7 +66,7 @@ interface TrainFlags {
   quiet?: boolean;
 }
 
-function addTrainOptions(cmd: Command, defaults: { neurons: number; samples: number; device: string; wMax?: number; deviceNormalisation?: string; cell?: string }): Command {
+function addTrainOptions(cmd: Command, defaults: { neurons: number; samples: number; device: string; wMax?: number; deviceNormalisation?: string; cell?: string; rounding?: string }): Command {
   return cmd
     .option('--neurons <N>', 'excitatory neurons', intOption('--neurons', 1), defaults.neurons)
     .option('--samples <N>', 'training samples per epoch (≤ 60000)', intOption('--samples', 1), defaults.samples)
@@ -75,7 +75,7 @@ function addTrainOptions(cmd: Command, defaults: { neurons: number; samples: num
     .option('--rule <name>', 'learning rule: diehlCook, pair, triplet, querlioz', 'diehlCook')
     .option('--seed <S>', 'seed of every random stream', intOption('--seed', 0), 1)
     .option('--w-max <w>', 'weight mapped to the full device window', numberOption('--w-max', 0), defaults.wMax ?? 1)
-    .option('--rounding <mode>', 'pulse-count rounding: stochastic, deterministic, or accumulate (mixed precision: a digital accumulator per synapse sends whole pulses, Nandakumar et al. 2018)', 'stochastic')
+    .option('--rounding <mode>', 'pulse-count rounding: stochastic, deterministic, or accumulate (mixed precision: a digital accumulator per synapse sends whole pulses, Nandakumar et al. 2018)', defaults.rounding ?? 'stochastic')
     .option('--device-normalisation <mode>', 'weight normalisation in device mode: off or pulses', defaults.deviceNormalisation ?? 'off')
     .option('--cell <kind>', 'device mode: single (one device per synapse) or pair (differential, set-only)', defaults.cell ?? 'single')
     .option('--d2d <sigma>', 'device-to-device variation of the step (fraction, 0.3 = 30 %); bounds get half; default: the preset', numberOption('--d2d', 0))
@@ -276,8 +276,8 @@ export function register(program: Command): void {
   addTrainOptions(
     program.command('experiment').description('the main experiment: train, then evaluate by temporal simulation and by crossbar inference (fresh and after 1 h, 1 day, 1 year of drift, with and without compensation)'),
     // the best hfs2 setting we measured (README, Results): differential pairs (set-only), half the
-    // weight range per window, normalisation by pulses
-    { neurons: 400, samples: 10000, device: 'hfs2', wMax: 0.5, deviceNormalisation: 'pulses', cell: 'pair' },
+    // weight range per window, normalisation by pulses, mixed-precision pulse rounding
+    { neurons: 400, samples: 10000, device: 'hfs2', wMax: 0.5, deviceNormalisation: 'pulses', cell: 'pair', rounding: 'accumulate' },
   )
     .option('--test-samples <N>', 'test images for each evaluation (≤ 10000)', intOption('--test-samples', 1), 10000)
     .option('--out <FILE>', 'save the trained model here')
