@@ -141,6 +141,7 @@ function trainModel(f: TrainFlags): { spec: DiehlCookSpec; model: DiehlCookModel
       cell: spec.cell,
       w_max: spec.wMax,
       device_normalisation: spec.deviceNormalisation,
+      rounding: spec.rounding,
       rule: spec.rule,
       rate_scale: model.rule.rateScale,
       seed: spec.seed,

@@ -14,7 +14,7 @@ describe('memspike train / eval', () => {
   it('train --json prints one parseable JSON object last and writes the model file', () => {
     const r = runCli(['train', '--neurons', '10', '--samples', '20', '--device', 'hfs2', '--seed', '3', '--out', model, '--json']);
     expect(r.code).toBe(0);
-    expect(r.last).toMatchObject({ command: 'train', neurons: 10, samples: 20, device: 'hfs2', trained_samples: 20, out: model });
+    expect(r.last).toMatchObject({ command: 'train', neurons: 10, samples: 20, device: 'hfs2', trained_samples: 20, rounding: 'stochastic', out: model });
     expect((r.last as { pulses: number }).pulses).toBeGreaterThan(0);
     expect(existsSync(model)).toBe(true);
   });
