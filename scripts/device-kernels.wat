@@ -213,7 +213,9 @@
               f64.add local.set $t
               local.get $s1 local.set $s0
               local.get $s2 local.set $s1
-              local.get $t i32.trunc_sat_f64_s f64.convert_i32_s local.set $s3
+              ;; t|0 of the JS Alea: t ∈ [0, 2091640) here, so it is floor(t) — one roundsd instead of a
+              ;; saturating conversion and back
+              local.get $t f64.floor local.set $s3
               local.get $t local.get $s3 f64.sub local.set $s2
               local.get $s2 f64.const 4294967296 f64.mul i64.trunc_sat_f64_s i32.wrap_i64 local.set $hz
               local.get $hz i32.const 127 i32.and local.set $iz
