@@ -12,7 +12,8 @@
  * so pulses change nothing), g at its stuck bound, tProg = +Infinity (never drifts).
  *
  * Kernels: one module-level function per model kind, chosen in createDeviceArray and stored on the
- * array; they allocate nothing, validate nothing, and draw randomness only from the array's streams
+ * array (the linear kind runs as WebAssembly for arrays of ≥ WASM_MIN_DEVICES devices, bit-identical:
+ * device-wasm.ts); they allocate nothing, validate nothing, and draw randomness only from the array's streams
  * (`${label}/c2c` per pulse, `${label}/read` per read; d2d and faults from `${label}/d2d` at
  * construction). Same seed and label → bit-identical devices and trajectories.
  */

@@ -1,11 +1,14 @@
 /**
  * WebAssembly version of the linear device kernel (array.ts `linearKernel`), bit-identical to it.
  *
- * Why: `bench devices` with every non-ideality on costs ≈ 35–55 ns per pulse in V8's optimised
- * JavaScript (its code for this loop keeps most of its ~60 live values on the stack and re-checks
- * array bounds and maps per access); the same loop as WebAssembly keeps them in registers. Drift
- * folding calls the host's Math.log and Math.exp, imported directly (V8 binds imported Math
- * functions to its C implementation, so each is a plain call and returns the very same double).
+ * Why: `bench devices` (10⁶ devices, every non-ideality on, one pulse of random polarity each)
+ * costs 53 ns per pulse with the JavaScript kernel and 28.6 ns with this one, 81 → 62 ns when every
+ * pulse first folds in its drift (measured on the 2-core bench machine; the same loop in C is 13 /
+ * 32 ns, bench/reference/linear-kernel.c). V8's code for the JavaScript loop re-checks maps and
+ * bounds and spills most of its ~60 live values. Drift folding calls the host's Math.log and
+ * Math.exp, imported directly (V8 binds imported Math functions to its C implementation, so each
+ * returns the very same double); those calls are most of the fold's cost. Long trains without
+ * noise or wear (the ideal device) run in a loop of their own: 1.6 ns per pulse against 1.9 in JS.
  *
  * Memory: an accelerated array owns one `WebAssembly.Memory` of fixed size (allocated at creation,
  * never grown, so the typed-array views below never detach). The DeviceArray's state arrays (g,
