@@ -23,19 +23,12 @@
  * memory cannot be reserved, `createDeviceWasm` returns null and the array uses plain typed arrays
  * and the JavaScript kernel. No Node-only API: the module (≈ 1.6 KB) is compiled synchronously.
  */
+import { compileWasm, fixedMemory, wasmApi } from '../wasm.js';
+import type { DeviceArray, DEVICE_STATE_ARRAYS } from './array.js';
 import { DEVICE_WASM_BYTES } from './device-wasm-bytes.js';
 import { KN, nfix, WN } from './normal.js';
 
-/** The slice of the WebAssembly JS API used here (lib "dom" is not in this project's tsconfig). */
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
-  Memory: new (d: { initial: number; maximum: number }) => { readonly buffer: ArrayBuffer };
-}
-
 const HEADER = 2048;
-const PAGE = 65536;
 /** Entries of the idx/counts chunk buffer (at most). */
 export const DEVICE_WASM_CHUNK = 16384;
 /** Header f64 slots (index = byte offset / 8); scripts/device-kernels.wat. */
@@ -49,14 +42,7 @@ const WN_BYTE = 768;
 let compiled: object | null | undefined;
 
 function deviceModule(): object | null {
-  if (compiled !== undefined) return compiled;
-  const wa = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  compiled = null;
-  try {
-    if (wa !== undefined && typeof wa.validate === 'function' && wa.validate(DEVICE_WASM_BYTES)) compiled = new wa.Module(DEVICE_WASM_BYTES);
-  } catch {
-    compiled = null;
-  }
+  if (compiled === undefined) compiled = compileWasm(DEVICE_WASM_BYTES);
   return compiled;
 }
 
@@ -89,17 +75,8 @@ export interface DeviceWasmConstants {
   readonly driftPcm: boolean;
 }
 
-/** An array's state in WebAssembly memory and its kernel. */
-export interface DeviceWasm {
-  readonly g: Float32Array;
-  readonly pulseCount: Uint32Array;
-  readonly tProg: Float32Array;
-  readonly stepUp: Uint16Array;
-  readonly stepDown: Uint16Array;
-  readonly boundLo: Int16Array;
-  readonly boundHi: Int16Array;
-  readonly nonlin: Uint16Array;
-  readonly driftZ: Int16Array;
+/** An array's state in WebAssembly memory (the DeviceArray's state arrays are these views) and its kernel. */
+export interface DeviceWasm extends Pick<DeviceArray, (typeof DEVICE_STATE_ARRAYS)[number]> {
   /** header as f64 (energy accumulator at F.energy, Alea state at F.state … F.state + 3) */
   readonly h64: Float64Array;
   /** the Alea state in the header (a view of 4 doubles: the JS slow path `nfix` runs on it) */
@@ -118,7 +95,6 @@ const align8 = (x: number): number => (x + 7) & ~7;
 export function createDeviceWasm(n: number, c: DeviceWasmConstants): DeviceWasm | null {
   const mod = deviceModule();
   if (mod === null) return null;
-  const wa = (globalThis as { WebAssembly?: WasmApi }).WebAssembly!;
   const chunk = Math.max(16, Math.min(n, DEVICE_WASM_CHUNK));
   const offG = HEADER;
   const offPc = align8(offG + 4 * n);
@@ -132,14 +108,8 @@ export function createDeviceWasm(n: number, c: DeviceWasmConstants): DeviceWasm 
   const offIdx = align8(offDz + 2 * n);
   const offCnt = offIdx + 4 * chunk;
   const total = offCnt + 4 * chunk;
-  if (total > 0x7fff0000) return null; // beyond one 32-bit memory: plain arrays
-  const pages = Math.ceil(total / PAGE);
-  let memory: { readonly buffer: ArrayBuffer };
-  try {
-    memory = new wa.Memory({ initial: pages, maximum: pages });
-  } catch {
-    return null; // address space exhausted (each memory reserves guard pages): plain arrays, JS kernel
-  }
+  const memory = fixedMemory(total);
+  if (memory === null) return null;
   const buf = memory.buffer;
   const h64 = new Float64Array(buf, 0, HEADER / 8);
   const h32 = new Int32Array(buf, 0, HEADER / 4);
@@ -178,7 +148,7 @@ export function createDeviceWasm(n: number, c: DeviceWasmConstants): DeviceWasm 
   new Uint32Array(buf, KN_BYTE, 128).set(KN);
   new Float64Array(buf, WN_BYTE, 128).set(WN);
   const stream = new Float64Array(buf, F.state * 8, 4);
-  const instance = new wa.Instance(mod, {
+  const instance = new (wasmApi()!.Instance)(mod, {
     env: { mem: memory, log: Math.log, exp: Math.exp, nfix: (hz: number, iz: number): number => nfix(stream, hz, iz) },
   });
   return {
@@ -196,7 +166,7 @@ export function createDeviceWasm(n: number, c: DeviceWasmConstants): DeviceWasm 
     idxBuf: new Int32Array(buf, offIdx, chunk),
     countsBuf: new Int32Array(buf, offCnt, chunk),
     run: instance.exports['linear'] as (m: number, tNow: number) => number,
-    bytes: pages * PAGE,
+    bytes: memory.buffer.byteLength,
   };
 }
 

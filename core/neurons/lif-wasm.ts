@@ -24,14 +24,7 @@
  */
 import { LIF_WASM_BYTES } from './lif-wasm-bytes.js';
 import type { LifConstants, LifState } from './lif.js';
-
-/** The slice of the WebAssembly JS API used here (lib "dom" is not in this project's tsconfig). */
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
-  Memory: new (d: { initial: number; maximum: number }) => { readonly buffer: ArrayBuffer };
-}
+import { compileWasm, fixedMemory, wasmApi } from '../wasm.js';
 
 /** Kernel entry points → spike count, for the step in the header. θ mode: 1 read, 2 read + grow, 3 decay + grow. */
 type CurrentKernel = () => number;
@@ -40,7 +33,6 @@ type ModeKernel = (mode: number) => number;
 export type LifStepFunction = (st: LifState, k: LifConstants, step: number, adapt: boolean, plastic: boolean) => number;
 
 const HEADER = 256;
-const PAGE = 65536;
 /** Header byte offsets (scripts/lif-kernels.wat). */
 const F64 = {
   vRest: 0, vReset: 8, vThresh: 16, decayMem: 24, decayE: 32, decayI: 40, couplingE: 48, couplingI: 56, biasGain: 64, decayTheta: 72, thetaPlus: 80,
@@ -54,14 +46,7 @@ let compiled: object | null | undefined;
 
 /** The compiled kernel module, or null where WebAssembly SIMD is unavailable. Compiled once. */
 function lifModule(): object | null {
-  if (compiled !== undefined) return compiled;
-  const wa = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  compiled = null;
-  try {
-    if (wa !== undefined && typeof wa.validate === 'function' && wa.validate(LIF_WASM_BYTES)) compiled = new wa.Module(LIF_WASM_BYTES);
-  } catch {
-    compiled = null;
-  }
+  if (compiled === undefined) compiled = compileWasm(LIF_WASM_BYTES);
   return compiled;
 }
 
@@ -89,7 +74,6 @@ export interface LifWasm {
 export function createLifWasm(n: number): LifWasm | null {
   const mod = lifModule();
   if (mod === null) return null;
-  const wa = (globalThis as { WebAssembly?: WasmApi }).WebAssembly!;
   const n2 = (n + 3) & ~3;
   const f64Bytes = 8 * n2;
   const i32Bytes = (4 * n2 + 15) & ~15;
@@ -101,14 +85,8 @@ export function createLifWasm(n: number): LifWasm | null {
   const offRef = offIB + f64Bytes;
   const offIdx = offRef + i32Bytes;
   const total = offIdx + i32Bytes;
-  if (total > 0x7fff0000) return null; // beyond what one 32-bit memory can hold: use plain arrays
-  const pages = Math.ceil(total / PAGE);
-  let memory: { readonly buffer: ArrayBuffer };
-  try {
-    memory = new wa.Memory({ initial: pages, maximum: pages });
-  } catch {
-    return null; // address space exhausted (each memory reserves guard pages): plain arrays, JS kernel
-  }
+  const memory = fixedMemory(total); // null: too large for one memory, or address space exhausted
+  if (memory === null) return null;
   const buf = memory.buffer;
   const header = new DataView(buf, 0, HEADER);
   header.setInt32(I32.n, n, true);
@@ -132,7 +110,7 @@ export function createLifWasm(n: number): LifWasm | null {
     refUntil: new Int32Array(buf, offRef, n),
     spikes: { idx: new Int32Array(buf, offIdx, n), count: 0 },
   };
-  const instance = new wa.Instance(mod, { env: { mem: memory, exp: Math.exp } });
+  const instance = new (wasmApi()!.Instance)(mod, { env: { mem: memory, exp: Math.exp } });
   const current = instance.exports['current'] as CurrentKernel;
   const currentTheta = instance.exports['currentTheta'] as ModeKernel;
   const conductanceStep = instance.exports['conductance'] as ModeKernel;
