@@ -37,7 +37,7 @@
 import { RandomStreams, type RandomStream } from '../random.js';
 import { format } from '../units.js';
 import {
-  applyPulses, ageTo, createDeviceArray, programOpenLoop as deviceOpenLoop, readConductances, pulsesToReach, resolveDevice,
+  applyPulses, ageTo, createDeviceArray, programOpenLoop as deviceOpenLoop, readSome, pulsesToReach, resolveDevice,
   FAULT_COUNT, type DeviceArray, type DeviceParams,
 } from '../devices/index.js';
 import { ioParams, converterLevels, IO_HFS2_PAPER, type IoParams } from './params.js';
@@ -77,7 +77,13 @@ export interface ProgramOptions {
    * 'open-loop': pulse counts m = round(pulsesToReach(nominal fit, g, target)) from the device's
    * current state (a fresh array: the start of the range), no verify read; each device responds
    * with its own d2d law and c2c noise (core/devices programOpenLoop, closed form);
-   * 'write-verify': pulse, read, repeat until |G − target| ≤ tolerance·ΔG or the pulse budget is spent;
+   * 'write-verify': pulse, read, repeat until |G − target| ≤ tolerance·ΔG or the pulse budget is spent
+   * (a device whose read does not move after pulses sits at a bound or cannot move and is left
+   * there). Differential cells are verified as pairs: the reference device (G− for w > 0, G+ for
+   * w ≤ 0) goes to the start of the range first, and the other device is then written to the
+   * reference's verified read plus |w|·ΔG, so that G+ − G− is right even where the devices' own
+   * bounds (d2d) keep the reference above the nominal start; where the other device's floor lies
+   * above that target, the reference is raised to its read minus |w|·ΔG instead;
    * 'exact': writes the target conductances directly (the ideal reference, aihwkit's perfect
    * programming; no pulses, no energy).
    */
@@ -103,9 +109,9 @@ export interface ProgramReport {
   readonly iterations: number;
   /** pulse + verify-read energy [nJ] */
   readonly energy_nJ: number;
-  /** fraction of devices whose programmed G is within tolerance·ΔG of its target */
+  /** fraction of cells whose programmed weight (G, or G+ − G− for pairs) is within tolerance·ΔG of its target */
   readonly withinTolerance: number;
-  /** max |G − target| over devices, relative to ΔG (programmed state, before drift) */
+  /** max |weight error| over cells, relative to ΔG (programmed state, before drift) */
   readonly maxAbsError: number;
   /** the weight encoded by the full span */
   readonly weightRange: number;
@@ -286,26 +292,69 @@ export class Crossbar {
       tPlus[t] = this.gStart + (u > 0 ? Math.min(u, 1) : 0) * dG;
       tMinus[t] = this.gStart + (u < 0 ? Math.min(-u, 1) : 0) * dG;
     }
-    const arrays: [DeviceArray, Float32Array][] = [[this.plus, tPlus]];
-    if (this.minus) arrays.push([this.minus, tMinus]);
-    let pulses = 0, maxPer = 0, reads = 0, iterations = 0, energy = 0, within = 0, maxErr = 0;
     const tNow = this.now;
-    for (const [arr, target] of arrays) {
-      const e0 = deviceEnergy(arr);
-      const r = mode === 'exact' ? programExact(arr, target, tNow)
-        : mode === 'open-loop' ? programOpenLoop(arr, target, tNow)
-          : programWriteVerify(arr, this.device, target, tNow, tolerance * dG, maxPulses);
-      pulses += r.pulses;
-      maxPer = Math.max(maxPer, r.maxPer);
-      reads += r.reads;
-      iterations = Math.max(iterations, r.iterations);
-      energy += deviceEnergy(arr) - e0;
+    const minus = this.minus;
+    const e0 = deviceEnergy(this.plus) + (minus ? deviceEnergy(minus) : 0);
+    let r: ProgramResult;
+    if (mode === 'exact') {
+      r = programExact(this.plus, tPlus, tNow);
+      if (minus) r = combine(r, programExact(minus, tMinus, tNow), false);
+    } else if (mode === 'open-loop') {
+      r = programOpenLoop(this.plus, tPlus, tNow);
+      if (minus) r = combine(r, programOpenLoop(minus, tMinus, tNow), false);
+    } else if (!minus) {
+      r = programWriteVerify(this.plus, this.device, tPlus, tNow, tolerance * dG, maxPulses, new Float32Array(n));
+    } else {
+      // Pairs: the reference device of each cell (G− for w > 0, G+ for w ≤ 0; NaN = not in this
+      // pass) to the start of the range, then the other device to the reference's verified read
+      // plus the weight's span (then, where that device's floor is too high, the reference up to it).
+      const refPlus = new Float32Array(n).fill(NaN), refMinus = new Float32Array(n).fill(NaN);
       for (let t = 0; t < n; t++) {
-        const e = Math.abs(arr.g[t] - target[t]) / dG;
-        if (e <= tolerance) within++;
-        if (e > maxErr) maxErr = e;
+        if (tPlus[t] > this.gStart) refMinus[t] = this.gStart;
+        else refPlus[t] = this.gStart;
+      }
+      const readPlus = new Float32Array(n), readMinus = new Float32Array(n);
+      const tol = tolerance * dG;
+      r = combine(
+        programWriteVerify(this.plus, this.device, refPlus, tNow, tol, maxPulses, readPlus),
+        programWriteVerify(minus, this.device, refMinus, tNow, tol, maxPulses, readMinus), false);
+      const sigPlus = refMinus, sigMinus = refPlus; // reused: the signal targets are NaN where the ref targets are set
+      for (let t = 0; t < n; t++) {
+        if (tPlus[t] > this.gStart) { sigPlus[t] = readMinus[t] + (tPlus[t] - this.gStart); sigMinus[t] = NaN; }
+        else { sigMinus[t] = readPlus[t] + (tMinus[t] - this.gStart); sigPlus[t] = NaN; }
+      }
+      r = combine(r, combine(
+        programWriteVerify(this.plus, this.device, sigPlus, tNow, tol, maxPulses, readPlus),
+        programWriteVerify(minus, this.device, sigMinus, tNow, tol, maxPulses, readMinus), false), true);
+      // A signal device whose own floor lies above its target (a small weight on a device with a
+      // high floor) stalls at the floor: raise the reference to the signal's read minus the span.
+      const fixPlus = sigMinus.fill(NaN), fixMinus = sigPlus.fill(NaN);
+      let fixes = 0;
+      for (let t = 0; t < n; t++) {
+        const positive = tPlus[t] > this.gStart;
+        const span = positive ? tPlus[t] - this.gStart : tMinus[t] - this.gStart;
+        const excess = positive ? readPlus[t] - readMinus[t] - span : readMinus[t] - readPlus[t] - span;
+        if (excess <= tol) continue;
+        if (positive) fixMinus[t] = readPlus[t] - span;
+        else fixPlus[t] = readMinus[t] - span;
+        fixes++;
+      }
+      if (fixes > 0) {
+        r = combine(r, combine(
+          programWriteVerify(this.plus, this.device, fixPlus, tNow, tol, maxPulses, readPlus),
+          programWriteVerify(minus, this.device, fixMinus, tNow, tol, maxPulses, readMinus), false), true);
       }
     }
+    const energy = deviceEnergy(this.plus) + (minus ? deviceEnergy(minus) : 0) - e0;
+    // Accuracy of the programmed weights: per cell, on G (single) or G+ − G− (pairs), relative to ΔG.
+    let within = 0, maxErr = 0;
+    const gp = this.plus.g;
+    for (let t = 0; t < n; t++) {
+      const e = Math.abs(minus ? (gp[t] - minus.g[t]) - (tPlus[t] - tMinus[t]) : gp[t] - tPlus[t]) / dG;
+      if (e <= tolerance) within++;
+      if (e > maxErr) maxErr = e;
+    }
+    const { pulses, maxPer, reads, iterations } = r;
     this.tProgrammed = tNow;
     this.programmed = true;
     // Probe amplitude for global compensation: chosen once, so the probe does not saturate the ADC.
@@ -318,7 +367,7 @@ export class Crossbar {
     }
     return Object.freeze({
       mode, pulses, maxPulsesPerDevice: maxPer, reads, iterations, energy_nJ: energy,
-      withinTolerance: within / (n * arrays.length), maxAbsError: maxErr, weightRange: wMax,
+      withinTolerance: within / n, maxAbsError: maxErr, weightRange: wMax,
     });
   }
 
@@ -517,34 +566,55 @@ function programOpenLoop(arr: DeviceArray, target: Float32Array, tNow: number): 
 
 /**
  * Write-verify: read (with read noise), pulse toward the target by the nominal fit (at least one
- * pulse), repeat until |G_read − target| ≤ tol or the device's pulse budget is spent.
+ * pulse), repeat until |G_read − target| ≤ tol or the device's pulse budget is spent. Only devices
+ * still short of their target are read again. A device whose read did not move after its pulses
+ * sits at a bound of its window (or cannot move: a dead or stuck device) and is left there.
+ * target[t] NaN: device t is not programmed in this pass. lastRead[t]: the last verify read of
+ * each programmed device (what the controller knows of it).
  */
-function programWriteVerify(arr: DeviceArray, p: DeviceParams, target: Float32Array, tNow: number, tol: number, maxPulses: number): ProgramResult {
+function programWriteVerify(arr: DeviceArray, p: DeviceParams, target: Float32Array, tNow: number, tol: number, maxPulses: number, lastRead: Float32Array): ProgramResult {
   const n = arr.n;
-  const idx = new Int32Array(n), counts = new Int32Array(n), used = new Int32Array(n);
+  const active = new Int32Array(n), counts = new Int32Array(n), used = new Int32Array(n);
   const g = new Float32Array(n);
+  let m = 0;
+  for (let t = 0; t < n; t++) if (target[t] === target[t]) active[m++] = t;
   let pulses = 0, reads = 0, iterations = 0;
-  for (;;) {
-    readConductances(g, arr, tNow, true);
-    reads += n;
-    let m = 0;
-    for (let t = 0; t < n; t++) {
-      const err = target[t] - g[t];
-      if (Math.abs(err) <= tol) continue;
+  while (m > 0) {
+    readSome(g, arr, active, m, tNow, true);
+    reads += m;
+    let k = 0; // compacted in place: the devices that get pulses this iteration
+    for (let q = 0; q < m; q++) {
+      const t = active[q];
+      const gq = g[q];
+      const moved = used[t] === 0 || gq !== lastRead[t];
+      lastRead[t] = gq;
+      const err = target[t] - gq;
+      if (Math.abs(err) <= tol || !moved) continue;
       const left = maxPulses - used[t];
       if (left <= 0) continue;
-      let c = Math.round(pulsesToReach(p, g[t], target[t]));
+      let c = Math.round(pulsesToReach(p, gq, target[t]));
       if (c === 0) c = err > 0 ? 1 : -1;
       if (c > left) c = left; else if (c < -left) c = -left;
-      idx[m] = t; counts[m] = c; m++;
+      active[k] = t; counts[k] = c; k++;
       used[t] += Math.abs(c);
       pulses += Math.abs(c);
     }
+    m = k;
     if (m === 0) break;
-    applyPulses(arr, idx, counts, m, tNow);
+    applyPulses(arr, active, counts, m, tNow);
     iterations++;
   }
   let maxPer = 0;
   for (let t = 0; t < n; t++) if (used[t] > maxPer) maxPer = used[t];
   return { pulses, maxPer, reads, iterations };
+}
+
+/** Two programming passes' costs: in sequence (iterations add) or side by side (they overlap). */
+function combine(a: ProgramResult, b: ProgramResult, sequential: boolean): ProgramResult {
+  return {
+    pulses: a.pulses + b.pulses,
+    maxPer: Math.max(a.maxPer, b.maxPer),
+    reads: a.reads + b.reads,
+    iterations: sequential ? a.iterations + b.iterations : Math.max(a.iterations, b.iterations),
+  };
 }

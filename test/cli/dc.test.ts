@@ -25,7 +25,14 @@ describe('memspike train / eval', () => {
     const j = r.last as Record<string, unknown>;
     for (const k of ['accuracy', 'confusion', 'silent_rate', 'energy_nJ_per_sample_programming', 'energy_nJ_per_sample_inference', 'images_per_s']) expect(j).toHaveProperty(k);
     expect((j['confusion'] as number[][]).flat().reduce((a, b) => a + b, 0)).toBe(30);
-    if (mode === 'crossbar') expect(j['age_days']).toBe(1);
+    if (mode === 'crossbar') expect(j).toMatchObject({ age_days: 1, column_correction: true, program: 'open-loop' });
+  });
+
+  it('eval --mode crossbar --program write-verify --no-column-correction says so in its JSON', () => {
+    const r = runCli(['eval', model, '--mode', 'crossbar', '--program', 'write-verify', '--no-column-correction', '--samples', '20', '--json']);
+    expect(r.code).toBe(0);
+    expect(r.last).toMatchObject({ program: 'write-verify', column_correction: false, samples: 20 });
+    expect((r.last as { program_pulses: number }).program_pulses).toBeGreaterThan(0);
   });
 
   it.each([
