@@ -21,6 +21,12 @@
  * weights: temporal 81.35 %, (α, p) = (1, 1) 81.05 %, (0, 1) 80.3 %, Diehl & Cook's class-mean
  * vote on drives 64 %; hfs2 weights: temporal 67.85 %, (1, 1) 70.35 %. After one epoch (float,
  * 10 000 test images): temporal 88.37 %, (0.5, 1) 88.37 %, (1, 1) 86.46 %.
+ * Readout 'vote' (option; the default is the winner above): Diehl & Cook's own decision — the
+ * class whose assigned neurons respond most on average — applied to the drives. Each neuron's
+ * response is e^((score_j − max score)/(τ·|max score|)), a steep stand-in for its spike count under
+ * lateral inhibition; the class score is the mean over the neurons assigned to that class;
+ * τ ∈ {0.005, 0.01, 0.02, 0.05, 0.1} is chosen on the calibration images with α and p. As τ → 0
+ * it is the winner's label.
  * Column correction: before the offsets, each column's ADC output gets a digital affine
  * correction y'_j = a_j·y_j + b_j, fitted by least squares on the same training images against
  * the products Σ_i x_i·w_ij of the weights the array was meant to hold (known digitally). It takes
@@ -67,7 +73,12 @@ export interface CrossbarInferenceOptions {
   readonly calibrationSamples?: number;
   /** per-column affine correction of the ADC outputs, fitted on `calibration`; default true */
   readonly columnCorrection?: boolean;
+  /** 'winner' (default): the label of the highest-scoring neuron; 'vote': class-mean vote of all neurons */
+  readonly readout?: Readout;
 }
+
+export type Readout = 'winner' | 'vote';
+export const READOUTS: readonly Readout[] = Object.freeze(['winner', 'vote'] as Readout[]);
 
 export interface CrossbarEvaluation extends Evaluation {
   readonly programming: ProgramReport;
@@ -81,6 +92,9 @@ export interface CrossbarEvaluation extends Evaluation {
   /** readout calibration chosen on training images */
   readonly readoutOffset: number;
   readonly readoutPower: number;
+  readonly readout: Readout;
+  /** vote temperature τ chosen on the calibration images (0 for the winner readout) */
+  readonly readoutTemperature: number;
   /** whether the per-column affine correction was applied */
   readonly columnCorrection: boolean;
 }
@@ -104,6 +118,8 @@ export function programCrossbar(model: DiehlCookModel, o: Omit<CrossbarInference
   // Weight range: by default the trained store's own mapping (wMax per device window), so that the
   // trained weights land on the same level grid; float-trained weights use max|w|. Weights beyond
   // the range saturate at the window's end (a pair whose devices' windows were wider by d2d).
+  const readout = o.readout ?? 'winner';
+  if (!READOUTS.includes(readout)) throw new Error(`readout = ${JSON.stringify(readout)} is not a readout; give ${READOUTS.join(' or ')}.`);
   const store = model.inputToExc.store;
   const weightRange = o.weightRange ?? (store.kind === 'memristive' ? store.wMax : undefined);
   const programming = xbar.program(store.weights, { mode: o.program ?? 'open-loop', ...(weightRange !== undefined ? { weightRange } : {}) });
@@ -115,6 +131,7 @@ export function programCrossbar(model: DiehlCookModel, o: Omit<CrossbarInference
   const colOffset = new Float64Array(nOut);
   let alpha = 1;
   let power = 1;
+  let tau = 0;
   const columnCorrection = o.calibration !== undefined && o.columnCorrection !== false;
   if (o.calibration) {
     const m = Math.min(o.calibrationSamples ?? 2000, o.calibration.count);
@@ -136,21 +153,25 @@ export function programCrossbar(model: DiehlCookModel, o: Omit<CrossbarInference
     for (let k = 0; k < m; k++) for (let j = 0; j < nOut; j++) offsets[j] += outs[k * nOut + j];
     for (let j = 0; j < nOut; j++) offsets[j] /= m;
     const distance = thresholdDistances(model);
+    const vote = new VoteScratch(nOut, model.labels);
     let best = -1;
     for (const p of READOUT_POWERS) {
       const gain = distance.map((d) => 1 / Math.pow(d, p));
       for (const a of READOUT_OFFSETS) {
-        let correct = 0;
-        for (let k = 0; k < m; k++) if (model.labels[winner(outs, k * nOut, nOut, offsets, a, gain)] === o.calibration.labels[k]) correct++;
-        if (correct > best) {
-          best = correct;
-          alpha = a;
-          power = p;
+        for (const t of readout === 'vote' ? READOUT_TEMPERATURES : [0]) {
+          let correct = 0;
+          for (let k = 0; k < m; k++) if (classifyDrives(outs, k * nOut, offsets, a, gain, t, vote) === o.calibration.labels[k]) correct++;
+          if (correct > best) {
+            best = correct;
+            alpha = a;
+            power = p;
+            tau = t;
+          }
         }
       }
     }
   }
-  return { xbar, programming, offsets, alpha, power, colGain, colOffset, columnCorrection };
+  return { xbar, programming, offsets, alpha, power, tau, readout, colGain, colOffset, columnCorrection };
 }
 
 /** out[off + j] = Σ_i x_i·w_ij (row-major weights, input i): the product the array should compute. */
@@ -191,6 +212,7 @@ function correctColumns(y: Float64Array, off: number, n: number, a: Float64Array
 /** Grids of the readout calibration (see crossbarEvaluate). */
 export const READOUT_POWERS = Object.freeze([1, 1.5, 2]);
 export const READOUT_OFFSETS = Object.freeze([0, 0.25, 0.5, 0.75, 1]);
+export const READOUT_TEMPERATURES = Object.freeze([0.005, 0.01, 0.02, 0.05, 0.1]);
 
 /** Distance from rest to threshold of each excitatory neuron, vThresh + θ_j − vRest [mV]. */
 function thresholdDistances(model: DiehlCookModel): Float64Array {
@@ -215,6 +237,45 @@ function winner(y: Float64Array, off: number, n: number, offsets: Float64Array, 
   return win;
 }
 
+/** Per-class accumulators of the vote readout and the class sizes of a label assignment. */
+export class VoteScratch {
+  readonly score: Float64Array;
+  readonly votes = new Float64Array(10);
+  readonly classSize = new Float64Array(10);
+  constructor(n: number, readonly labels: ArrayLike<number>) {
+    this.score = new Float64Array(n);
+    for (let j = 0; j < n; j++) if (labels[j] >= 0) this.classSize[labels[j]]++;
+  }
+}
+
+/**
+ * The predicted class of one output row (−1: the winner has no label). τ = 0: the label of
+ * argmax_j score_j, score_j = (y_j − α·ȳ_j)·gain_j; τ > 0: argmax_c of the mean over neurons j
+ * labelled c of e^((score_j − max)/(τ·|max|)) (classes without neurons score 0).
+ */
+export function classifyDrives(y: Float64Array, off: number, offsets: Float64Array, alpha: number, gain: Float64Array, tau: number, v: VoteScratch): number {
+  const n = v.score.length;
+  if (tau === 0) return v.labels[winner(y, off, n, offsets, alpha, gain)];
+  const s = v.score;
+  let max = -Infinity;
+  for (let j = 0; j < n; j++) {
+    s[j] = (y[off + j] - alpha * offsets[j]) * gain[j];
+    if (s[j] > max) max = s[j];
+  }
+  const scale = 1 / (tau * Math.abs(max) + 1e-300);
+  const votes = v.votes.fill(0);
+  for (let j = 0; j < n; j++) {
+    const c = v.labels[j];
+    if (c >= 0) votes[c] += Math.exp((s[j] - max) * scale);
+  }
+  let best = -1, bestVote = -Infinity;
+  for (let c = 0; c < 10; c++) {
+    const m = v.classSize[c] > 0 ? votes[c] / v.classSize[c] : 0;
+    if (m > bestVote) { bestVote = m; best = c; }
+  }
+  return best;
+}
+
 /** Expected input spike counts of an image over the presentation window at the starting intensity. */
 function rateCode(x: Float64Array, px: Uint8Array): void {
   const countPerPixel = ((START_INTENSITY / PIXEL_RATE_DIVISOR) * PRESENTATION_MS) / 1000;
@@ -223,7 +284,8 @@ function rateCode(x: Float64Array, px: Uint8Array): void {
 
 export function crossbarEvaluate(model: DiehlCookModel, ds: ImageDataset, o: CrossbarInferenceOptions, programmed = programCrossbar(model, o)): CrossbarEvaluation {
   if (o.samples > ds.count) throw new Error(`--samples ${o.samples} is larger than the test set (${ds.count} images); give at most ${ds.count}.`);
-  const { xbar, programming, offsets, alpha, power, colGain, colOffset, columnCorrection } = programmed;
+  const { xbar, programming, offsets, alpha, power, tau, readout, colGain, colOffset, columnCorrection } = programmed;
+  const vote = new VoteScratch(model.options.nExc, model.labels);
   const ageMs = o.ageMs ?? 0;
   xbar.setAge(ageMs);
   const nIn = model.options.nInput;
@@ -244,8 +306,7 @@ export function crossbarEvaluate(model: DiehlCookModel, ds: ImageDataset, o: Cro
     energy += xbar.lastEnergy_nJ;
     if (columnCorrection) correctColumns(y, 0, nOut, colGain, colOffset);
     for (let j = 0; j < nOut; j++) responses[k * nOut + j] = y[j];
-    const win = winner(y, 0, nOut, offsets, alpha, gain);
-    const p = model.labels[win];
+    const p = classifyDrives(y, 0, offsets, alpha, gain, tau, vote);
     predictions[k] = p;
     const cls = ds.labels[idx];
     confusion[cls][p < 0 ? 10 : p]++;
@@ -271,6 +332,8 @@ export function crossbarEvaluate(model: DiehlCookModel, ds: ImageDataset, o: Cro
     compensate: o.compensate !== false,
     readoutOffset: alpha,
     readoutPower: power,
+    readout,
+    readoutTemperature: tau,
     columnCorrection,
   };
 }

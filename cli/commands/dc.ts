@@ -12,7 +12,7 @@ import { showProgress } from '../progress.js';
 import { loadIdxPair, loadMnist } from '../../networks/datasets/idx-node.js';
 import { readModelFile, writeModelFile } from '../../networks/persist/file-node.js';
 import { buildDiehlCook, diehlCookSpec, loadDiehlCook, saveDiehlCook, type DiehlCookSpec } from '../../networks/diehl-cook-spec.js';
-import { crossbarEvaluate, programCrossbar } from '../../networks/crossbar-inference.js';
+import { crossbarEvaluate, programCrossbar, READOUTS, type Readout } from '../../networks/crossbar-inference.js';
 import { programmingEnergy, pulsesApplied, rowReadEnergies } from '../../networks/energy.js';
 import type { DiehlCookModel, Evaluation, Experiment } from '../../networks/diehl-cook.js';
 import type { ImageDataset } from '../../networks/datasets/image-dataset.js';
@@ -169,6 +169,7 @@ interface EvalFlags {
   trainIdx?: string;
   /** commander's --no-column-correction sets false */
   columnCorrection?: boolean;
+  readout?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -176,6 +177,8 @@ interface EvalFlags {
 function evaluateModel(spec: DiehlCookSpec, model: DiehlCookModel, exp: Experiment, f: EvalFlags, file: string | null): Record<string, unknown> {
   if (f.mode !== 'temporal' && f.mode !== 'crossbar') throw new Error(`--mode ${f.mode}: use temporal or crossbar.`);
   if (f.program !== 'open-loop' && f.program !== 'write-verify') throw new Error(`--program ${f.program}: use open-loop or write-verify.`);
+  const readout = (f.readout ?? 'winner') as Readout;
+  if (!READOUTS.includes(readout)) throw new Error(`--readout ${f.readout}: use ${READOUTS.join(' or ')}.`);
   if (!model.labels.some((l) => l >= 0)) throw new Error(`${file ?? 'the model'} has no label assignment (train it first).`);
   const test = datasets(f.samples, 'test', f.testIdx);
   let ev: Evaluation;
@@ -194,7 +197,7 @@ function evaluateModel(spec: DiehlCookSpec, model: DiehlCookModel, exp: Experime
     if (!(device in DEVICE_PRESETS)) throw new Error(`--crossbar-device ${device} is unknown; known: ${Object.keys(DEVICE_PRESETS).join(', ')}.`);
     const compensate = f.compensate === true;
     const calibration = datasets(1, 'train', f.trainIdx); // per-column offsets from training images only
-    const programmed = programCrossbar(model, { device, program: f.program as 'open-loop' | 'write-verify', compensate, seed: spec.seed, calibration, columnCorrection: f.columnCorrection !== false });
+    const programmed = programCrossbar(model, { device, program: f.program as 'open-loop' | 'write-verify', compensate, seed: spec.seed, calibration, columnCorrection: f.columnCorrection !== false, readout });
     const c = crossbarEvaluate(model, test, { device, samples: f.samples, ageMs: f.age ?? 0, compensate, seed: spec.seed }, programmed);
     ev = c;
     Object.assign(extra, {
@@ -210,6 +213,8 @@ function evaluateModel(spec: DiehlCookSpec, model: DiehlCookModel, exp: Experime
       latency_us: c.latencyUs,
       readout_offset: c.readoutOffset,
       readout_power: c.readoutPower,
+      readout: c.readout,
+      readout_temperature: c.readoutTemperature,
       column_correction: c.columnCorrection,
     });
   }
@@ -270,6 +275,7 @@ export function register(program: Command): void {
     .option('--test-idx <IMAGES,LABELS>', 'evaluate on this IDX image/label pair instead of the MNIST test set')
     .option('--train-idx <IMAGES,LABELS>', 'training images for the crossbar readout calibration (default MNIST train)')
     .option('--no-column-correction', 'crossbar mode: skip the per-column affine correction of the ADC outputs')
+    .option('--readout <kind>', "crossbar mode: 'winner' (label of the most driven neuron) or 'vote' (class-mean vote of all neurons, as the temporal evaluation)", 'winner')
     .option('--quiet', 'no progress display')
     .option('--json', 'print the result as one JSON line (last line)')
     .action((file: string, f: EvalFlags) => {
@@ -295,21 +301,23 @@ export function register(program: Command): void {
       rows.push(ev({ mode: 'temporal', samples: f.testSamples, program: 'open-loop' }));
       // Write-verify (pair-wise) is the programming that keeps the crossbar near the temporal
       // figure; one open-loop row shows what skipping the verify costs.
-      for (const [program, age, compensate] of [
-        ['open-loop', 0, true],
-        ['write-verify', 0, true],
-        ['write-verify', 3_600_000, true],
-        ['write-verify', MS_PER_DAY, true],
-        ['write-verify', 365.25 * MS_PER_DAY, true],
-        ['write-verify', 365.25 * MS_PER_DAY, false],
+      for (const [program, age, compensate, readout] of [
+        ['open-loop', 0, true, 'winner'],
+        ['write-verify', 0, true, 'winner'],
+        ['write-verify', 3_600_000, true, 'winner'],
+        ['write-verify', MS_PER_DAY, true, 'winner'],
+        ['write-verify', 365.25 * MS_PER_DAY, true, 'winner'],
+        ['write-verify', 365.25 * MS_PER_DAY, false, 'winner'],
+        ['write-verify', 0, true, 'vote'],
       ] as const) {
-        rows.push(ev({ mode: 'crossbar', samples: f.testSamples, program, age, compensate }));
+        rows.push(ev({ mode: 'crossbar', samples: f.testSamples, program, age, compensate, readout }));
       }
       const summary = rows.map((r) => ({
         mode: r['mode'],
         age: r['mode'] === 'crossbar' ? ageLabel(r['age_ms'] as number) : '',
         compensate: r['mode'] === 'crossbar' ? r['compensate'] : '',
         program: r['mode'] === 'crossbar' ? r['program'] : '',
+        readout: r['mode'] === 'crossbar' ? r['readout'] : '',
         accuracy: r['accuracy'],
         images_per_s: r['images_per_s'],
         energy_nJ_per_sample_inference: r['energy_nJ_per_sample_inference'],
@@ -322,7 +330,7 @@ export function register(program: Command): void {
       process.stdout.write(`\nDiehl & Cook 2015 on MNIST — ${spec.nExc} excitatory neurons, ${spec.device} synapses, ${model.trainedSamples} training samples (${(trained.result['ms_per_sample'] as number).toFixed(1)} ms/sample, seed ${spec.seed})\n`);
       process.stdout.write(`${'evaluation'.padEnd(32)}${'accuracy'.padStart(10)}${'images/s'.padStart(12)}${'nJ/image'.padStart(14)}${'silent'.padStart(9)}\n`);
       for (const s of summary) {
-        const name = s.mode === 'temporal' ? 'temporal simulation' : `crossbar ${s.program === 'open-loop' ? 'open-loop ' : 'w-v '}${s.age}${s.compensate ? ' +comp' : ''}`;
+        const name = s.mode === 'temporal' ? 'temporal simulation' : `crossbar ${s.program === 'open-loop' ? 'open-loop ' : 'w-v '}${s.age}${s.compensate ? ' +comp' : ''}${s.readout === 'vote' ? ', vote' : ''}`;
         process.stdout.write(
           `${name.padEnd(32)}${(100 * (s.accuracy as number)).toFixed(2).padStart(9)}%${(s.images_per_s as number).toFixed(1).padStart(12)}${(s.energy_nJ_per_sample_inference as number).toExponential(3).padStart(14)}${(100 * (s.silent_rate as number)).toFixed(1).padStart(8)}%\n`,
         );

@@ -31,7 +31,7 @@ describe('memspike train / eval', () => {
   it('eval --mode crossbar --program write-verify --no-column-correction says so in its JSON', () => {
     const r = runCli(['eval', model, '--mode', 'crossbar', '--program', 'write-verify', '--no-column-correction', '--samples', '20', '--json']);
     expect(r.code).toBe(0);
-    expect(r.last).toMatchObject({ program: 'write-verify', column_correction: false, samples: 20 });
+    expect(r.last).toMatchObject({ program: 'write-verify', column_correction: false, samples: 20, readout: 'winner', readout_temperature: 0 });
     expect((r.last as { program_pulses: number }).program_pulses).toBeGreaterThan(0);
   });
 
@@ -45,6 +45,7 @@ describe('memspike train / eval', () => {
     [['train', '--samples', '5', '--out', '/nonexistent-dir/x.mspk'], /--out \/nonexistent-dir\/x\.mspk: the directory \/nonexistent-dir does not exist; create it first/],
     [['eval', '/nonexistent.mspk'], /no such model file/],
     [['eval', 'PLACEHOLDER', '--mode', 'sideways'], /--mode sideways: use temporal or crossbar/],
+    [['eval', 'PLACEHOLDER', '--mode', 'crossbar', '--readout', 'poll'], /--readout poll: use winner or vote/],
     [['eval', 'PLACEHOLDER', '--samples', '10001'], /--samples 10001 is larger than the MNIST test set/],
   ])('%j → a clear one-line error and exit code 1', (args, message) => {
     const r = runCli(args.map((a) => (a === 'PLACEHOLDER' ? model : a)));
