@@ -303,7 +303,9 @@ export class Crossbar {
       r = programOpenLoop(this.plus, tPlus, tNow);
       if (minus) r = combine(r, programOpenLoop(minus, tMinus, tNow), false);
     } else if (!minus) {
-      r = programWriteVerify(this.plus, this.device, tPlus, tNow, tolerance * dG, maxPulses, new Float32Array(n));
+      const used = new Int32Array(n);
+      r = programWriteVerify(this.plus, this.device, tPlus, tNow, tolerance * dG, maxPulses, new Float32Array(n), used);
+      r.maxPer = maxOf(used);
     } else {
       // Pairs: the reference device of each cell (G− for w > 0, G+ for w ≤ 0; NaN = not in this
       // pass) to the start of the range, then the other device to the reference's verified read
@@ -314,18 +316,19 @@ export class Crossbar {
         else refPlus[t] = this.gStart;
       }
       const readPlus = new Float32Array(n), readMinus = new Float32Array(n);
+      const usedPlus = new Int32Array(n), usedMinus = new Int32Array(n);
       const tol = tolerance * dG;
       r = combine(
-        programWriteVerify(this.plus, this.device, refPlus, tNow, tol, maxPulses, readPlus),
-        programWriteVerify(minus, this.device, refMinus, tNow, tol, maxPulses, readMinus), false);
+        programWriteVerify(this.plus, this.device, refPlus, tNow, tol, maxPulses, readPlus, usedPlus),
+        programWriteVerify(minus, this.device, refMinus, tNow, tol, maxPulses, readMinus, usedMinus), false);
       const sigPlus = refMinus, sigMinus = refPlus; // reused: the signal targets are NaN where the ref targets are set
       for (let t = 0; t < n; t++) {
         if (tPlus[t] > this.gStart) { sigPlus[t] = readMinus[t] + (tPlus[t] - this.gStart); sigMinus[t] = NaN; }
         else { sigMinus[t] = readPlus[t] + (tMinus[t] - this.gStart); sigPlus[t] = NaN; }
       }
       r = combine(r, combine(
-        programWriteVerify(this.plus, this.device, sigPlus, tNow, tol, maxPulses, readPlus),
-        programWriteVerify(minus, this.device, sigMinus, tNow, tol, maxPulses, readMinus), false), true);
+        programWriteVerify(this.plus, this.device, sigPlus, tNow, tol, maxPulses, readPlus, usedPlus),
+        programWriteVerify(minus, this.device, sigMinus, tNow, tol, maxPulses, readMinus, usedMinus), false), true);
       // A signal device whose own floor lies above its target (a small weight on a device with a
       // high floor) stalls at the floor: raise the reference to the signal's read minus the span.
       const fixPlus = sigMinus.fill(NaN), fixMinus = sigPlus.fill(NaN);
@@ -341,9 +344,10 @@ export class Crossbar {
       }
       if (fixes > 0) {
         r = combine(r, combine(
-          programWriteVerify(this.plus, this.device, fixPlus, tNow, tol, maxPulses, readPlus),
-          programWriteVerify(minus, this.device, fixMinus, tNow, tol, maxPulses, readMinus), false), true);
+          programWriteVerify(this.plus, this.device, fixPlus, tNow, tol, maxPulses, readPlus, usedPlus),
+          programWriteVerify(minus, this.device, fixMinus, tNow, tol, maxPulses, readMinus, usedMinus), false), true);
       }
+      r.maxPer = Math.max(maxOf(usedPlus), maxOf(usedMinus));
     }
     const energy = deviceEnergy(this.plus) + (minus ? deviceEnergy(minus) : 0) - e0;
     // Accuracy of the programmed weights: per cell, on G (single) or G+ − G− (pairs), relative to ΔG.
@@ -570,11 +574,13 @@ function programOpenLoop(arr: DeviceArray, target: Float32Array, tNow: number): 
  * still short of their target are read again. A device whose read did not move after its pulses
  * sits at a bound of its window (or cannot move: a dead or stuck device) and is left there.
  * target[t] NaN: device t is not programmed in this pass. lastRead[t]: the last verify read of
- * each programmed device (what the controller knows of it).
+ * each programmed device (what the controller knows of it). used[t]: pulses device t has had in
+ * all passes so far (the budget is per device, over all passes).
  */
-function programWriteVerify(arr: DeviceArray, p: DeviceParams, target: Float32Array, tNow: number, tol: number, maxPulses: number, lastRead: Float32Array): ProgramResult {
+function programWriteVerify(arr: DeviceArray, p: DeviceParams, target: Float32Array, tNow: number, tol: number, maxPulses: number, lastRead: Float32Array, used: Int32Array): ProgramResult {
   const n = arr.n;
-  const active = new Int32Array(n), counts = new Int32Array(n), used = new Int32Array(n);
+  const active = new Int32Array(n), counts = new Int32Array(n);
+  const pulsed = new Uint8Array(n); // pulsed in this pass: its next read must differ from the last
   const g = new Float32Array(n);
   let m = 0;
   for (let t = 0; t < n; t++) if (target[t] === target[t]) active[m++] = t;
@@ -586,10 +592,10 @@ function programWriteVerify(arr: DeviceArray, p: DeviceParams, target: Float32Ar
     for (let q = 0; q < m; q++) {
       const t = active[q];
       const gq = g[q];
-      const moved = used[t] === 0 || gq !== lastRead[t];
+      const stalled = pulsed[t] === 1 && gq === lastRead[t];
       lastRead[t] = gq;
       const err = target[t] - gq;
-      if (Math.abs(err) <= tol || !moved) continue;
+      if (Math.abs(err) <= tol || stalled) continue;
       const left = maxPulses - used[t];
       if (left <= 0) continue;
       let c = Math.round(pulsesToReach(p, gq, target[t]));
@@ -597,6 +603,7 @@ function programWriteVerify(arr: DeviceArray, p: DeviceParams, target: Float32Ar
       if (c > left) c = left; else if (c < -left) c = -left;
       active[k] = t; counts[k] = c; k++;
       used[t] += Math.abs(c);
+      pulsed[t] = 1;
       pulses += Math.abs(c);
     }
     m = k;
@@ -604,9 +611,13 @@ function programWriteVerify(arr: DeviceArray, p: DeviceParams, target: Float32Ar
     applyPulses(arr, active, counts, m, tNow);
     iterations++;
   }
-  let maxPer = 0;
-  for (let t = 0; t < n; t++) if (used[t] > maxPer) maxPer = used[t];
-  return { pulses, maxPer, reads, iterations };
+  return { pulses, maxPer: 0, reads, iterations };
+}
+
+function maxOf(a: Int32Array): number {
+  let m = 0;
+  for (let t = 0; t < a.length; t++) if (a[t] > m) m = a[t];
+  return m;
 }
 
 /** Two programming passes' costs: in sequence (iterations add) or side by side (they overlap). */
