@@ -35,7 +35,7 @@
  * calibration of mixed-signal in-memory computing chips does (e.g. Acore-CIM, Numan et al. 2025,
  * arXiv:2506.15440, on-chip column self-calibration). Measured on the three-pass hfs2 model
  * (README, Results: wMax 0.6, 10 000 test images, paper IO, pair-wise write-verify, compensation
- * on): 83.46 % without the correction, 85.03 % with it (temporal evaluation: 84.89 %); with the
+ * on): 83.56 % without the correction, 85.20 % with it (temporal evaluation: 84.89 %); with the
  * same readout on exact products (ideal device and IO) 85.1 %, of which IR drop alone takes 1.2.
  * The array can be aged (drift) and read with or without global drift compensation
  * (aihwkit-style); the correction is fitted right after programming and kept at every age.
