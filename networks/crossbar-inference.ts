@@ -45,7 +45,7 @@ import { IO_HFS2_PAPER, type IoParams } from '../core/crossbar/params.js';
 import type { DeviceParams } from '../core/devices/params.js';
 import { image, type ImageDataset } from './datasets/image-dataset.js';
 import { PIXEL_RATE_DIVISOR, START_INTENSITY, PRESENTATION_MS } from './datasets/encoding.js';
-import type { DiehlCookModel, Evaluation } from './diehl-cook.js';
+import { classify, type DiehlCookModel, type Evaluation } from './diehl-cook.js';
 
 /**
  * ADC full scale for rate-coded MNIST inference [normalised output units]. aihwkit's default bound
@@ -154,14 +154,14 @@ export function programCrossbar(model: DiehlCookModel, o: Omit<CrossbarInference
     for (let k = 0; k < m; k++) for (let j = 0; j < nOut; j++) offsets[j] += outs[k * nOut + j];
     for (let j = 0; j < nOut; j++) offsets[j] /= m;
     const distance = thresholdDistances(model);
-    const vote = new VoteScratch(nOut, model.labels);
+    const response = new Float64Array(nOut);
     let best = -1;
     for (const p of READOUT_POWERS) {
       const gain = distance.map((d) => 1 / Math.pow(d, p));
       for (const a of READOUT_OFFSETS) {
         for (const t of readout === 'vote' ? READOUT_TEMPERATURES : [0]) {
           let correct = 0;
-          for (let k = 0; k < m; k++) if (classifyDrives(outs, k * nOut, offsets, a, gain, t, vote) === o.calibration.labels[k]) correct++;
+          for (let k = 0; k < m; k++) if (classifyDrives(outs, k * nOut, offsets, a, gain, t, model.labels, response) === o.calibration.labels[k]) correct++;
           if (correct > best) {
             best = correct;
             alpha = a;
@@ -238,43 +238,23 @@ function winner(y: Float64Array, off: number, n: number, offsets: Float64Array, 
   return win;
 }
 
-/** Per-class accumulators of the vote readout and the class sizes of a label assignment. */
-export class VoteScratch {
-  readonly score: Float64Array;
-  readonly votes = new Float64Array(10);
-  readonly classSize = new Float64Array(10);
-  constructor(n: number, readonly labels: ArrayLike<number>) {
-    this.score = new Float64Array(n);
-    for (let j = 0; j < n; j++) if (labels[j] >= 0) this.classSize[labels[j]]++;
-  }
-}
-
 /**
- * The predicted class of one output row (−1: the winner has no label). τ = 0: the label of
- * argmax_j score_j, score_j = (y_j − α·ȳ_j)·gain_j; τ > 0: argmax_c of the mean over neurons j
- * labelled c of e^((score_j − max)/(τ·|max|)) (classes without neurons score 0).
+ * The predicted class of one output row (−1: no labelled winner). τ = 0: the label of argmax_j
+ * score_j, score_j = (y_j − α·ȳ_j)·gain_j. τ > 0: each neuron's response e^((score_j − max)/(τ·|max|))
+ * goes into `response` (scratch, one entry per neuron), and Diehl & Cook's class-mean vote
+ * (diehl-cook.ts `classify`) decides.
  */
-export function classifyDrives(y: Float64Array, off: number, offsets: Float64Array, alpha: number, gain: Float64Array, tau: number, v: VoteScratch): number {
-  const n = v.score.length;
-  if (tau === 0) return v.labels[winner(y, off, n, offsets, alpha, gain)];
-  const s = v.score;
+export function classifyDrives(y: Float64Array, off: number, offsets: Float64Array, alpha: number, gain: Float64Array, tau: number, labels: Int8Array, response: Float64Array): number {
+  const n = response.length;
+  if (tau === 0) return labels[winner(y, off, n, offsets, alpha, gain)];
   let max = -Infinity;
   for (let j = 0; j < n; j++) {
-    s[j] = (y[off + j] - alpha * offsets[j]) * gain[j];
-    if (s[j] > max) max = s[j];
+    response[j] = (y[off + j] - alpha * offsets[j]) * gain[j];
+    if (response[j] > max) max = response[j];
   }
   const scale = 1 / (tau * Math.abs(max) + 1e-300);
-  const votes = v.votes.fill(0);
-  for (let j = 0; j < n; j++) {
-    const c = v.labels[j];
-    if (c >= 0) votes[c] += Math.exp((s[j] - max) * scale);
-  }
-  let best = -1, bestVote = -Infinity;
-  for (let c = 0; c < 10; c++) {
-    const m = v.classSize[c] > 0 ? votes[c] / v.classSize[c] : 0;
-    if (m > bestVote) { bestVote = m; best = c; }
-  }
-  return best;
+  for (let j = 0; j < n; j++) response[j] = Math.exp((response[j] - max) * scale);
+  return classify(response, labels);
 }
 
 /** Expected input spike counts of an image over the presentation window at the starting intensity. */
@@ -286,7 +266,7 @@ function rateCode(x: Float64Array, px: Uint8Array): void {
 export function crossbarEvaluate(model: DiehlCookModel, ds: ImageDataset, o: CrossbarInferenceOptions, programmed = programCrossbar(model, o)): CrossbarEvaluation {
   if (o.samples > ds.count) throw new Error(`--samples ${o.samples} is larger than the test set (${ds.count} images); give at most ${ds.count}.`);
   const { xbar, programming, offsets, alpha, power, tau, readout, colGain, colOffset, columnCorrection } = programmed;
-  const vote = new VoteScratch(model.options.nExc, model.labels);
+  const response = new Float64Array(model.options.nExc);
   const ageMs = o.ageMs ?? 0;
   xbar.setAge(ageMs);
   const nIn = model.options.nInput;
@@ -307,7 +287,7 @@ export function crossbarEvaluate(model: DiehlCookModel, ds: ImageDataset, o: Cro
     energy += xbar.lastEnergy_nJ;
     if (columnCorrection) correctColumns(y, 0, nOut, colGain, colOffset);
     for (let j = 0; j < nOut; j++) responses[k * nOut + j] = y[j];
-    const p = classifyDrives(y, 0, offsets, alpha, gain, tau, vote);
+    const p = classifyDrives(y, 0, offsets, alpha, gain, tau, model.labels, response);
     predictions[k] = p;
     const cls = ds.labels[idx];
     confusion[cls][p < 0 ? 10 : p]++;

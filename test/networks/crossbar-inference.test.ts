@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadMnist } from '../../networks/datasets/idx-node.js';
 import { image } from '../../networks/datasets/image-dataset.js';
 import { buildDiehlCook, diehlCookSpec } from '../../networks/diehl-cook-spec.js';
-import { classifyDrives, crossbarEvaluate, programCrossbar, VoteScratch } from '../../networks/crossbar-inference.js';
+import { classifyDrives, crossbarEvaluate, programCrossbar } from '../../networks/crossbar-inference.js';
 import { PIXEL_RATE_DIVISOR, PRESENTATION_MS, START_INTENSITY } from '../../networks/datasets/encoding.js';
 import { IO_IDEAL } from '../../core/crossbar/params.js';
 
@@ -55,14 +55,14 @@ describe('crossbar inference: per-column affine correction', () => {
 
 describe('crossbar inference: readouts', () => {
   const labels = Int8Array.from([0, 0, 1, -1]);
-  const v = new VoteScratch(4, labels);
+  const r = new Float64Array(4); // the neurons' vote responses (scratch)
   const none = new Float64Array(4);
   const unit = new Float64Array(4).fill(1);
 
   it('τ = 0 is the label of the most driven neuron (−1 when that neuron has no label)', () => {
-    expect(classifyDrives(Float64Array.from([10, 2, 9, 0]), 0, none, 0, unit, 0, v)).toBe(0);
-    expect(classifyDrives(Float64Array.from([1, 2, 9, 0]), 0, none, 0, unit, 0, v)).toBe(1);
-    expect(classifyDrives(Float64Array.from([1, 2, 3, 50]), 0, none, 0, unit, 0, v)).toBe(-1);
+    expect(classifyDrives(Float64Array.from([10, 2, 9, 0]), 0, none, 0, unit, 0, labels, r)).toBe(0);
+    expect(classifyDrives(Float64Array.from([1, 2, 9, 0]), 0, none, 0, unit, 0, labels, r)).toBe(1);
+    expect(classifyDrives(Float64Array.from([1, 2, 3, 50]), 0, none, 0, unit, 0, labels, r)).toBe(-1);
   });
 
   it('the vote is the class mean of e^((s − max)/(τ·|max|)): closed form at two temperatures', () => {
@@ -70,15 +70,15 @@ describe('crossbar inference: readouts', () => {
     // τ = 0.1: class 0 (1 + e^−8)/2 = 0.5002 > class 1 e^−1 = 0.368 → 0
     // τ = 1:   class 0 (1 + e^−0.8)/2 = 0.725 < class 1 e^−0.1 = 0.905 → 1
     const y = Float64Array.from([10, 2, 9, 0]);
-    expect(classifyDrives(y, 0, none, 0, unit, 0.1, v)).toBe(0);
-    expect(v.votes[0] / 2).toBeCloseTo((1 + Math.exp(-8)) / 2, 12);
-    expect(v.votes[1]).toBeCloseTo(Math.exp(-1), 12);
-    expect(classifyDrives(y, 0, none, 0, unit, 1, v)).toBe(1);
-    expect(v.votes[0] / 2).toBeCloseTo((1 + Math.exp(-0.8)) / 2, 12);
+    expect(classifyDrives(y, 0, none, 0, unit, 0.1, labels, r)).toBe(0);
+    expect((r[0] + r[1]) / 2).toBeCloseTo((1 + Math.exp(-8)) / 2, 12);
+    expect(r[2]).toBeCloseTo(Math.exp(-1), 12);
+    expect(classifyDrives(y, 0, none, 0, unit, 1, labels, r)).toBe(1);
+    expect((r[0] + r[1]) / 2).toBeCloseTo((1 + Math.exp(-0.8)) / 2, 12);
     // the offset α·ȳ and the gain enter the score: s = (y − α·ȳ)·gain
     const offsets = Float64Array.from([0, 0, 4, 0]);
-    expect(classifyDrives(y, 0, offsets, 1, unit, 0, v)).toBe(0); // 9 − 4 = 5 < 10
-    expect(classifyDrives(y, 0, none, 0, Float64Array.from([1, 1, 2, 1]), 0, v)).toBe(1); // 18 > 10
+    expect(classifyDrives(y, 0, offsets, 1, unit, 0, labels, r)).toBe(0); // 9 − 4 = 5 < 10
+    expect(classifyDrives(y, 0, none, 0, Float64Array.from([1, 1, 2, 1]), 0, labels, r)).toBe(1); // 18 > 10
   });
 
   it('an unknown readout is an error naming it and the choices', () => {
