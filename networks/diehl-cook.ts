@@ -169,11 +169,11 @@ export function diehlCook2015(options: DiehlCookOptions = {}): DiehlCookModel {
 
   const normalisation = options.normalisation === undefined ? P.normalisationTarget : options.normalisation;
   const normaliser = normalisation === null ? null : columnNormaliser(inputToExc, normalisation, {
-        deviceMode: options.deviceNormalisation ?? 'off',
-        // the normaliser rounds like the rule, except that 'deterministic' keeps its recorded stochastic rounding
-        rounding: options.rounding === 'accumulate' ? 'accumulate' : 'stochastic',
-        rng: net.random.stream('normalisation/rounding'),
-      });
+    deviceMode: options.deviceNormalisation ?? 'off',
+    // the normaliser rounds like the rule, except that 'deterministic' keeps its recorded stochastic rounding
+    rounding: options.rounding === 'accumulate' ? 'accumulate' : 'stochastic',
+    rng: net.random.stream('normalisation/rounding'),
+  });
   const rates = new Float64Array(nInput);
   const zeros = new Float64Array(nInput);
   const presentSteps = net.stepsFor(P.presentMs);

@@ -437,14 +437,14 @@ function linearKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: nu
   addTotals(a, energy, pulses);
 }
 
+/** Longest call whose idx/counts linearWasmKernel copies element by element (see there). */
+const COPY_LOOP_MAX = 256;
+
 /**
  * linearKernel as WebAssembly (device-wasm.ts, scripts/device-kernels.wat): idx/counts go through
  * the memory's chunk buffer; the c2c stream's state and the energy sum stay in the header across
  * chunks, so the result is bit-identical to linearKernel's.
  */
-/** Longest call whose idx/counts linearWasmKernel copies element by element (see there). */
-const COPY_LOOP_MAX = 256;
-
 function linearWasmKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: number, tNow: number): void {
   const w = a.wasm!;
   const st = a.c2cStream.state;
