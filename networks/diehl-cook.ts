@@ -325,7 +325,10 @@ export interface Evaluation {
   readonly inferenceEnergy_nJ: number;
 }
 
-export function experiment(model: DiehlCookModel, labelWindowMax = 10_000): Experiment {
+/** Responses the label assignment uses at most: Diehl & Cook's 10 000 samples. */
+export const LABEL_WINDOW = 10_000;
+
+export function experiment(model: DiehlCookModel, labelWindowMax = LABEL_WINDOW): Experiment {
   const progress = new Subject<ProgressEvent>();
   const nExc = model.options.nExc;
   // Responses of the most recent `window` training samples (a fixed window, so that training in
@@ -409,6 +412,8 @@ export function experiment(model: DiehlCookModel, labelWindowMax = 10_000): Expe
       return { samples, seconds, msPerSample: (seconds * 1000) / samples, presentations, runningAccuracy: judged > 0 ? correct / judged : Number.NaN };
     },
     labelPass(ds, samples, start = 0) {
+      positiveInteger(samples, 'labelPass samples');
+      if (samples > window) throw new Error(`labelPass: ${samples} samples exceed the label window of ${window}; give at most ${window}.`);
       const wasPlastic = model.net.plasticity.enabled;
       model.net.plasticity.enabled = false;
       size = 0;

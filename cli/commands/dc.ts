@@ -14,7 +14,7 @@ import { readModelFile, writeModelFile } from '../../networks/persist/file-node.
 import { buildDiehlCook, diehlCookSpec, loadDiehlCook, saveDiehlCook, type DiehlCookSpec } from '../../networks/diehl-cook-spec.js';
 import { crossbarEvaluate, programCrossbar, READOUTS, type Readout } from '../../networks/crossbar-inference.js';
 import { programmingEnergy, pulsesApplied, rowReadEnergies } from '../../networks/energy.js';
-import type { DiehlCookModel, Evaluation, Experiment } from '../../networks/diehl-cook.js';
+import { LABEL_WINDOW, type DiehlCookModel, type Evaluation, type Experiment } from '../../networks/diehl-cook.js';
 import type { ImageDataset } from '../../networks/datasets/image-dataset.js';
 import { DEVICE_PRESETS } from '../../core/devices/presets.js';
 import type { RuleName } from '../../learning/rules.js';
@@ -60,6 +60,7 @@ interface TrainFlags {
   cell: string;
   resume?: string;
   rateScale?: number;
+  labelPass?: number;
   trainIdx?: string;
   out?: string;
   json?: boolean;
@@ -125,6 +126,7 @@ function trainModel(f: TrainFlags): { spec: DiehlCookSpec; model: DiehlCookModel
   }
   const seconds = (performance.now() - t0) / 1000;
   const total = f.samples * f.epochs;
+  const labelsChanged = f.labelPass ? frozenLabelPass(exp, model, f.labelPass, f) : null;
   if (f.out) writeModelFile(f.out, saveDiehlCook(spec, model, exp));
   return {
     spec,
@@ -150,6 +152,8 @@ function trainModel(f: TrainFlags): { spec: DiehlCookSpec; model: DiehlCookModel
       samples_per_s: total / seconds,
       presentations,
       running_accuracy: last ? last.runningAccuracy : null,
+      label_pass: f.labelPass ?? 0,
+      labels_changed: labelsChanged,
       pulses: pulsesApplied(model),
       programming_energy_nJ: programmingEnergy(model),
       programming_energy_nJ_per_sample: programmingEnergy(model) / Math.max(1, model.trainedSamples),
@@ -170,8 +174,30 @@ interface EvalFlags {
   /** commander's --no-column-correction sets false */
   columnCorrection?: boolean;
   readout?: string;
+  labelPass?: number;
   json?: boolean;
   quiet?: boolean;
+}
+
+/**
+ * Diehl & Cook's labelling: the trained network, frozen (no plasticity, thresholds fixed), is shown
+ * the last `samples` training images, and each neuron takes the class it responded to most. Without
+ * it the labels come from the responses recorded while the last 10 000 samples were being learned,
+ * i.e. from weights that were still changing. Returns the number of neurons whose label changed.
+ */
+function frozenLabelPass(exp: Experiment, model: DiehlCookModel, samples: number, f: { trainIdx?: string; quiet?: boolean; json?: boolean }): number {
+  if (samples > LABEL_WINDOW) throw new Error(`--label-pass ${samples}: at most ${LABEL_WINDOW} images (the label window of Diehl & Cook's assignment); give ${LABEL_WINDOW} or fewer.`);
+  const train = datasets(samples, 'train', f.trainIdx);
+  const before = Int8Array.from(model.labels);
+  const stop = showProgress(exp.progress$, f.quiet || f.json === true);
+  try {
+    exp.labelPass(train, samples, train.count - samples);
+  } finally {
+    stop();
+  }
+  let changed = 0;
+  for (let i = 0; i < before.length; i++) if (before[i] !== model.labels[i]) changed++;
+  return changed;
 }
 
 function evaluateModel(spec: DiehlCookSpec, model: DiehlCookModel, exp: Experiment, f: EvalFlags, file: string | null): Record<string, unknown> {
@@ -181,6 +207,7 @@ function evaluateModel(spec: DiehlCookSpec, model: DiehlCookModel, exp: Experime
   if (!READOUTS.includes(readout)) throw new Error(`--readout ${f.readout}: use ${READOUTS.join(' or ')}.`);
   if (!model.labels.some((l) => l >= 0)) throw new Error(`${file ?? 'the model'} has no label assignment (train it first).`);
   const test = datasets(f.samples, 'test', f.testIdx);
+  const labelsChanged = f.labelPass ? frozenLabelPass(exp, model, f.labelPass, f) : null;
   let ev: Evaluation;
   const extra: Record<string, unknown> = {};
   if (f.mode === 'temporal') {
@@ -226,6 +253,8 @@ function evaluateModel(spec: DiehlCookSpec, model: DiehlCookModel, exp: Experime
     neurons: spec.nExc,
     trained_samples: model.trainedSamples,
     samples: ev.samples,
+    label_pass: f.labelPass ?? 0,
+    labels_changed: labelsChanged,
     accuracy: ev.accuracy,
     correct: ev.correct,
     silent_rate: ev.silentRate,
@@ -254,6 +283,7 @@ function print(result: Record<string, unknown>, json: boolean | undefined): void
 export function register(program: Command): void {
   addTrainOptions(program.command('train').description('train the Diehl & Cook network on MNIST; --json prints one JSON line last'), { neurons: 400, samples: 10000, device: 'float' })
     .option('--resume <FILE>', 'continue training a saved model (its parameters win over the flags above)')
+    .option('--label-pass <N>', "after training, label the neurons from a frozen pass over the last N training images (Diehl & Cook's protocol; ≤ 10000); 0: labels from the responses recorded during training", intOption('--label-pass', 0), 0)
     .option('--rate-scale <s>', "multiply the rule's learning rates from now on (annealing, e.g. 0.3 for a second pass); saved with the model", numberOption('--rate-scale', 0))
     .option('--out <FILE>', 'save the trained model here (written atomically)')
     .option('--json', 'print the result as one JSON line (last line)')
@@ -275,6 +305,7 @@ export function register(program: Command): void {
     .option('--test-idx <IMAGES,LABELS>', 'evaluate on this IDX image/label pair instead of the MNIST test set')
     .option('--train-idx <IMAGES,LABELS>', 'training images for the crossbar readout calibration (default MNIST train)')
     .option('--no-column-correction', 'crossbar mode: skip the per-column affine correction of the ADC outputs')
+    .option('--label-pass <N>', 'relabel the neurons first from a frozen pass over the last N training images (≤ 10000; the file is not changed)', intOption('--label-pass', 0), 0)
     .option('--readout <kind>', "crossbar mode: 'winner' (label of the most driven neuron) or 'vote' (class-mean vote of all neurons, as the temporal evaluation)", 'winner')
     .option('--quiet', 'no progress display')
     .option('--json', 'print the result as one JSON line (last line)')

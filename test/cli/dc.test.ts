@@ -35,8 +35,27 @@ describe('memspike train / eval', () => {
     expect((r.last as { program_pulses: number }).program_pulses).toBeGreaterThan(0);
   });
 
+  it('eval --label-pass N relabels from a frozen pass over training images, reports it, and leaves the file unchanged', () => {
+    const before = readFileSync(model);
+    const r = runCli(['eval', model, '--label-pass', '40', '--samples', '20', '--json']);
+    expect(r.code).toBe(0);
+    expect(r.last).toMatchObject({ label_pass: 40, samples: 20 });
+    const changed = (r.last as { labels_changed: number }).labels_changed;
+    expect(Number.isInteger(changed) && changed >= 0 && changed <= 10).toBe(true);
+    expect(readFileSync(model).equals(before)).toBe(true);
+    // train --label-pass runs the same pass after training
+    const t = runCli(['train', '--neurons', '10', '--samples', '20', '--label-pass', '30', '--json']);
+    expect(t.code).toBe(0);
+    expect(t.last).toMatchObject({ command: 'train', label_pass: 30 });
+    expect(Number.isInteger((t.last as { labels_changed: number }).labels_changed)).toBe(true);
+    // without the flag: no pass, and the key says so
+    expect(runCli(['eval', model, '--samples', '5', '--json']).last).toMatchObject({ label_pass: 0, labels_changed: null });
+  });
+
   it.each([
     [['train', '--neurons', '0'], /--neurons 0: expected a whole number ≥ 1/],
+    [['eval', 'PLACEHOLDER', '--label-pass', '10001'], /--label-pass 10001: at most 10000 images \(the label window of Diehl & Cook's assignment\)/],
+    [['eval', 'PLACEHOLDER', '--label-pass', '-3'], /--label-pass -3: expected a whole number ≥ 0/],
     [['train', '--device', 'unobtanium', '--samples', '5'], /--device 'unobtanium' is unknown; known: float, hfs2/],
     [['train', '--rule', 'hebb', '--samples', '5'], /rule 'hebb' is unknown; known rules: pair, triplet, diehlCook, querlioz/],
     [['train', '--rounding', 'accumulate', '--samples', '5'], /--rounding accumulate needs a device preset \(--device hfs2, …\): float weights take every change exactly/],

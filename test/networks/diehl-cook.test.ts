@@ -4,6 +4,7 @@ import { sliceDataset } from '../../networks/datasets/image-dataset.js';
 import { buildDiehlCook, diehlCookSpec, loadDiehlCook, saveDiehlCook } from '../../networks/diehl-cook-spec.js';
 import { encodeModel, decodeModel } from '../../networks/persist/model-file.js';
 import { image } from '../../networks/datasets/image-dataset.js';
+import { assignLabels } from '../../networks/diehl-cook.js';
 import { crossbarEvaluate, programCrossbar } from '../../networks/crossbar-inference.js';
 import { IO_IDEAL } from '../../core/crossbar/params.js';
 
@@ -44,6 +45,22 @@ describe('Diehl & Cook 2015 on MNIST', () => {
     const xb = crossbarEvaluate(model, test, { ...o, samples: 1000 }, programCrossbar(model, o));
     expect(xb.accuracy).toBeGreaterThanOrEqual(ev.accuracy - 0.02);
     expect(Array.from(model.labels)).toEqual(labelsBefore);
+  });
+
+  it("labelPass (Diehl & Cook's labelling) freezes weights and thresholds and assigns labels from exactly the images it showed", () => {
+    const { model, exp } = buildDiehlCook(diehlCookSpec({ nExc: 20, seed: 4 }));
+    exp.train(train, { samples: 60 });
+    const w = Array.from(model.inputToExc.store.weights);
+    const theta = Array.from(model.exc.state.theta);
+    exp.labelPass(train, 50, 1000);
+    expect(Array.from(model.inputToExc.store.weights)).toEqual(w);
+    expect(Array.from(model.exc.state.theta)).toEqual(theta);
+    expect(model.net.plasticity.enabled).toBe(true); // restored
+    const r = exp.responses();
+    expect(r.count).toBe(50);
+    expect(Array.from(r.classes)).toEqual(Array.from(train.labels.subarray(1000, 1050)));
+    expect(Array.from(model.labels)).toEqual(Array.from(assignLabels(new Int8Array(20), r.responses, r.classes, 50, 20)));
+    expect(() => exp.labelPass(train, 10_001)).toThrow(/labelPass: 10001 samples exceed the label window of 10000; give at most 10000/);
   });
 
   it('the plasticity switch freezes weights and thresholds bit-identically', () => {
