@@ -322,6 +322,7 @@ export function register(program: Command): void {
     { neurons: 400, samples: 10000, device: 'hfs2', wMax: 0.5, deviceNormalisation: 'pulses', cell: 'pair', rounding: 'accumulate' },
   )
     .option('--test-samples <N>', 'test images for each evaluation (≤ 10000)', intOption('--test-samples', 1), 10000)
+    .option('--label-pass <N>', "label the neurons from a frozen pass over the last N training images (Diehl & Cook's protocol; 0: from the responses recorded during training)", intOption('--label-pass', 0), LABEL_WINDOW)
     .option('--out <FILE>', 'save the trained model here')
     .option('--json', 'print the result as one JSON line (last line)')
     .action((f: TrainFlags & { testSamples: number }) => {

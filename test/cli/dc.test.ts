@@ -43,11 +43,19 @@ describe('memspike train / eval', () => {
     const changed = (r.last as { labels_changed: number }).labels_changed;
     expect(Number.isInteger(changed) && changed >= 0 && changed <= 10).toBe(true);
     expect(readFileSync(model).equals(before)).toBe(true);
-    // train --label-pass runs the same pass after training
-    const t = runCli(['train', '--neurons', '10', '--samples', '20', '--label-pass', '30', '--json']);
+    // train --label-pass runs the same pass after training and saves its labels: evaluating that
+    // file equals relabelling the plain file at evaluation, bit for bit (same labels, same draws)
+    const plain = join(dir, 'plain.mspk');
+    const labelled = join(dir, 'labelled.mspk');
+    expect(runCli(['train', '--neurons', '10', '--samples', '20', '--seed', '4', '--out', plain, '--json']).code).toBe(0);
+    const t = runCli(['train', '--neurons', '10', '--samples', '20', '--seed', '4', '--label-pass', '30', '--out', labelled, '--json']);
     expect(t.code).toBe(0);
     expect(t.last).toMatchObject({ command: 'train', label_pass: 30 });
     expect(Number.isInteger((t.last as { labels_changed: number }).labels_changed)).toBe(true);
+    const late = runCli(['eval', plain, '--label-pass', '30', '--samples', '25', '--json']).last as Record<string, unknown>;
+    const early = runCli(['eval', labelled, '--samples', '25', '--json']).last as Record<string, unknown>;
+    expect(late['confusion']).toEqual(early['confusion']);
+    expect(late['labels_changed']).toBe((t.last as { labels_changed: number }).labels_changed);
     // without the flag: no pass, and the key says so
     expect(runCli(['eval', model, '--samples', '5', '--json']).last).toMatchObject({ label_pass: 0, labels_changed: null });
   });
