@@ -101,6 +101,7 @@ function specFrom(f: TrainFlags): DiehlCookSpec {
 function trainModel(f: TrainFlags): { spec: DiehlCookSpec; model: DiehlCookModel; exp: Experiment; result: Record<string, unknown> } {
   checkOutPath(f.out);
   const train = datasets(f.samples, 'train', f.trainIdx);
+  const labelImages = labelPassImages(f.labelPass, f.trainIdx); // checked now, not after the training
   let built: { spec: DiehlCookSpec; model: DiehlCookModel; exp: Experiment };
   if (f.resume) {
     built = loadDiehlCook(readModelFile(f.resume), f.resume);
@@ -126,7 +127,7 @@ function trainModel(f: TrainFlags): { spec: DiehlCookSpec; model: DiehlCookModel
   }
   const seconds = (performance.now() - t0) / 1000;
   const total = f.samples * f.epochs;
-  const labelsChanged = f.labelPass ? frozenLabelPass(exp, model, f.labelPass, f) : null;
+  const labelsChanged = labelImages ? frozenLabelPass(exp, model, f.labelPass!, labelImages, f) : null;
   if (f.out) writeModelFile(f.out, saveDiehlCook(spec, model, exp));
   return {
     spec,
@@ -185,9 +186,7 @@ interface EvalFlags {
  * it the labels come from the responses recorded while the last 10 000 samples were being learned,
  * i.e. from weights that were still changing. Returns the number of neurons whose label changed.
  */
-function frozenLabelPass(exp: Experiment, model: DiehlCookModel, samples: number, f: { trainIdx?: string; quiet?: boolean; json?: boolean }): number {
-  if (samples > LABEL_WINDOW) throw new Error(`--label-pass ${samples}: at most ${LABEL_WINDOW} images (the label window of Diehl & Cook's assignment); give ${LABEL_WINDOW} or fewer.`);
-  const train = datasets(samples, 'train', f.trainIdx);
+function frozenLabelPass(exp: Experiment, model: DiehlCookModel, samples: number, train: ImageDataset, f: { quiet?: boolean; json?: boolean }): number {
   const before = Int8Array.from(model.labels);
   const stop = showProgress(exp.progress$, f.quiet || f.json === true);
   try {
@@ -200,6 +199,13 @@ function frozenLabelPass(exp: Experiment, model: DiehlCookModel, samples: number
   return changed;
 }
 
+/** The training images of a `--label-pass N` (null for 0), checked before any work is done. */
+function labelPassImages(samples: number | undefined, trainIdx: string | undefined): ImageDataset | null {
+  if (!samples) return null;
+  if (samples > LABEL_WINDOW) throw new Error(`--label-pass ${samples}: at most ${LABEL_WINDOW} images (the label window of Diehl & Cook's assignment); give ${LABEL_WINDOW} or fewer.`);
+  return datasets(samples, 'train', trainIdx);
+}
+
 function evaluateModel(spec: DiehlCookSpec, model: DiehlCookModel, exp: Experiment, f: EvalFlags, file: string | null): Record<string, unknown> {
   if (f.mode !== 'temporal' && f.mode !== 'crossbar') throw new Error(`--mode ${f.mode}: use temporal or crossbar.`);
   if (f.program !== 'open-loop' && f.program !== 'write-verify') throw new Error(`--program ${f.program}: use open-loop or write-verify.`);
@@ -207,7 +213,8 @@ function evaluateModel(spec: DiehlCookSpec, model: DiehlCookModel, exp: Experime
   if (!READOUTS.includes(readout)) throw new Error(`--readout ${f.readout}: use ${READOUTS.join(' or ')}.`);
   if (!model.labels.some((l) => l >= 0)) throw new Error(`${file ?? 'the model'} has no label assignment (train it first).`);
   const test = datasets(f.samples, 'test', f.testIdx);
-  const labelsChanged = f.labelPass ? frozenLabelPass(exp, model, f.labelPass, f) : null;
+  const labelImages = labelPassImages(f.labelPass, f.trainIdx);
+  const labelsChanged = labelImages ? frozenLabelPass(exp, model, f.labelPass!, labelImages, f) : null;
   let ev: Evaluation;
   const extra: Record<string, unknown> = {};
   if (f.mode === 'temporal') {
@@ -316,7 +323,7 @@ export function register(program: Command): void {
     });
 
   addTrainOptions(
-    program.command('experiment').description('the main experiment: train, then evaluate by temporal simulation and by crossbar inference (fresh and after 1 h, 1 day, 1 year of drift, with and without compensation)'),
+    program.command('experiment').description('the main experiment: train, label by a frozen pass over training images, then evaluate by temporal simulation and by crossbar inference (fresh and after 1 h, 1 day, 1 year of drift, with and without compensation)'),
     // the best hfs2 setting we measured (README, Results): differential pairs (set-only), half the
     // weight range per window, normalisation by pulses, mixed-precision pulse rounding
     { neurons: 400, samples: 10000, device: 'hfs2', wMax: 0.5, deviceNormalisation: 'pulses', cell: 'pair', rounding: 'accumulate' },

@@ -64,6 +64,7 @@ describe('memspike train / eval', () => {
     [['train', '--neurons', '0'], /--neurons 0: expected a whole number ≥ 1/],
     [['eval', 'PLACEHOLDER', '--label-pass', '10001'], /--label-pass 10001: at most 10000 images \(the label window of Diehl & Cook's assignment\)/],
     [['eval', 'PLACEHOLDER', '--label-pass', '-3'], /--label-pass -3: expected a whole number ≥ 0/],
+    [['train', '--samples', '60000', '--label-pass', '20000'], /--label-pass 20000: at most 10000 images/], // refused before 60 000 samples of training
     [['train', '--device', 'unobtanium', '--samples', '5'], /--device 'unobtanium' is unknown; known: float, hfs2/],
     [['train', '--rule', 'hebb', '--samples', '5'], /rule 'hebb' is unknown; known rules: pair, triplet, diehlCook, querlioz/],
     [['train', '--rounding', 'accumulate', '--samples', '5'], /--rounding accumulate needs a device preset \(--device hfs2, …\): float weights take every change exactly/],
