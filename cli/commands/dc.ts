@@ -67,7 +67,7 @@ interface TrainFlags {
   quiet?: boolean;
 }
 
-function addTrainOptions(cmd: Command, defaults: { neurons: number; samples: number; device: string; wMax?: number; deviceNormalisation?: string; cell?: string; rounding?: string }): Command {
+function addTrainOptions(cmd: Command, defaults: { neurons: number; samples: number; device: string; wMax?: number; deviceNormalisation?: string; cell?: string; rounding?: string; labelPass: number }): Command {
   return cmd
     .option('--neurons <N>', 'excitatory neurons', intOption('--neurons', 1), defaults.neurons)
     .option('--samples <N>', 'training samples per epoch (≤ 60000)', intOption('--samples', 1), defaults.samples)
@@ -81,6 +81,7 @@ function addTrainOptions(cmd: Command, defaults: { neurons: number; samples: num
     .option('--cell <kind>', 'device mode: single (one device per synapse) or pair (differential, set-only)', defaults.cell ?? 'single')
     .option('--d2d <sigma>', 'device-to-device variation of the step (fraction, 0.3 = 30 %); bounds get half; default: the preset', numberOption('--d2d', 0))
     .option('--train-idx <IMAGES,LABELS>', 'train on this IDX image/label pair instead of MNIST (28×28 images)')
+    .option('--label-pass <N>', `after training, label the neurons from a frozen pass over the last N training images (Diehl & Cook's protocol; ≤ ${LABEL_WINDOW}); 0: from the responses recorded during training`, intOption('--label-pass', 0), defaults.labelPass)
     .option('--quiet', 'no progress display');
 }
 
@@ -288,9 +289,8 @@ function print(result: Record<string, unknown>, json: boolean | undefined): void
 }
 
 export function register(program: Command): void {
-  addTrainOptions(program.command('train').description('train the Diehl & Cook network on MNIST; --json prints one JSON line last'), { neurons: 400, samples: 10000, device: 'float' })
+  addTrainOptions(program.command('train').description('train the Diehl & Cook network on MNIST; --json prints one JSON line last'), { neurons: 400, samples: 10000, device: 'float', labelPass: 0 })
     .option('--resume <FILE>', 'continue training a saved model (its parameters win over the flags above)')
-    .option('--label-pass <N>', "after training, label the neurons from a frozen pass over the last N training images (Diehl & Cook's protocol; ≤ 10000); 0: labels from the responses recorded during training", intOption('--label-pass', 0), 0)
     .option('--rate-scale <s>', "multiply the rule's learning rates from now on (annealing, e.g. 0.3 for a second pass); saved with the model", numberOption('--rate-scale', 0))
     .option('--out <FILE>', 'save the trained model here (written atomically)')
     .option('--json', 'print the result as one JSON line (last line)')
@@ -326,10 +326,9 @@ export function register(program: Command): void {
     program.command('experiment').description('the main experiment: train, label by a frozen pass over training images, then evaluate by temporal simulation and by crossbar inference (fresh and after 1 h, 1 day, 1 year of drift, with and without compensation)'),
     // the best hfs2 setting we measured (README, Results): differential pairs (set-only), half the
     // weight range per window, normalisation by pulses, mixed-precision pulse rounding
-    { neurons: 400, samples: 10000, device: 'hfs2', wMax: 0.5, deviceNormalisation: 'pulses', cell: 'pair', rounding: 'accumulate' },
+    { neurons: 400, samples: 10000, device: 'hfs2', wMax: 0.5, deviceNormalisation: 'pulses', cell: 'pair', rounding: 'accumulate', labelPass: LABEL_WINDOW },
   )
     .option('--test-samples <N>', 'test images for each evaluation (≤ 10000)', intOption('--test-samples', 1), 10000)
-    .option('--label-pass <N>', "label the neurons from a frozen pass over the last N training images (Diehl & Cook's protocol; 0: from the responses recorded during training)", intOption('--label-pass', 0), LABEL_WINDOW)
     .option('--out <FILE>', 'save the trained model here')
     .option('--json', 'print the result as one JSON line (last line)')
     .action((f: TrainFlags & { testSamples: number }) => {
