@@ -90,7 +90,7 @@ const OPS = {
   'f64.abs': [[0x99], ''], 'f64.neg': [[0x9a], ''], 'f64.floor': [[0x9c], ''], 'f64.add': [[0xa0], ''], 'f64.sub': [[0xa1], ''], 'f64.mul': [[0xa2], ''], 'f64.div': [[0xa3], ''],
   // conversions
   'i32.wrap_i64': [[0xa7], ''], 'i64.extend_i32_s': [[0xac], ''], 'f32.demote_f64': [[0xb6], ''], 'f64.convert_i32_s': [[0xb7], ''],
-  'f64.convert_i64_u': [[0xba], ''], 'f64.promote_f32': [[0xbb], ''], 'i64.reinterpret_f64': [[0xbd], ''], 'f64.reinterpret_i64': [[0xbf], ''],
+  'f64.convert_i64_s': [[0xb9], ''], 'f64.convert_i64_u': [[0xba], ''], 'i64.trunc_f64_s': [[0xb0], ''], 'f64.promote_f32': [[0xbb], ''], 'i64.reinterpret_f64': [[0xbd], ''], 'f64.reinterpret_i64': [[0xbf], ''],
   'i32.trunc_sat_f64_s': [[0xfc, 0x02], ''], 'i64.trunc_sat_f64_s': [[0xfc, 0x06], ''],
   // SIMD (prefix 0xFD, LEB128 sub-opcode)
   'v128.load': [[0xfd, 0x00], 'mem', 4], 'v128.load32x2_s': [[0xfd, 0x05], 'mem', 3], 'v128.load64_splat': [[0xfd, 0x0a], 'mem', 3],

@@ -217,7 +217,9 @@
               ;; saturating conversion and back
               local.get $t f64.floor local.set $s3
               local.get $t local.get $s3 f64.sub local.set $s2
-              local.get $s2 f64.const 4294967296 f64.mul i64.trunc_sat_f64_s i32.wrap_i64 local.set $hz
+              ;; hz = s2·2³² | 0; s2·2³² ∈ [0, 2³²) never traps, so the plain truncation (V8: one cvttsd2si
+              ;; and an overflow test) gives the saturating one's bits without its range fix-ups
+              local.get $s2 f64.const 4294967296 f64.mul i64.trunc_f64_s i32.wrap_i64 local.set $hz
               local.get $hz i32.const 127 i32.and local.set $iz
               local.get $hz i64.extend_i32_s local.set $ahz
               i64.const 0 local.get $ahz i64.sub
@@ -262,8 +264,9 @@
                 f64.add local.set $energy
                 br $pend
               end
-              ;; the window shrinks towards the stuck conductance by (p/endurance)²
-              local.get $p f64.convert_i64_u i32.const 0 f64.load offset=48 f64.mul local.set $r
+              ;; the window shrinks towards the stuck conductance by (p/endurance)² (p < 2³³ here: the
+              ;; signed conversion is exact and, unlike the unsigned one, a single instruction)
+              local.get $p f64.convert_i64_s i32.const 0 f64.load offset=48 f64.mul local.set $r
               local.get $r local.get $r f64.mul local.set $r
               local.get $lo0 local.get $gs local.get $lo0 f64.sub local.get $r f64.mul f64.add local.set $lo
               local.get $hi0 local.get $hi0 local.get $gs f64.sub local.get $r f64.mul f64.sub local.set $hi
