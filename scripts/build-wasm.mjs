@@ -4,6 +4,7 @@
  * runtime nor the build needs this script or any WebAssembly tool):
  *   scripts/lif-kernels.wat    → core/neurons/lif-wasm-bytes.ts     (LIF integration, SIMD)
  *   scripts/device-kernels.wat → core/devices/device-wasm-bytes.ts  (device pulse kernel)
+ *   scripts/vmm-kernels.wat    → core/crossbar/vmm-wasm-bytes.ts    (crossbar column sums, SIMD)
  *
  *   node scripts/build-wasm.mjs           write the .ts files
  *   node scripts/build-wasm.mjs --check   exit 1 if a committed file is out of date
@@ -25,6 +26,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const MODULES = [
   { src: 'scripts/lif-kernels.wat', out: 'core/neurons/lif-wasm-bytes.ts', name: 'LIF_WASM_BYTES', what: 'WebAssembly SIMD module of the LIF kernels' },
   { src: 'scripts/device-kernels.wat', out: 'core/devices/device-wasm-bytes.ts', name: 'DEVICE_WASM_BYTES', what: 'WebAssembly module of the linear device pulse kernel' },
+  { src: 'scripts/vmm-kernels.wat', out: 'core/crossbar/vmm-wasm-bytes.ts', name: 'VMM_WASM_BYTES', what: 'WebAssembly SIMD module of the crossbar column sums' },
 ];
 
 // ——— encoding primitives ———
@@ -104,7 +106,7 @@ const OPS = {
   'i64x2.bitmask': [[0xfd, 0xc4], ''],
   'i64x2.eq': [[0xfd, 0xd6], ''], 'i64x2.ne': [[0xfd, 0xd7], ''], 'i64x2.lt_s': [[0xfd, 0xd8], ''],
   'i64x2.gt_s': [[0xfd, 0xd9], ''], 'i64x2.le_s': [[0xfd, 0xda], ''], 'i64x2.ge_s': [[0xfd, 0xdb], ''],
-  'f64x2.abs': [[0xfd, 0xec], ''], 'f64x2.neg': [[0xfd, 0xed], ''],
+  'f64x2.promote_low_f32x4': [[0xfd, 0x5f], ''], 'f64x2.abs': [[0xfd, 0xec], ''], 'f64x2.neg': [[0xfd, 0xed], ''],
   'f64x2.add': [[0xfd, 0xf0], ''], 'f64x2.sub': [[0xfd, 0xf1], ''], 'f64x2.mul': [[0xfd, 0xf2], ''], 'f64x2.div': [[0xfd, 0xf3], ''],
 };
 

@@ -43,6 +43,7 @@ import {
 import { ioParams, converterLevels, IO_HFS2_PAPER, type IoParams } from './params.js';
 import { irDropEffective, irDropScratch, type IrDropScratch } from './irdrop.js';
 import { vmmKernel, type VmmState } from './kernel.js';
+import { createVmmWasm, VMM_WASM_MIN_CELLS } from './vmm-wasm.js';
 import { deviceLinearRange, deviceReadNoise } from './device-adapter.js';
 
 /** How a weight is stored: a differential pair (G+ − G−) or one device (w ≥ 0). */
@@ -69,6 +70,11 @@ export interface CrossbarOptions {
   readonly random?: RandomStreams;
   /** label of this crossbar's streams, default 'crossbar' */
   readonly label?: string;
+  /**
+   * Column sums as WebAssembly SIMD (bit-identical), the kernel arrays in a WebAssembly memory of
+   * their own. Default: when rows × cols ≥ VMM_WASM_MIN_CELLS and WebAssembly SIMD is available.
+   */
+  readonly wasm?: boolean;
 }
 
 /** Options of {@link Crossbar.program}. */
@@ -220,11 +226,14 @@ export class Crossbar {
     this.probeOut = new Float64Array(this.cols);
     const io = this.io;
     const span = Math.max(this.tileCols, 1);
+    if (o.wasm !== undefined && typeof o.wasm !== 'boolean') throw new Error(`wasm = ${format(o.wasm)} is not a boolean; pass true, false or leave it out.`);
+    const wasm = (o.wasm ?? n >= VMM_WASM_MIN_CELLS) ? createVmmWasm(this.rows, this.cols) : null;
     this.st = {
       rows: this.rows, cols: this.cols, tileRows: this.tileRows, colTiles: Math.ceil(this.cols / span),
-      w: new Float32Array(n), s2: new Float32Array(n), rowG: new Float64Array(this.rows),
-      xq: new Float64Array(this.rows), acc: new Float64Array(this.cols), var: new Float64Array(this.cols),
+      w: wasm?.w ?? new Float32Array(n), s2: wasm?.s2 ?? new Float32Array(n), rowG: new Float64Array(this.rows),
+      xq: new Float64Array(this.rows), acc: wasm?.acc ?? new Float64Array(this.cols), var: wasm?.var ?? new Float64Array(this.cols),
       noise: random.stream(`${label}/read`),
+      wasm,
       noisePerCell: false,
       outVar: io.outNoise * io.outNoise,
       dacRange: io.dacRange === 'absMax' ? 0 : io.dacRange,
@@ -245,6 +254,8 @@ export class Crossbar {
   get weightRange(): number { return this.wScale; }
   /** The global drift-compensation factor γ in use (1 when off). */
   get compensation(): number { return this.gamma; }
+  /** True when the column sums run as WebAssembly SIMD (vmm-wasm.ts). */
+  get wasmKernel(): boolean { return this.st.wasm !== null; }
   /** Energy of the last vmm [nJ]. */
   get lastEnergy_nJ(): number { return this.st.lastEnergy; }
   /** Latency of one vmm [ms]: t_read + ⌈tileCols/colsPerAdc⌉·t_ADC (tiles in parallel). */

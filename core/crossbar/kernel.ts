@@ -17,13 +17,15 @@
  * span ΔG that encodes the largest weight; ŝ²_ij the per-cell read-noise variance in the same units.
  * Per-device Gaussian read noise summed along a column is exactly Gaussian with variance
  * Σ_i x̂_i²σ_ij² (independent devices), so one normal per column replaces rows × cols draws.
- * Rows with x̂_i = 0 are skipped (rate-coded inputs are mostly zeros).
+ * Rows with x̂_i = 0 are skipped (rate-coded inputs are mostly zeros). The column sums run as
+ * WebAssembly SIMD where available (vmm-wasm.ts; bit-identical to the loops below).
  *
  * Energy per vmm [nJ]: t_read·Σ_i (x̂_i·V_read)²·Σ_j (G+_ij + G−_ij)·10⁻⁶ (mV²·µS·ms = 10⁻⁶ nJ; IR
  * drop ignored, an upper bound) + DAC conversions (driven rows × column tiles)·E_DAC + ADC
  * conversions (columns × row tiles)·E_ADC.
  */
 import type { RandomStream } from '../random.js';
+import type { VmmWasm } from './vmm-wasm.js';
 
 /** Everything the kernel reads, prepared by the Crossbar (fixed shape; arrays reused). */
 export interface VmmState {
@@ -44,6 +46,8 @@ export interface VmmState {
   readonly acc: Float64Array;
   readonly var: Float64Array;
   readonly noise: RandomStream;
+  /** the SIMD column sums (vmm-wasm.ts), whose memory holds w, s2, acc and var; null: JavaScript loops */
+  readonly wasm: VmmWasm | null;
   // Settings resolved at build / setAge (numbers, no strings in the loop).
   /** true when read noise is on */
   noisePerCell: boolean;
@@ -71,7 +75,7 @@ export interface VmmState {
  * out = crossbar(x): the tiled vmm. `out` has length cols, `x` length rows. Returns out.
  */
 export function vmmKernel(out: Float32Array | Float64Array, x: ArrayLike<number>, st: VmmState): Float32Array | Float64Array {
-  const { rows, cols, tileRows, w, s2, xq, acc, noise } = st;
+  const { rows, cols, tileRows, w, s2, xq, acc, noise, wasm } = st;
   const vr = st.var;
   const noisy = st.noisePerCell;
   const outVar = st.outVar;
@@ -103,7 +107,19 @@ export function vmmKernel(out: Float32Array | Float64Array, x: ArrayLike<number>
     if (!any && !anyNoise) continue;
     // Analog column sums (and read-noise variances), skipping zero inputs.
     for (let j = 0; j < cols; j++) acc[j] = 0;
-    if (noisy) {
+    if (wasm !== null) {
+      // The same sums by the SIMD kernel (vmm-wasm.ts) over the list of driven rows.
+      const listRows = wasm.listRows, listInputs = wasm.listInputs;
+      let m = 0;
+      for (let i = r0; i < r1; i++) {
+        const u = xq[i];
+        if (u !== 0) { listRows[m] = i; listInputs[m] = u; m++; }
+      }
+      if (noisy) {
+        for (let j = 0; j < cols; j++) vr[j] = outVar;
+        wasm.columnsNoisy(m);
+      } else wasm.columns(m);
+    } else if (noisy) {
       for (let j = 0; j < cols; j++) vr[j] = outVar;
       for (let i = r0; i < r1; i++) {
         const u = xq[i];
