@@ -7,7 +7,9 @@
  *
  * Inputs: rate-coded-like vectors — a fraction `--zeros` of entries 0 (MNIST pixels are ~81 % zero),
  * the rest uniform in (0, 1] — and, for the dense figure, every entry uniform in [−1, 1].
- * Weights: uniform in [−1, 1]. All draws seeded.
+ * Weights: uniform in [−1, 1]. All draws seeded. The non-ideal crossbar is also timed with the
+ * JavaScript column sums (`wasm: false`; same outputs) so that the WebAssembly kernel's gain is a
+ * ratio within one run.
  */
 import type { Command } from 'commander';
 import type { Benchmark } from './types.js';
@@ -136,7 +138,14 @@ export const vmmBench: Benchmark = {
     const tHw = timeLoop((k) => hw.vmm(out, sparse[k % nVec]), ms);
     const energy = hw.lastEnergy_nJ;
     const tHwDense = timeLoop((k) => hw.vmm(out, dense[k % nVec]), ms);
-    log(`hfs2: ${tHw.perS.toFixed(0)} vmm/s rate-coded, ${tHwDense.perS.toFixed(0)} vmm/s dense`);
+    log(`hfs2: ${tHw.perS.toFixed(0)} vmm/s rate-coded, ${tHwDense.perS.toFixed(0)} vmm/s dense${hw.wasmKernel ? ' (WebAssembly SIMD column sums)' : ''}`);
+    // The same crossbar with the JavaScript column sums (same seed, same outputs): the kernel's gain in this run.
+    const hwJs = createCrossbar({ rows, cols, device: 'hfs2', io: IO_HFS2_PAPER, tileRows: tile, tileCols: tile, seed, wasm: false });
+    hwJs.program(w, { mode: 'open-loop' });
+    hwJs.setAge(86_400_000);
+    const tJs = timeLoop((k) => hwJs.vmm(out, sparse[k % nVec]), ms);
+    const tJsDense = timeLoop((k) => hwJs.vmm(out, dense[k % nVec]), ms);
+    log(`hfs2, JavaScript column sums: ${tJs.perS.toFixed(0)} vmm/s rate-coded, ${tJsDense.perS.toFixed(0)} vmm/s dense`);
     // Same with per-device read noise (hfs2 has none: its spread is write noise): σ = 1 % of g.
     const noisyDev = deviceParams(devicePreset('hfs2'), { readNoise: { abs: 0, rel: 0.01 } });
     const hwNoisy = createCrossbar({ rows, cols, device: noisyDev, io: IO_HFS2_PAPER, tileRows: tile, tileCols: tile, seed });
@@ -160,6 +169,9 @@ export const vmmBench: Benchmark = {
       vmm_per_s_nonideal: Math.round(tHw.perS),
       vmm_per_s_nonideal_dense: Math.round(tHwDense.perS),
       vmm_per_s_nonideal_read_noise: Math.round(tHwNoisy.perS),
+      vmm_per_s_nonideal_js_kernel: Math.round(tJs.perS),
+      vmm_per_s_nonideal_dense_js_kernel: Math.round(tJsDense.perS),
+      wasm_kernel: hw.wasmKernel,
       max_abs_err: maxAbs,
       max_rel_err: maxRel,
       max_abs_err_open_loop_ideal_device: openAbs,

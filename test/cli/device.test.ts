@@ -105,3 +105,21 @@ describe('memspike bench devices', () => {
     expect(existsSync(MAIN)).toBe(true);
   });
 });
+
+describe('memspike bench vmm', () => {
+  it('prints vmm/s with both column-sum kernels, the ideal error and the IR-drop error as the last JSON line', () => {
+    const r = cli('bench', 'vmm', '--rows', '128', '--cols', '40', '--tile', '32', '--ms', '30', '--json');
+    expect(r.code).toBe(0);
+    const j = r.last as Record<string, number | boolean>;
+    expect(j['rows']).toBe(128); // 128 × 40 ≥ VMM_WASM_MIN_CELLS: the SIMD kernel by default
+    expect(j['cols']).toBe(40);
+    expect(j['wasm_kernel']).toBe(true);
+    for (const key of ['vmm_per_s_ideal', 'vmm_per_s_nonideal', 'vmm_per_s_nonideal_dense', 'vmm_per_s_nonideal_read_noise', 'vmm_per_s_nonideal_js_kernel', 'vmm_per_s_nonideal_dense_js_kernel']) {
+      expect(j[key] as number, key).toBeGreaterThan(0);
+    }
+    // the ideal crossbar is the exact product (issue 3: ≤ 1e-5 relative)
+    expect(j['max_rel_err'] as number).toBeLessThanOrEqual(1e-5);
+    // the IR-drop approximation is far closer to the nodal solve than ignoring IR drop
+    expect(j['ir_drop_max_rel_err'] as number).toBeLessThan((j['ir_drop_uncorrected_rel_err'] as number) / 10);
+  });
+});
