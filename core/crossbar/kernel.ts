@@ -107,6 +107,7 @@ export function vmmKernel(out: Float32Array | Float64Array, x: ArrayLike<number>
     if (!any && !anyNoise) continue;
     // Analog column sums (and read-noise variances), skipping zero inputs.
     for (let j = 0; j < cols; j++) acc[j] = 0;
+    if (noisy) for (let j = 0; j < cols; j++) vr[j] = outVar;
     if (wasm !== null) {
       // The same sums by the SIMD kernel (vmm-wasm.ts) over the list of driven rows.
       const listRows = wasm.listRows, listInputs = wasm.listInputs;
@@ -115,12 +116,9 @@ export function vmmKernel(out: Float32Array | Float64Array, x: ArrayLike<number>
         const u = xq[i];
         if (u !== 0) { listRows[m] = i; listInputs[m] = u; m++; }
       }
-      if (noisy) {
-        for (let j = 0; j < cols; j++) vr[j] = outVar;
-        wasm.columnsNoisy(m);
-      } else wasm.columns(m);
+      if (noisy) wasm.columnsNoisy(m);
+      else wasm.columns(m);
     } else if (noisy) {
-      for (let j = 0; j < cols; j++) vr[j] = outVar;
       for (let i = r0; i < r1; i++) {
         const u = xq[i];
         if (u === 0) continue;
