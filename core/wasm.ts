@@ -32,6 +32,18 @@ export function compileWasm(bytes: Uint8Array): object | null {
 }
 
 /**
+ * `bytes` compiled on first use and kept: the returned function gives the module, or null where
+ * WebAssembly (or a feature the module uses) is unavailable — the same answer on every call.
+ */
+export function lazyModule(bytes: Uint8Array): () => object | null {
+  let compiled: object | null | undefined;
+  return () => {
+    if (compiled === undefined) compiled = compileWasm(bytes);
+    return compiled;
+  };
+}
+
+/**
  * A memory of at least `bytes` bytes that never grows, or null when one 32-bit memory cannot hold
  * it or the address space is exhausted (each memory reserves guard pages): callers then fall back
  * to plain typed arrays and their JavaScript kernel.

@@ -13,18 +13,13 @@
  * WebAssembly SIMD is unavailable or the memory cannot be reserved, `createVmmWasm` returns null and
  * the Crossbar uses plain typed arrays and the JavaScript loops.
  */
-import { compileWasm, fixedMemory, wasmApi } from '../wasm.js';
+import { fixedMemory, lazyModule, wasmApi } from '../wasm.js';
 import { VMM_WASM_BYTES } from './vmm-wasm-bytes.js';
 
 /** Smallest crossbar (rows × cols) that gets the WebAssembly kernel by default: below it a call is too short to gain. */
 export const VMM_WASM_MIN_CELLS = 4096;
 
-let compiled: object | null | undefined;
-
-function vmmModule(): object | null {
-  if (compiled === undefined) compiled = compileWasm(VMM_WASM_BYTES);
-  return compiled;
-}
+const vmmModule = lazyModule(VMM_WASM_BYTES);
 
 /** True when the WebAssembly SIMD vmm kernel can run here. */
 export function vmmWasmAvailable(): boolean {

@@ -23,7 +23,7 @@
  * memory cannot be reserved, `createDeviceWasm` returns null and the array uses plain typed arrays
  * and the JavaScript kernel. No Node-only API: the module (≈ 1.6 KB) is compiled synchronously.
  */
-import { compileWasm, fixedMemory, wasmApi } from '../wasm.js';
+import { fixedMemory, lazyModule, wasmApi } from '../wasm.js';
 import type { DeviceArray, DEVICE_STATE_ARRAYS } from './array.js';
 import { DEVICE_WASM_BYTES } from './device-wasm-bytes.js';
 import { KN, nfix, WN } from './normal.js';
@@ -39,12 +39,7 @@ const LIMIT_BYTE = 144;
 const KN_BYTE = 256;
 const WN_BYTE = 768;
 
-let compiled: object | null | undefined;
-
-function deviceModule(): object | null {
-  if (compiled === undefined) compiled = compileWasm(DEVICE_WASM_BYTES);
-  return compiled;
-}
+const deviceModule = lazyModule(DEVICE_WASM_BYTES);
 
 /** True when the WebAssembly device kernel can run here. */
 export function deviceWasmAvailable(): boolean {

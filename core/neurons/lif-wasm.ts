@@ -24,7 +24,7 @@
  */
 import { LIF_WASM_BYTES } from './lif-wasm-bytes.js';
 import type { LifConstants, LifState } from './lif.js';
-import { compileWasm, fixedMemory, wasmApi } from '../wasm.js';
+import { fixedMemory, lazyModule, wasmApi } from '../wasm.js';
 
 /** Kernel entry points → spike count, for the step in the header. θ mode: 1 read, 2 read + grow, 3 decay + grow. */
 type CurrentKernel = () => number;
@@ -42,13 +42,8 @@ const I32 = { n: 128, refSteps: 132, v: 136, gE: 140, gI: 144, theta: 148, iBias
 /** Int32 index of the step (i64, little-endian: low word, high word) in the header. */
 const STEP_LO = 168 / 4;
 
-let compiled: object | null | undefined;
-
 /** The compiled kernel module, or null where WebAssembly SIMD is unavailable. Compiled once. */
-function lifModule(): object | null {
-  if (compiled === undefined) compiled = compileWasm(LIF_WASM_BYTES);
-  return compiled;
-}
+const lifModule = lazyModule(LIF_WASM_BYTES);
 
 /** True when the WebAssembly SIMD LIF kernel can run here. */
 export function lifWasmAvailable(): boolean {
