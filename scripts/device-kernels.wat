@@ -17,6 +17,7 @@
 ;;             204 driftZ, 208 idx, 212 counts (byte offsets of the arrays)
 ;;     f64 at 216 +1, 224 −1 (the sign of a step, selected by address)
 ;;     u32 at 256 the ziggurat table KN[128], f64 at 768 WN[128] (core/devices/normal.ts)
+;;     bytes 1792–1823: scratch of the two-device lanes (two conductances, two c2c normals)
 ;;   then the state arrays (8-byte aligned) and the idx/counts buffer of one chunk.
 ;;
 ;; Bit identity with the JavaScript kernel: every f64 operation is an IEEE-754 double operation in
@@ -67,6 +68,10 @@
     (local $lnDt f64) (local $lnV f64) (local $dt f64) (local $nu f64)
     (local $gi f64) (local $ec f64) (local $lo0 f64) (local $hi0 f64) (local $lo f64) (local $hi f64)
     (local $step f64) (local $gs f64) (local $qs f64) (local $iqs f64) (local $r f64) (local $x f64) (local $fl f64)
+    (local $ia i32) (local $ib i32) (local $ca i32) (local $cb i32) (local $upA i32) (local $upB i32) (local $addr i32)
+    (local $pa i64) (local $pb i64) (local $limit i64)
+    (local $vg v128) (local $vlo0 v128) (local $vhi0 v128) (local $vspan v128) (local $vstep v128) (local $vgs v128)
+    (local $vqs v128) (local $viqs v128) (local $vlo v128) (local $vhi v128) (local $vx v128) (local $vfl v128) (local $vr v128)
     i32.const 0 f64.load offset=104 local.set $energy
     i32.const 0 f64.load offset=112 local.set $s0
     i32.const 0 f64.load offset=120 local.set $s1
@@ -76,9 +81,205 @@
     i32.const 0 i32.load offset=212 local.set $pCnt
     f64.const 0 local.set $pulses
     f64.const nan local.set $lnDt
+    i32.const 0 i64.load offset=144 local.set $limit
     block $done
       loop $next
         local.get $k local.get $n i32.ge_s br_if $done
+        ;; ——— two single pulses on two distinct devices that neither are nor become worn out (the
+        ;; STDP case): both devices' arithmetic in the two lanes of f64x2 vectors. Each lane performs
+        ;; the very operations of the one-device path below, in the same order, and the stream and the
+        ;; energy sum are advanced device a first, then device b, so the results are the same bits.
+        ;; Why: one device's chain (loads → window → step → quantisation's two divisions → clip) is
+        ;; ~80 cycles long and the one-device loop is too large for the CPU to overlap two of them.
+        block $single
+          local.get $k i32.const 1 i32.add local.get $n i32.ge_s br_if $single
+          local.get $k i32.const 2 i32.shl local.get $pCnt i32.add local.tee $addr i32.load local.set $ca
+          local.get $addr i32.load offset=4 local.set $cb
+          ;; both counts ±1: (c + 1) ∈ {0, 2}, i.e. (c + 1) & ~2 = 0
+          local.get $ca i32.const 1 i32.add local.get $cb i32.const 1 i32.add i32.or i32.const -3 i32.and br_if $single
+          local.get $k i32.const 2 i32.shl local.get $pIdx i32.add local.tee $addr i32.load local.set $ia
+          local.get $addr i32.load offset=4 local.set $ib
+          local.get $ia local.get $ib i32.eq br_if $single
+          local.get $ia i32.const 2 i32.shl i32.const 0 i32.load offset=180 i32.add i64.load32_u local.set $pa
+          local.get $ib i32.const 2 i32.shl i32.const 0 i32.load offset=180 i32.add i64.load32_u local.set $pb
+          local.get $pa i64.const 1 i64.add local.get $limit i64.ge_u br_if $single
+          local.get $pb i64.const 1 i64.add local.get $limit i64.ge_u br_if $single
+          local.get $k i32.const 2 i32.add local.set $k
+          local.get $pulses f64.const 2 f64.add local.set $pulses
+          local.get $ca i32.const 1 i32.add i32.const 1 i32.shr_u local.set $upA
+          local.get $cb i32.const 1 i32.add i32.const 1 i32.shr_u local.set $upB
+          ;; the c2c normals of a and b, in this order, into bytes 1808–1823
+          i32.const 0 i32.load offset=168
+          if
+            i32.const 0 local.set $q
+            loop $draw
+              f64.const 2091639 local.get $s0 f64.mul
+              local.get $s3 f64.const 2.3283064365386963e-10 f64.mul
+              f64.add local.set $t
+              local.get $s1 local.set $s0
+              local.get $s2 local.set $s1
+              local.get $t f64.floor local.set $s3
+              local.get $t local.get $s3 f64.sub local.set $s2
+              local.get $s2 f64.const 4294967296 f64.mul i64.trunc_f64_s i32.wrap_i64 local.set $hz
+              local.get $hz i32.const 127 i32.and local.set $iz
+              local.get $hz i64.extend_i32_s local.set $ahz
+              i64.const 0 local.get $ahz i64.sub
+              local.get $ahz
+              local.get $ahz i64.const 0 i64.lt_s
+              select
+              local.get $iz i32.const 2 i32.shl i64.load32_u offset=256
+              i64.lt_s
+              if
+                local.get $hz f64.convert_i32_s
+                local.get $iz i32.const 3 i32.shl f64.load offset=768
+                f64.mul local.set $z
+              else
+                i32.const 0 local.get $s0 f64.store offset=112
+                i32.const 0 local.get $s1 f64.store offset=120
+                i32.const 0 local.get $s2 f64.store offset=128
+                i32.const 0 local.get $s3 f64.store offset=136
+                local.get $hz local.get $iz call $nfix local.set $z
+                i32.const 0 f64.load offset=112 local.set $s0
+                i32.const 0 f64.load offset=120 local.set $s1
+                i32.const 0 f64.load offset=128 local.set $s2
+                i32.const 0 f64.load offset=136 local.set $s3
+              end
+              local.get $q i32.const 3 i32.shl local.get $z f64.store offset=1808
+              local.get $q i32.const 1 i32.add local.tee $q i32.const 2 i32.lt_s br_if $draw
+            end
+          end
+          ;; conductances of a and b into bytes 1792–1807, each with its drift folded in
+          i32.const 0 local.get $ia i32.const 2 i32.shl i32.const 0 i32.load offset=176 i32.add f32.load f64.promote_f32 f64.store offset=1792
+          i32.const 0 local.get $ib i32.const 2 i32.shl i32.const 0 i32.load offset=176 i32.add f32.load f64.promote_f32 f64.store offset=1800
+          i32.const 0 i32.load offset=160
+          if
+            i32.const 0 local.set $q
+            loop $fold
+              local.get $ib local.get $ia local.get $q select local.set $i
+              local.get $tNow
+              local.get $i i32.const 2 i32.shl i32.const 0 i32.load offset=184 i32.add f32.load f64.promote_f32
+              f64.sub local.set $dt
+              local.get $dt i32.const 0 f64.load offset=56 f64.gt
+              if
+                local.get $q i32.const 3 i32.shl f64.load offset=1792 local.set $gi
+                local.get $dt local.get $lnDt f64.ne
+                if
+                  local.get $dt local.set $lnDt
+                  local.get $dt i32.const 0 f64.load offset=56 f64.div call $log local.set $lnV
+                end
+                i32.const 0 i32.load offset=164
+                if
+                  local.get $gi i32.const 0 f64.load offset=8
+                  local.get $i i32.const 1 i32.shl i32.const 0 i32.load offset=204 i32.add i32.load16_s f64.convert_i32_s
+                  call $pcmNu local.set $nu
+                else
+                  i32.const 0 f64.load offset=80
+                  i32.const 0 f64.load offset=88
+                  local.get $i i32.const 1 i32.shl i32.const 0 i32.load offset=204 i32.add i32.load16_s f64.convert_i32_s
+                  f64.mul f64.const 0.000244140625 f64.mul
+                  f64.add local.set $nu
+                end
+                local.get $q i32.const 3 i32.shl
+                local.get $gi
+                local.get $nu f64.neg local.get $lnV f64.mul call $exp
+                f64.mul f64.store offset=1792
+              end
+              local.get $q i32.const 1 i32.add local.tee $q i32.const 2 i32.lt_s br_if $fold
+            end
+          end
+          i32.const 0 v128.load offset=1792 local.set $vg
+          ;; energy of the two pulses at the conductance before each, a then b
+          local.get $vg
+          i32.const 1 local.get $upA i32.sub i32.const 3 i32.shl f64.load offset=64 f64x2.splat
+          i32.const 1 local.get $upB i32.sub i32.const 3 i32.shl f64.load offset=64 f64x2.replace_lane 1
+          f64x2.mul local.set $vx
+          local.get $energy local.get $vx f64x2.extract_lane 0 f64.add
+          local.get $vx f64x2.extract_lane 1 f64.add local.set $energy
+          ;; windows: lo0 = gMin + boundLo·wB, hi0 = gMax + boundHi·wB
+          i32.const 0 v128.load64_splat offset=0
+          local.get $ia i32.const 1 i32.shl i32.const 0 i32.load offset=196 i32.add i32.load16_s f64.convert_i32_s f64x2.splat
+          local.get $ib i32.const 1 i32.shl i32.const 0 i32.load offset=196 i32.add i32.load16_s f64.convert_i32_s f64x2.replace_lane 1
+          i32.const 0 v128.load64_splat offset=16 f64x2.mul
+          f64x2.add local.set $vlo0
+          i32.const 0 v128.load64_splat offset=8
+          local.get $ia i32.const 1 i32.shl i32.const 0 i32.load offset=200 i32.add i32.load16_s f64.convert_i32_s f64x2.splat
+          local.get $ib i32.const 1 i32.shl i32.const 0 i32.load offset=200 i32.add i32.load16_s f64.convert_i32_s f64x2.replace_lane 1
+          i32.const 0 v128.load64_splat offset=16 f64x2.mul
+          f64x2.add local.set $vhi0
+          local.get $vhi0 local.get $vlo0 f64x2.sub local.set $vspan
+          ;; step = ((hi0 − lo0)·k·s)·(±1), k, s and ±1 of each lane's polarity
+          local.get $vspan
+          i32.const 1 local.get $upA i32.sub i32.const 3 i32.shl f64.load offset=24 f64x2.splat
+          i32.const 1 local.get $upB i32.sub i32.const 3 i32.shl f64.load offset=24 f64x2.replace_lane 1
+          f64x2.mul
+          local.get $ia i32.const 1 i32.shl
+          i32.const 0 i32.load offset=188 i32.const 0 i32.load offset=192 local.get $upA select
+          i32.add i32.load16_u f64.convert_i32_s f64x2.splat
+          local.get $ib i32.const 1 i32.shl
+          i32.const 0 i32.load offset=188 i32.const 0 i32.load offset=192 local.get $upB select
+          i32.add i32.load16_u f64.convert_i32_s f64x2.replace_lane 1
+          f64x2.mul
+          i32.const 1 local.get $upA i32.sub i32.const 3 i32.shl f64.load offset=216 f64x2.splat
+          i32.const 1 local.get $upB i32.sub i32.const 3 i32.shl f64.load offset=216 f64x2.replace_lane 1
+          f64x2.mul local.set $vstep
+          ;; the pulse
+          local.get $vg local.get $vstep f64x2.add local.set $vg
+          i32.const 0 i32.load offset=168
+          if
+            local.get $vg
+            i32.const 0 v128.load64_splat offset=40 i32.const 0 v128.load offset=1808 f64x2.mul
+            f64x2.add local.set $vg
+          end
+          local.get $pa i64.const 1 i64.add local.set $pa
+          local.get $pb i64.const 1 i64.add local.set $pb
+          local.get $vlo0 local.set $vlo
+          local.get $vhi0 local.set $vhi
+          i32.const 0 i32.load offset=152
+          if
+            ;; gs of the stuck mode; the window shrinks towards it by (p/endurance)²
+            local.get $vlo0
+            local.get $vhi0
+            f64.const 0.5 f64x2.splat local.get $vlo0 local.get $vhi0 f64x2.add f64x2.mul
+            i32.const 0 i32.load offset=156 i32.const 1 i32.eq
+            select
+            i32.const 0 i32.load offset=156 i32.eqz
+            select
+            local.set $vgs
+            local.get $pa f64.convert_i64_s f64x2.splat local.get $pb f64.convert_i64_s f64x2.replace_lane 1
+            i32.const 0 v128.load64_splat offset=48 f64x2.mul local.set $vr
+            local.get $vr local.get $vr f64x2.mul local.set $vr
+            local.get $vlo0 local.get $vgs local.get $vlo0 f64x2.sub local.get $vr f64x2.mul f64x2.add local.set $vlo
+            local.get $vhi0 local.get $vhi0 local.get $vgs f64x2.sub local.get $vr f64x2.mul f64x2.sub local.set $vhi
+          end
+          i32.const 0 i32.load offset=172
+          if
+            local.get $vspan i32.const 0 f64.load offset=96 f64.const 1 f64.sub f64x2.splat f64x2.div local.set $vqs
+            f64.const 1 f64x2.splat local.get $vqs f64x2.div local.set $viqs
+            local.get $vg local.get $vlo0 f64x2.sub local.get $viqs f64x2.mul local.set $vx
+            local.get $vx f64x2.floor local.set $vfl
+            local.get $vlo0
+            local.get $vfl
+            local.get $vx local.get $vfl f64x2.sub f64.const 0.5 f64x2.splat f64x2.ge f64.const 1 f64x2.splat v128.and
+            f64x2.add local.get $vqs f64x2.mul
+            f64x2.add local.set $vg
+          end
+          ;; clip: g < lo ? lo : g > hi ? hi : g
+          local.get $vlo
+          local.get $vhi local.get $vg local.get $vg local.get $vhi f64x2.gt v128.bitselect
+          local.get $vg local.get $vlo f64x2.lt
+          v128.bitselect local.set $vg
+          local.get $ia i32.const 2 i32.shl i32.const 0 i32.load offset=176 i32.add local.get $vg f64x2.extract_lane 0 f32.demote_f64 f32.store
+          local.get $ib i32.const 2 i32.shl i32.const 0 i32.load offset=176 i32.add local.get $vg f64x2.extract_lane 1 f32.demote_f64 f32.store
+          local.get $ia i32.const 2 i32.shl i32.const 0 i32.load offset=180 i32.add
+          i64.const 4294967294 local.get $pa local.get $pa i64.const 4294967294 i64.gt_u select
+          i64.store32
+          local.get $ib i32.const 2 i32.shl i32.const 0 i32.load offset=180 i32.add
+          i64.const 4294967294 local.get $pb local.get $pb i64.const 4294967294 i64.gt_u select
+          i64.store32
+          local.get $ia i32.const 2 i32.shl i32.const 0 i32.load offset=184 i32.add local.get $tNow f32.demote_f64 f32.store
+          local.get $ib i32.const 2 i32.shl i32.const 0 i32.load offset=184 i32.add local.get $tNow f32.demote_f64 f32.store
+          br $next
+        end
         local.get $k i32.const 2 i32.shl local.get $pIdx i32.add i32.load local.set $i
         local.get $k i32.const 2 i32.shl local.get $pCnt i32.add i32.load local.set $cnt
         local.get $k i32.const 1 i32.add local.set $k

@@ -759,6 +759,42 @@ describe('pulse kernels are bit-identical to the reference (all kinds × all non
     }
   });
 
+  it('WebAssembly: the two-device lanes and their fall-backs (same device twice, wear-out inside a pair, odd tails, long trains between single pulses)', () => {
+    // The linear WebAssembly kernel runs two adjacent ±1 pulses on distinct devices that stay below
+    // their endurance in the two lanes of f64x2 vectors, and everything else one device at a time.
+    // Each batch below mixes those cases at every position; endurance 7 makes devices wear out
+    // inside pairs within a few batches; the drift law alternates so that some lanes fold and some do not.
+    for (const drift of ['constant', 'pcm'] as const) {
+      for (const endurance of ['gMin', 'gMax', 'last'] as const) {
+        const p = deviceParams(comboParams('linear', { c2c: true, d2d: true, quant: true, endurance, drift, stuckAt: true }, 1), { endurance: 7 });
+        const n = 40;
+        const a = createDeviceArray(p, n, new RandomStreams(5), 'pairs', { t0: 0, wasm: true });
+        const b = createDeviceArray(p, n, new RandomStreams(5), 'pairs', { t0: 0, wasm: false });
+        expect(a.wasm).not.toBeNull();
+        const rnd = new RandomStream(`pairs/${drift}/${endurance}`);
+        const len = 63; // odd: the last entry is always on its own
+        const idx = new Int32Array(len);
+        const counts = new Int32Array(len);
+        let t = 0;
+        for (let r = 0; r < 30; r++) {
+          for (let k = 0; k < len; k++) {
+            const u = rnd.uniform();
+            // a repeated device right after itself (u < 0.1), otherwise any device
+            idx[k] = k > 0 && u < 0.1 ? idx[k - 1] : (rnd.uniform() * n) | 0;
+            const v = rnd.uniform();
+            counts[k] = v < 0.8 ? (v < 0.4 ? 1 : -1) : v < 0.9 ? 0 : (v < 0.95 ? 3 : -4);
+          }
+          t += r % 4 === 0 ? 5 * T0 : 0.5;
+          applyPulses(a, idx, counts, len, t);
+          REFERENCE.linear(b, idx, counts, len, t);
+          expect(stateDiff(a, b), `${drift}, stuck ${endurance}, batch ${r}`).toBeNull();
+        }
+        // the lanes were used and devices did wear out
+        expect(Array.from(a.pulseCount).some((c) => c === 7)).toBe(true);
+      }
+    }
+  });
+
   it('the reference itself is the frozen code (sanity: efficacy and the ziggurat table match the library)', () => {
     expect(efficacy(IDEAL_DEVICE, true)).toBeGreaterThan(0);
     expect(KN[0]).toBeGreaterThan(0);
