@@ -2,12 +2,16 @@
  * WebAssembly version of the linear device kernel (array.ts `linearKernel`), bit-identical to it.
  *
  * Why: `bench devices` (10⁶ devices, every non-ideality on, one pulse of random polarity each)
- * costs 53 ns per pulse with the JavaScript kernel and 28.6 ns with this one, 81 → 62 ns when every
+ * costs 53 ns per pulse with the JavaScript kernel and 21–22 ns with this one, 81 → 52 ns when every
  * pulse first folds in its drift (measured on the 2-core bench machine; the same loop in C is 13 /
  * 32 ns, bench/reference/linear-kernel.c). V8's code for the JavaScript loop re-checks maps and
  * bounds and spills most of its ~60 live values. Drift folding calls the host's Math.log and
  * Math.exp, imported directly (V8 binds imported Math functions to its C implementation, so each
- * returns the very same double); those calls are most of the fold's cost. Two adjacent single
+ * returns the very same double); those calls are most of the fold's cost. Own ln/exp in
+ * WebAssembly are no way out: fdlibm's e_log/e_exp written as WebAssembly, scalar or two lanes at a
+ * time (bit-identical to Node 20's Math.log/Math.exp on 2·10⁷ inputs), cost as much as the calls
+ * (23–25 against 26 ns per ln + exp), and newer V8 versions compute Math.log with LLVM's libc
+ * instead of fdlibm, so such a kernel would no longer match the JavaScript one bit for bit. Two adjacent single
  * pulses on distinct devices that stay below their endurance (the STDP case) run in the two lanes of
  * f64x2 vectors, every lane doing the one-device path's operations in its order: one device's chain
  * of dependent operations is ~80 cycles long, and the one-device loop is too large for the CPU to
