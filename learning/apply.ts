@@ -10,9 +10,17 @@
  * accumulated (mixed precision — Nandakumar et al., "Mixed-precision deep learning based on
  * computational memory", Front. Neurosci. 14:406 (2020), first in ISCAS 2018; aihwkit's
  * MixedPrecisionCompound): a digital accumulator χ per synapse (the store's `residual`) collects
- * Δw, and when |χ| reaches whole steps, n = trunc(χ/step) pulses are sent and χ −= n·step. Then
- * queued, and applied once per step by `store.pulse(...)`. What a pulse really does — nonlinearity,
- * asymmetry, noise, finite levels, endurance, energy — is the device's business.
+ * Δw, and when |χ| reaches whole steps, n = trunc(χ/step) pulses are sent and χ −= n·step.
+ * 'feedback' is the same accumulator closed through the read that follows every programming (the
+ * store reads the touched devices after each batch anyway, and that read's energy is counted): χ is
+ * decremented by the weight change the pulses *actually* made, so a device whose step is smaller
+ * or larger than nominal (d2d variation, nonlinearity, c2c noise, a set-only pair's refresh) is
+ * corrected by later pulses instead of leaving a permanent error — the error-feedback form of
+ * mixed-precision training (Nandakumar et al. 2020, Sec. 2.3 "the programming error is fed back";
+ * compare write-verify, which repeats pulses at once). χ is held within ±FEEDBACK_LIMIT_STEPS
+ * steps so that a device stuck at a bound does not pile up requests.
+ * Then queued, and applied once per step by `store.pulse(...)`. What a pulse really does —
+ * nonlinearity, asymmetry, noise, finite levels, endurance, energy — is the device's business.
  */
 import type { RandomStream } from '../core/random.js';
 import type { SynapseStore } from '../core/synapses/store.js';
@@ -29,9 +37,12 @@ export interface PulsedStore extends SynapseStore {
   readonly residual: Float32Array;
 }
 
-export type Rounding = 'stochastic' | 'deterministic' | 'accumulate';
+export type Rounding = 'stochastic' | 'deterministic' | 'accumulate' | 'feedback';
 /** The rounding modes, for validation and help texts. */
-export const ROUNDINGS: readonly Rounding[] = ['stochastic', 'deterministic', 'accumulate'];
+export const ROUNDINGS: readonly Rounding[] = ['stochastic', 'deterministic', 'accumulate', 'feedback'];
+
+/** 'feedback': the accumulator's bound, in nominal steps (a stuck device's requests stop growing there). */
+export const FEEDBACK_LIMIT_STEPS = 2;
 
 /** Queue of pulses gathered during one plasticity step. */
 export interface PulseQueue {
@@ -42,10 +53,14 @@ export interface PulseQueue {
   readonly invStepDown: number;
   readonly stochastic: boolean;
   readonly rng: RandomStream;
-  /** 'accumulate': the store's residual (else null), and the steps it is counted in */
+  /** 'accumulate' and 'feedback': the store's residual (else null), and the steps it is counted in */
   readonly residual: Float32Array | null;
   readonly stepUp: number;
   readonly stepDown: number;
+  /** 'feedback' only (else null): each queued entry's weight before the flush, and per-synapse flush stamps */
+  readonly before: Float32Array | null;
+  readonly stamp: Uint32Array | null;
+  flushes: number;
   /** pulses requested so far (|counts| summed) */
   requested: number;
 }
@@ -62,9 +77,12 @@ export function createPulseQueue(store: PulsedStore, capacity: number, rounding:
     invStepDown: 1 / store.wStepDown,
     stochastic: rounding === 'stochastic',
     rng,
-    residual: rounding === 'accumulate' ? store.residual : null,
+    residual: rounding === 'accumulate' || rounding === 'feedback' ? store.residual : null,
     stepUp: store.wStepUp,
     stepDown: store.wStepDown,
+    before: rounding === 'feedback' ? new Float32Array(capacity) : null,
+    stamp: rounding === 'feedback' ? new Uint32Array(store.size) : null,
+    flushes: 0,
     requested: 0,
   };
 }
@@ -85,6 +103,7 @@ export function queueChange(q: PulseQueue, k: number, dw: number, store: PulsedS
   }
   if (count === 0) return;
   if (q.n === q.idx.length) flushPulses(q, store, tNow);
+  if (q.before !== null) q.before[q.n] = store.weights[k];
   q.idx[q.n] = k;
   q.counts[q.n] = count;
   q.n++;
@@ -95,7 +114,37 @@ export function queueChange(q: PulseQueue, k: number, dw: number, store: PulsedS
 export function flushPulses(q: PulseQueue, store: PulsedStore, tNow: number): void {
   if (q.n > 0) {
     store.pulse(q.idx, q.counts, q.n, tNow);
+    if (q.before !== null) feedBack(q, store.weights);
     q.n = 0;
+  }
+}
+
+/**
+ * 'feedback': replaces the nominal n·step taken off χ at queue time by the change read after the
+ * pulses. A synapse queued twice in one flush has one read change (its first entry's `before` is
+ * the weight before the flush; both entries recorded the same value) and two nominal ones.
+ */
+function feedBack(q: PulseQueue, w: Float32Array): void {
+  const res = q.residual!;
+  const before = q.before!;
+  const stamp = q.stamp!;
+  let epoch = q.flushes + 1;
+  if (epoch > 0xffffffff) {
+    stamp.fill(0);
+    epoch = 1;
+  }
+  q.flushes = epoch;
+  const hi = FEEDBACK_LIMIT_STEPS * q.stepUp;
+  const lo = -FEEDBACK_LIMIT_STEPS * q.stepDown;
+  for (let e = 0; e < q.n; e++) {
+    const k = q.idx[e];
+    const c = q.counts[e];
+    let r = res[k] + (c > 0 ? c * q.stepUp : c * q.stepDown);
+    if (stamp[k] !== epoch) {
+      stamp[k] = epoch;
+      r -= w[k] - before[e];
+    }
+    res[k] = r > hi ? hi : r < lo ? lo : r;
   }
 }
 

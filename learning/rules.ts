@@ -201,7 +201,8 @@ export function stdp(projection: Projection, params: RuleParams, options: RuleOp
         wMin,
         wMax,
         pulsed,
-        queue: pulsed ? createPulseQueue(pulsed, 65536, rounding, ctx.random.stream(`${rule.name}/rounding`)) : null,
+        // Querlioz's rule is defined in whole pulses: it queues them itself and has nothing to feed back
+        queue: pulsed ? createPulseQueue(pulsed, 65536, params.kind === 'querlioz' && rounding === 'feedback' ? 'accumulate' : rounding, ctx.random.stream(`${rule.name}/rounding`)) : null,
         pre: s.preSpikes,
         post: s.postSpikes!,
         dt: ctx.dt,

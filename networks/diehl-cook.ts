@@ -171,7 +171,7 @@ export function diehlCook2015(options: DiehlCookOptions = {}): DiehlCookModel {
   const normaliser = normalisation === null ? null : columnNormaliser(inputToExc, normalisation, {
     deviceMode: options.deviceNormalisation ?? 'off',
     // the normaliser rounds like the rule, except that 'deterministic' keeps its recorded stochastic rounding
-    rounding: options.rounding === 'accumulate' ? 'accumulate' : 'stochastic',
+    rounding: options.rounding === 'accumulate' || options.rounding === 'feedback' ? options.rounding : 'stochastic',
     rng: net.random.stream('normalisation/rounding'),
   });
   const rates = new Float64Array(nInput);

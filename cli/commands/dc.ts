@@ -76,7 +76,7 @@ function addTrainOptions(cmd: Command, defaults: { neurons: number; samples: num
     .option('--rule <name>', 'learning rule: diehlCook, pair, triplet, querlioz', 'diehlCook')
     .option('--seed <S>', 'seed of every random stream', intOption('--seed', 0), 1)
     .option('--w-max <w>', 'weight mapped to the full device window', numberOption('--w-max', 0), defaults.wMax ?? 1)
-    .option('--rounding <mode>', 'pulse-count rounding: stochastic, deterministic, or accumulate (mixed precision: a digital accumulator per synapse sends whole pulses, Nandakumar et al. 2018)', defaults.rounding ?? 'stochastic')
+    .option('--rounding <mode>', 'pulse-count rounding: stochastic, deterministic, accumulate (mixed precision: a digital accumulator per synapse sends whole pulses, Nandakumar et al. 2018) or feedback (the same accumulator corrected by the read after each programming)', defaults.rounding ?? 'stochastic')
     .option('--device-normalisation <mode>', 'weight normalisation in device mode: off or pulses', defaults.deviceNormalisation ?? 'off')
     .option('--cell <kind>', 'device mode: single (one device per synapse) or pair (differential, set-only)', defaults.cell ?? 'single')
     .option('--d2d <sigma>', 'device-to-device variation of the step (fraction, 0.3 = 30 %); bounds get half; default: the preset', numberOption('--d2d', 0))

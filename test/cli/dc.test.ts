@@ -68,6 +68,7 @@ describe('memspike train / eval', () => {
     [['train', '--device', 'unobtanium', '--samples', '5'], /--device 'unobtanium' is unknown; known: float, hfs2/],
     [['train', '--rule', 'hebb', '--samples', '5'], /rule 'hebb' is unknown; known rules: pair, triplet, diehlCook, querlioz/],
     [['train', '--rounding', 'accumulate', '--samples', '5'], /--rounding accumulate needs a device preset \(--device hfs2, …\): float weights take every change exactly/],
+    [['train', '--rounding', 'feedback', '--samples', '5'], /--rounding feedback needs a device preset \(--device hfs2, …\): float weights take every change exactly/],
     [['train', '--rounding', 'nearest', '--device', 'hfs2', '--samples', '5'], /--rounding 'nearest': use stochastic, deterministic, accumulate/],
     [['train', '--samples', '60001'], /--samples 60001 is larger than the MNIST train set \(60000 images\)/],
     [['train', '--samples', '5', '--out', '/nonexistent-dir/x.mspk'], /--out \/nonexistent-dir\/x\.mspk: the directory \/nonexistent-dir does not exist; create it first/],

@@ -1,13 +1,14 @@
 /**
  * 'accumulate' rounding (mixed precision, Nandakumar et al. 2018/2020): a digital accumulator χ per
  * synapse collects the rule's Δw; whole steps of χ become pulses (trunc towards 0), χ keeps the rest.
+ * 'feedback': the same accumulator, decremented by the change read after the pulses.
  */
 import { describe, expect, it } from 'vitest';
 import { Network, allToAll, spikeGenerator, lif } from '../../core/index.js';
 import { deviceParams, DEVICE_PRESETS, memristiveStore, type MemristiveStore } from '../../core/devices/index.js';
 import { RandomStream, RandomStreams } from '../../core/random.js';
 import type { StoreInit } from '../../core/synapses/store.js';
-import { columnNormaliser, createPulseQueue, flushPulses, queueChange, stdp, RULES } from '../../learning/index.js';
+import { columnNormaliser, createPulseQueue, flushPulses, queueChange, stdp, FEEDBACK_LIMIT_STEPS, RULES } from '../../learning/index.js';
 
 /** A noise-free linear device with 16 levels: every pulse moves the weight by exactly one nominal step. */
 const CLEAN16 = deviceParams(DEVICE_PRESETS['ideal'], { levels: 16, quantLevels: 0 });
@@ -103,11 +104,65 @@ describe("rounding 'accumulate'", () => {
     expect(s.pulses).toBe(firstPulses);
   });
 
+  it("'feedback' conserves the requested change against the *read* weight: Σ Δw = (w − w0) + χ, on devices whose step is not the nominal one", () => {
+    // 40 % device-to-device spread of the step size, no other non-ideality: each device moves by its
+    // own f·step per pulse, which the open-loop accumulator never learns of
+    const spread = deviceParams(CLEAN16, { d2d: { step: 0.4, bounds: 0, nonlinearity: 0, upDown: 0 } });
+    const make = () => memristiveStore({ device: spread, mode: 'single', wMax: 1.5 }).create({ size: 4, initial: new Float32Array(4).fill(0.75), random: new RandomStreams(5), label: 'fb', dt: 0.5 }) as MemristiveStore;
+    const run = (rounding: 'accumulate' | 'feedback') => {
+      const s = make();
+      const w0 = Array.from(s.weights);
+      const q = createPulseQueue(s, 64, rounding, new RandomStream('unused'));
+      const rnd = new RandomStream('dw');
+      const requested = [0, 0, 0, 0];
+      let maxAbsChi = 0;
+      for (let t = 0; t < 3000; t++) {
+        const k = t % 4;
+        const dw = (rnd.uniform() - 0.5) * 0.6 * s.wStepUp;
+        requested[k] += dw;
+        queueChange(q, k, dw, s, t);
+        if (t % 8 === 7) {
+          // the same synapse three times in one flush, with pulses each way (net request: 0)
+          queueChange(q, k, 1.1 * s.wStepUp, s, t);
+          queueChange(q, k, -1.1 * s.wStepUp, s, t);
+        }
+        flushPulses(q, s, t);
+        for (let j = 0; j < 4; j++) maxAbsChi = Math.max(maxAbsChi, Math.abs(s.residual[j]));
+      }
+      return { s, w0, requested, maxAbsChi };
+    };
+    const fb = run('feedback');
+    const acc = run('accumulate');
+    let accWorst = 0;
+    for (let k = 0; k < 4; k++) {
+      // feedback: what was asked for = what the devices did + what is still pending
+      expect(fb.s.weights[k] - fb.w0[k] + fb.s.residual[k]).toBeCloseTo(fb.requested[k], 4);
+      // and the pending part never exceeds the bound (here not reached: ≤ one device step + one event)
+      expect(fb.maxAbsChi).toBeLessThan(FEEDBACK_LIMIT_STEPS * fb.s.wStepUp);
+      accWorst = Math.max(accWorst, Math.abs(acc.s.weights[k] - acc.w0[k] + acc.s.residual[k] - acc.requested[k]));
+    }
+    // the open-loop accumulator misses by (1 − f)·(pulses sent)·step on some device
+    expect(accWorst).toBeGreaterThan(fb.s.wStepUp);
+    expect(fb.s.devices[0].reads).toBeGreaterThan(0); // the read-back is a counted read
+  });
+
+  it("'feedback' holds χ within ±FEEDBACK_LIMIT_STEPS steps when a device cannot follow (stuck at its top)", () => {
+    const s = store([1.5]); // at wMax: potentiating pulses do nothing
+    const q = createPulseQueue(s, 16, 'feedback', new RandomStream('unused'));
+    for (let t = 0; t < 50; t++) {
+      queueChange(q, 0, 0.7 * s.wStepUp, s, t);
+      flushPulses(q, s, t);
+      expect(s.residual[0]).toBeLessThanOrEqual(Math.fround(FEEDBACK_LIMIT_STEPS * s.wStepUp));
+    }
+    expect(s.residual[0]).toBeCloseTo(FEEDBACK_LIMIT_STEPS * s.wStepUp, 6);
+    expect(s.weights[0]).toBeCloseTo(1.5, 6);
+  });
+
   it('is validated by name', () => {
     const net = new Network({ dt: 0.5, seed: 1 });
     const a = net.add(spikeGenerator(2, [], [], { label: 'a' }));
     const b = net.add(lif(1, LIF, 'b'));
     const p = net.connect(a, b, { connector: allToAll(), weight: 0.1 });
-    expect(() => stdp(p, RULES.diehlCook, { rounding: 'nearest' as never })).toThrow(/rounding = 'nearest' is unknown; use 'stochastic', 'deterministic', 'accumulate'/);
+    expect(() => stdp(p, RULES.diehlCook, { rounding: 'nearest' as never })).toThrow(/rounding = 'nearest' is unknown; use 'stochastic', 'deterministic', 'accumulate', 'feedback'/);
   });
 });

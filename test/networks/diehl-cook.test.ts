@@ -82,6 +82,7 @@ describe('Diehl & Cook 2015 on MNIST', () => {
     ['hfs2', 'single', 'stochastic'],
     ['hfs2', 'pair', 'stochastic'],
     ['hfs2', 'pair', 'accumulate'], // the per-synapse accumulator travels in the file
+    ['hfs2', 'pair', 'feedback'], // the same accumulator, closed through the reads after programming
   ] as const)('train 40 + save + load + train 40 = train 80, bit for bit (%s synapses, %s cells, %s rounding)', (device, cell, rounding) => {
     const spec = diehlCookSpec({ nExc: 20, seed: 5, device, cell, rounding, wMax: 0.5, deviceNormalisation: device === 'float' ? 'off' : 'pulses' });
     const a = buildDiehlCook(spec);
