@@ -106,6 +106,23 @@ describe('memspike bench devices', () => {
   });
 });
 
+describe('memspike bench dc', () => {
+  it("times the training setting it is given (pairs, 'feedback' rounding, normalisation by pulses) and names it in the JSON line", () => {
+    const r = cli('bench', 'dc', '--neurons', '10', '--samples', '2', '--warmup', '0', '--device', 'hfs2', '--cell', 'pair', '--w-max', '0.5', '--rounding', 'feedback', '--device-normalisation', 'pulses', '--json');
+    expect(r.code).toBe(0);
+    const j = r.last as Record<string, unknown>;
+    expect([j['device'], j['cell'], j['w_max'], j['rounding'], j['device_normalisation']]).toEqual(['hfs2', 'pair', 0.5, 'feedback', 'pulses']);
+    expect(j['steps_per_sample']).toBe(1000);
+    expect(j['ms_per_sample'] as number).toBeGreaterThan(0);
+  });
+
+  it('rejects an unknown rounding with the list of known ones', () => {
+    const r = cli('bench', 'dc', '--rounding', 'nearest', '--samples', '1', '--json');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--rounding 'nearest': use stochastic, deterministic, accumulate, feedback/);
+  });
+});
+
 describe('memspike bench vmm', () => {
   it('prints vmm/s with both column-sum kernels, the ideal error and the IR-drop error as the last JSON line', () => {
     const r = cli('bench', 'vmm', '--rows', '128', '--cols', '40', '--tile', '32', '--ms', '30', '--json');
