@@ -52,7 +52,7 @@ export type Rounding = 'stochastic' | 'deterministic' | 'accumulate' | 'feedback
 /** The rounding modes, for validation and help texts. */
 export const ROUNDINGS: readonly Rounding[] = ['stochastic', 'deterministic', 'accumulate', 'feedback'];
 
-/** 'feedback': how far (in nominal steps) an overshoot may leave χ against the pulses' direction (module doc). */
+/** 'feedback': χ is held within this many nominal steps where a device did not follow, and after an overshoot (module doc). */
 export const FEEDBACK_HOLD_STEPS = 1 - 1 / 128;
 
 /** Queue of pulses gathered during one plasticity step. */
@@ -176,7 +176,6 @@ function feedBack(q: PulseQueue, w: Float32Array): void {
     if (firstEntry[k] !== e) continue;
     const p = planned[e];
     const moved = w[k] - before[e];
-    // χ already had p taken off; book the read change instead, unless the pulses did not get halfway
     const followed = moved * p >= 0.5 * p * p; // got at least halfway in the asked direction
     const r = res[k] + p - moved; // χ had p taken off at queue time: book the read change instead
     // held just inside one step where the device did not follow, and after an overshoot
