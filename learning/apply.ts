@@ -52,6 +52,11 @@ export type Rounding = 'stochastic' | 'deterministic' | 'accumulate' | 'feedback
 /** The rounding modes, for validation and help texts. */
 export const ROUNDINGS: readonly Rounding[] = ['stochastic', 'deterministic', 'accumulate', 'feedback'];
 
+/** Whether a rounding mode keeps the per-synapse accumulator χ (the store's `residual`). */
+export function usesAccumulator(rounding: Rounding): boolean {
+  return rounding === 'accumulate' || rounding === 'feedback';
+}
+
 /** 'feedback': χ is held within this many nominal steps where a device did not follow, and after an overshoot (module doc). */
 export const FEEDBACK_HOLD_STEPS = 1 - 1 / 128;
 
@@ -94,7 +99,7 @@ export function createPulseQueue(store: PulsedStore, capacity: number, rounding:
     invStepDown: 1 / store.wStepDown,
     stochastic: rounding === 'stochastic',
     rng,
-    residual: rounding === 'accumulate' || rounding === 'feedback' ? store.residual : null,
+    residual: usesAccumulator(rounding) ? store.residual : null,
     stepUp: store.wStepUp,
     stepDown: store.wStepDown,
     before: rounding === 'feedback' ? new Float32Array(capacity) : null,
@@ -120,7 +125,11 @@ export function queueChange(q: PulseQueue, k: number, dw: number, store: PulsedS
     const c = dw > 0 ? dw * q.invStepUp : dw * q.invStepDown;
     count = q.stochastic ? Math.floor(c + q.rng.uniform()) : Math.round(c);
   }
-  if (count === 0) return;
+  if (count !== 0) enqueuePulses(q, k, count, store, tNow);
+}
+
+/** Queues `count` pulses (sign = polarity) for synapse k, flushing first when the queue is full. */
+export function enqueuePulses(q: PulseQueue, k: number, count: number, store: PulsedStore, tNow: number): void {
   if (q.n === q.idx.length) flushPulses(q, store, tNow);
   if (q.before !== null) q.before[q.n] = store.weights[k];
   q.idx[q.n] = k;

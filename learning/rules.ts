@@ -27,7 +27,7 @@ import type { ProjectionStructure, ColumnIndex } from '../core/synapses/projecti
 import type { SpikeBuffer } from '../core/neurons/spikes.js';
 import { finiteNumber, positive, format, type Quantity } from '../core/units.js';
 import { createTrace, decayTrace, bumpTrace, restoreTrace, type Trace } from './traces.js';
-import { createPulseQueue, flushPulses, isPulsed, queueChange, ROUNDINGS, type PulseQueue, type PulsedStore, type Rounding } from './apply.js';
+import { createPulseQueue, enqueuePulses, flushPulses, isPulsed, queueChange, ROUNDINGS, type PulseQueue, type PulsedStore, type Rounding } from './apply.js';
 
 export interface PairStdpParams {
   readonly kind: 'pair';
@@ -201,7 +201,8 @@ export function stdp(projection: Projection, params: RuleParams, options: RuleOp
         wMin,
         wMax,
         pulsed,
-        // Querlioz's rule is defined in whole pulses: it queues them itself and has nothing to feed back
+        // Querlioz's rule is defined in whole pulses and never sends χ: fed-back shortfalls would only
+        // pile up there, so 'feedback' is 'accumulate' for it (χ untouched)
         queue: pulsed ? createPulseQueue(pulsed, 65536, params.kind === 'querlioz' && rounding === 'feedback' ? 'accumulate' : rounding, ctx.random.stream(`${rule.name}/rounding`)) : null,
         pre: s.preSpikes,
         post: s.postSpikes!,
@@ -445,11 +446,7 @@ function querliozStep(st: RuleState, stats: RuleStats, lastPre: Int32Array, wind
       const ltp = step - lastPre[preOf[c]] <= window;
       if (q) {
         // one pulse each way, whatever the device's step (Querlioz's rule is defined in pulses)
-        if (q.n === q.idx.length) flushPulses(q, st.pulsed!, tNow);
-        q.idx[q.n] = synapse[c];
-        q.counts[q.n] = ltp ? 1 : -1;
-        q.n++;
-        q.requested++;
+        enqueuePulses(q, synapse[c], ltp ? 1 : -1, st.pulsed!, tNow);
       } else {
         change(st, synapse[c], ltp ? alphaPlus : -alphaMinus, tNow);
       }

@@ -15,7 +15,7 @@ import { memristiveStore } from '../core/devices/store.js';
 import { DEVICE_PRESETS, resolveDevice } from '../core/devices/presets.js';
 import { deviceParams } from '../core/devices/params.js';
 import { ruleByName, type RuleName } from '../learning/rules.js';
-import { ROUNDINGS, type Rounding } from '../learning/apply.js';
+import { ROUNDINGS, usesAccumulator, type Rounding } from '../learning/apply.js';
 import { positiveInteger, format } from '../core/units.js';
 import type { ModelDoc, JsonValue } from './persist/model-file.js';
 import { flattenTree, unflattenTree } from './snapshot-codec.js';
@@ -61,7 +61,7 @@ export function diehlCookSpec(s: Partial<DiehlCookSpec>): DiehlCookSpec {
   }
   ruleByName(spec.rule);
   if (!ROUNDINGS.includes(spec.rounding)) throw new Error(`--rounding ${format(spec.rounding)}: use ${ROUNDINGS.join(', ')}.`);
-  if ((spec.rounding === 'accumulate' || spec.rounding === 'feedback') && spec.device === 'float') throw new Error(`--rounding ${spec.rounding} needs a device preset (--device hfs2, …): float weights take every change exactly.`);
+  if (usesAccumulator(spec.rounding) && spec.device === 'float') throw new Error(`--rounding ${spec.rounding} needs a device preset (--device hfs2, …): float weights take every change exactly.`);
   if (!(spec.wMax > 0) || !Number.isFinite(spec.wMax)) throw new Error(`--w-max ${format(spec.wMax)}: give a positive weight.`);
   if (spec.normalisation !== null && !(spec.normalisation > 0)) throw new Error(`normalisation ${format(spec.normalisation)}: give a positive column sum (78) or null.`);
   if (spec.d2d !== null && !(spec.d2d >= 0 && spec.d2d <= 2)) throw new Error(`--d2d ${format(spec.d2d)}: give the device-to-device σ as a fraction in [0, 2] (0.3 = 30 %).`);

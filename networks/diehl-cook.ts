@@ -32,7 +32,7 @@ import { floatStore, type StoreFactory } from '../core/synapses/store.js';
 import { positiveInteger } from '../core/units.js';
 import { DIEHL_COOK_RULE, stdp, type PlasticityRule, type RuleParams } from '../learning/rules.js';
 import { columnNormaliser, type Normaliser } from '../learning/homeostasis.js';
-import type { Rounding } from '../learning/apply.js';
+import { usesAccumulator, type Rounding } from '../learning/apply.js';
 import type { SpikeCounter } from '../core/monitors.js';
 import { image, type ImageDataset } from './datasets/image-dataset.js';
 import { MIN_SPIKES, PIXEL_RATE_DIVISOR, PRESENTATION_MS, REST_MS, START_INTENSITY, INTENSITY_STEP } from './datasets/encoding.js';
@@ -171,7 +171,7 @@ export function diehlCook2015(options: DiehlCookOptions = {}): DiehlCookModel {
   const normaliser = normalisation === null ? null : columnNormaliser(inputToExc, normalisation, {
     deviceMode: options.deviceNormalisation ?? 'off',
     // the normaliser rounds like the rule, except that 'deterministic' keeps its recorded stochastic rounding
-    rounding: options.rounding === 'accumulate' || options.rounding === 'feedback' ? options.rounding : 'stochastic',
+    rounding: options.rounding !== undefined && usesAccumulator(options.rounding) ? options.rounding : 'stochastic',
     rng: net.random.stream('normalisation/rounding'),
   });
   const rates = new Float64Array(nInput);
