@@ -87,11 +87,12 @@ const OPS = {
   // i32 arithmetic
   'i32.add': [[0x6a], ''], 'i32.sub': [[0x6b], ''], 'i32.mul': [[0x6c], ''], 'i32.and': [[0x71], ''], 'i32.or': [[0x72], ''],
   'i32.shl': [[0x74], ''], 'i32.shr_s': [[0x75], ''], 'i32.shr_u': [[0x76], ''],
-  'i64.add': [[0x7c], ''], 'i64.sub': [[0x7d], ''],
+  'i64.add': [[0x7c], ''], 'i64.sub': [[0x7d], ''], 'i64.and': [[0x83], ''], 'i64.or': [[0x84], ''],
+  'i64.shl': [[0x86], ''], 'i64.shr_s': [[0x87], ''], 'i64.shr_u': [[0x88], ''],
   // f64 arithmetic
   'f64.abs': [[0x99], ''], 'f64.neg': [[0x9a], ''], 'f64.floor': [[0x9c], ''], 'f64.add': [[0xa0], ''], 'f64.sub': [[0xa1], ''], 'f64.mul': [[0xa2], ''], 'f64.div': [[0xa3], ''],
   // conversions
-  'i32.wrap_i64': [[0xa7], ''], 'i64.extend_i32_s': [[0xac], ''], 'f32.demote_f64': [[0xb6], ''], 'f64.convert_i32_s': [[0xb7], ''],
+  'i32.wrap_i64': [[0xa7], ''], 'i64.extend_i32_s': [[0xac], ''], 'i64.extend_i32_u': [[0xad], ''], 'f32.demote_f64': [[0xb6], ''], 'f64.convert_i32_s': [[0xb7], ''],
   'f64.convert_i64_s': [[0xb9], ''], 'f64.convert_i64_u': [[0xba], ''], 'i64.trunc_f64_s': [[0xb0], ''], 'f64.promote_f32': [[0xbb], ''], 'i64.reinterpret_f64': [[0xbd], ''], 'f64.reinterpret_i64': [[0xbf], ''],
   'i32.trunc_sat_f64_s': [[0xfc, 0x02], ''], 'i64.trunc_sat_f64_s': [[0xfc, 0x06], ''],
   // SIMD (prefix 0xFD, LEB128 sub-opcode)

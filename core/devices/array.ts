@@ -21,6 +21,7 @@ import type { RandomStream, RandomStreams } from '../random.js';
 import { lawAfter, pulsesToReach, efficacy } from './models.js';
 import { gaussian, gaussianState, KN, nfix, WN } from './normal.js';
 import { createDeviceWasm, DEVICE_WASM_ENERGY, type DeviceWasm } from './device-wasm.js';
+import { driftExp, driftLog } from './drift-math.js';
 import type { DeviceParams } from './params.js';
 
 /** Stored step/nonlinearity factor 1.0 (Uint16 value); factor = q / FACTOR_ONE. */
@@ -296,12 +297,12 @@ export function applyPulses(arr: DeviceArray, idx: Int32Array, counts: Int32Arra
 function driftFactor(c: DeviceConsts, z: number, gi: number, dt: number): number {
   if (!(dt > c.t0)) return 1;
   const nu = c.driftPcm ? pcmNu(gi, c.gMax, z) : c.nuMean + c.nuStd * z * INV_Z;
-  return Math.exp(-nu * Math.log(dt / c.t0));
+  return driftExp(-nu * driftLog(dt / c.t0));
 }
 
 /** The drift exponent ν of the 'pcm' model (aihwkit PCMLikeNoiseModel) for programmed conductance gi and stored draw z. */
 function pcmNu(gi: number, gMax: number, z: number): number {
-  const lx = Math.log(gi > 0 ? gi / gMax : 1e-12);
+  const lx = driftLog(gi > 0 ? gi / gMax : 1e-12);
   let mu = -0.0155 * lx + 0.0244;
   mu = mu < 0.049 ? 0.049 : mu > 0.1 ? 0.1 : mu;
   let sd = -0.0125 * lx - 0.0059;
@@ -380,8 +381,8 @@ function linearKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: nu
       const dt = tNow - tp[i];
       if (dt > t0) {
         // = driftFactor(c, dz[i], gi, dt), with ln(dt/t0) reused while dt repeats (devices programmed together)
-        if (dt !== lnCache[0]) { lnCache[0] = dt; lnCache[1] = Math.log(dt / t0); }
-        gi *= Math.exp(-(driftPcm ? pcmNu(gi, gMax, dz[i]) : nuMean + nuStd * dz[i] * INV_Z) * lnCache[1]);
+        if (dt !== lnCache[0]) { lnCache[0] = dt; lnCache[1] = driftLog(dt / t0); }
+        gi *= driftExp(-(driftPcm ? pcmNu(gi, gMax, dz[i]) : nuMean + nuStd * dz[i] * INV_Z) * lnCache[1]);
       }
     }
     const lo0 = gMin + bl[i] * wB;
@@ -508,8 +509,8 @@ function softBoundsKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n
       const dt = tNow - tp[i];
       if (dt > t0) {
         // = driftFactor(c, dz[i], gi, dt), with ln(dt/t0) reused while dt repeats (devices programmed together)
-        if (dt !== lnCache[0]) { lnCache[0] = dt; lnCache[1] = Math.log(dt / t0); }
-        gi *= Math.exp(-(driftPcm ? pcmNu(gi, gMax, dz[i]) : nuMean + nuStd * dz[i] * INV_Z) * lnCache[1]);
+        if (dt !== lnCache[0]) { lnCache[0] = dt; lnCache[1] = driftLog(dt / t0); }
+        gi *= driftExp(-(driftPcm ? pcmNu(gi, gMax, dz[i]) : nuMean + nuStd * dz[i] * INV_Z) * lnCache[1]);
       }
     }
     const lo0 = gMin + bl[i] * wB;
@@ -606,8 +607,8 @@ function powerKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: num
       const dt = tNow - tp[i];
       if (dt > t0) {
         // = driftFactor(c, dz[i], gi, dt), with ln(dt/t0) reused while dt repeats (devices programmed together)
-        if (dt !== lnCache[0]) { lnCache[0] = dt; lnCache[1] = Math.log(dt / t0); }
-        gi *= Math.exp(-(driftPcm ? pcmNu(gi, gMax, dz[i]) : nuMean + nuStd * dz[i] * INV_Z) * lnCache[1]);
+        if (dt !== lnCache[0]) { lnCache[0] = dt; lnCache[1] = driftLog(dt / t0); }
+        gi *= driftExp(-(driftPcm ? pcmNu(gi, gMax, dz[i]) : nuMean + nuStd * dz[i] * INV_Z) * lnCache[1]);
       }
     }
     const lo0 = gMin + bl[i] * wB;
@@ -705,8 +706,8 @@ function tableKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n: num
       const dt = tNow - tp[i];
       if (dt > t0) {
         // = driftFactor(c, dz[i], gi, dt), with ln(dt/t0) reused while dt repeats (devices programmed together)
-        if (dt !== lnCache[0]) { lnCache[0] = dt; lnCache[1] = Math.log(dt / t0); }
-        gi *= Math.exp(-(driftPcm ? pcmNu(gi, gMax, dz[i]) : nuMean + nuStd * dz[i] * INV_Z) * lnCache[1]);
+        if (dt !== lnCache[0]) { lnCache[0] = dt; lnCache[1] = driftLog(dt / t0); }
+        gi *= driftExp(-(driftPcm ? pcmNu(gi, gMax, dz[i]) : nuMean + nuStd * dz[i] * INV_Z) * lnCache[1]);
       }
     }
     const lo0 = gMin + bl[i] * wB;

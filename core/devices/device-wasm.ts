@@ -2,17 +2,15 @@
  * WebAssembly version of the linear device kernel (array.ts `linearKernel`), bit-identical to it.
  *
  * Why: `bench devices` (10⁶ devices, every non-ideality on, one pulse of random polarity each)
- * costs 53 ns per pulse with the JavaScript kernel and 21–22 ns with this one, 81 → 52 ns when every
- * pulse first folds in its drift (measured on the 2-core bench machine; the same loop in C is 13 /
- * 32 ns, bench/reference/linear-kernel.c). V8's code for the JavaScript loop re-checks maps and
- * bounds and spills most of its ~60 live values. Drift folding calls the host's Math.log and
- * Math.exp, imported directly (V8 binds imported Math functions to its C implementation, so each
- * returns the very same double); those calls are most of the fold's cost. Own ln/exp in
- * WebAssembly are no way out: fdlibm's e_log/e_exp written as WebAssembly, scalar or two lanes at a
- * time (bit-identical to Node 20's Math.log/Math.exp on 2·10⁷ inputs), cost as much as the calls
- * (23–25 against 26 ns per ln + exp), and newer V8 versions compute Math.log with LLVM's libc
- * instead of fdlibm, so such a kernel would no longer match the JavaScript one bit for bit. Two adjacent single
- * pulses on distinct devices that stay below their endurance (the STDP case) run in the two lanes of
+ * costs 53 ns per pulse with the JavaScript kernel and 21–22 ns with this one (measured on the
+ * 2-core bench machine; the same loop in C is 13 ns, bench/reference/linear-kernel.c). V8's code
+ * for the JavaScript loop re-checks maps and bounds and spills most of its ~60 live values. The
+ * drift fold's ln and exp are drift-math.ts's `driftLog`/`driftExp`, written out inline here
+ * (operation for operation, tables in this memory's header): calling the host's Math.log and
+ * Math.exp instead cost 52–53 ns per folded pulse against 42–45 inline, and their bits depend on
+ * the engine. The fold's floor is the ln + exp themselves: 13–14 ns per ln + exp even in C (glibc's
+ * or these, in a loop of independent evaluations on this machine), and the C kernel takes 32 ns
+ * per folded pulse. Two adjacent single pulses on distinct devices that stay below their endurance (the STDP case) run in the two lanes of
  * f64x2 vectors, every lane doing the one-device path's operations in its order: one device's chain
  * of dependent operations is ~80 cycles long, and the one-device loop is too large for the CPU to
  * overlap two of them (in cache: 28 → 20 ns per pulse without, 64 → 51 ns with the fold). Long trains without
@@ -21,8 +19,8 @@
  * Memory: an accelerated array owns one `WebAssembly.Memory` of fixed size (allocated at creation,
  * never grown, so the typed-array views below never detach). The DeviceArray's state arrays (g,
  * pulseCount, tProg, stepUp, stepDown, boundLo, boundHi, nonlin, driftZ) are views of length n into
- * it, usable like any typed array. Layout: scripts/device-kernels.wat (a 2 KB header of constants,
- * ziggurat tables and offsets; the arrays; one chunk's idx/counts buffer of ≤ 16 384 entries, i.e.
+ * it, usable like any typed array. Layout: scripts/device-kernels.wat (a 6.25 KB header of constants,
+ * ziggurat and drift-math tables and offsets; the arrays; one chunk's idx/counts buffer of ≤ 16 384 entries, i.e.
  * ≤ 128 KB per array, 0.13 B per device at 10⁶ devices).
  *
  * A call is run in chunks of the buffer's size: idx/counts are copied in (no allocation), the
@@ -34,9 +32,10 @@
 import { fixedMemory, lazyModule, wasmApi } from '../wasm.js';
 import type { DeviceArray, DEVICE_STATE_ARRAYS } from './array.js';
 import { DEVICE_WASM_BYTES } from './device-wasm-bytes.js';
+import { DRIFT_MATH_CONSTANTS, EXP2_J, LN_C, LN_CJ, LN_INV_C } from './drift-math.js';
 import { KN, nfix, WN } from './normal.js';
 
-const HEADER = 2048;
+const HEADER = 6400;
 /** Entries of the idx/counts chunk buffer (at most). */
 export const DEVICE_WASM_CHUNK = 16384;
 /** Header f64 slots (index = byte offset / 8); scripts/device-kernels.wat. */
@@ -46,6 +45,12 @@ const I = { finiteE: 38, stuck: 39, drifting: 40, driftPcm: 41, c2cOn: 42, quant
 const LIMIT_BYTE = 144;
 const KN_BYTE = 256;
 const WN_BYTE = 768;
+/** drift-math.ts tables (f64[128] each) and constants (ln2, ln2/128 hi and lo, 128/ln2, 1.5·2⁵²). */
+const LN_CJ_BYTE = 2048;
+const LN_INV_C_BYTE = 3072;
+const LN_C_BYTE = 4096;
+const EXP2_J_BYTE = 5120;
+const DRIFT_CONST_BYTE = 6144;
 
 const deviceModule = lazyModule(DEVICE_WASM_BYTES);
 
@@ -150,9 +155,15 @@ export function createDeviceWasm(n: number, c: DeviceWasmConstants): DeviceWasm 
   h32[I.counts] = offCnt;
   new Uint32Array(buf, KN_BYTE, 128).set(KN);
   new Float64Array(buf, WN_BYTE, 128).set(WN);
+  new Float64Array(buf, LN_CJ_BYTE, 128).set(LN_CJ);
+  new Float64Array(buf, LN_INV_C_BYTE, 128).set(LN_INV_C);
+  new Float64Array(buf, LN_C_BYTE, 128).set(LN_C);
+  new Float64Array(buf, EXP2_J_BYTE, 128).set(EXP2_J);
+  const dc = DRIFT_MATH_CONSTANTS;
+  new Float64Array(buf, DRIFT_CONST_BYTE, 5).set([dc.LN2, dc.LN2_N_HI, dc.LN2_N_LO, dc.INV_LN2_N, dc.SHIFT]);
   const stream = new Float64Array(buf, F.state * 8, 4);
   const instance = new (wasmApi()!.Instance)(mod, {
-    env: { mem: memory, log: Math.log, exp: Math.exp, nfix: (hz: number, iz: number): number => nfix(stream, hz, iz) },
+    env: { mem: memory, nfix: (hz: number, iz: number): number => nfix(stream, hz, iz) },
   });
   return {
     g: new Float32Array(buf, offG, n),

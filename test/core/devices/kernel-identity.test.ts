@@ -7,6 +7,11 @@
  * so the optimised kernels must reproduce, bit for bit, every state array (g, pulseCount, tProg),
  * the energy and pulse totals and the c2c stream state after any sequence of applyPulses calls, for
  * every kind and every combination of non-idealities. Do not edit the reference to make a test pass.
+ *
+ * One deliberate change of the model since 86bbaf7: the drift factor's ln and exp are
+ * core/devices/drift-math.ts (driftLog, driftExp: the same bits on every engine and in the
+ * WebAssembly kernel) instead of the host's Math.log and Math.exp, so the reference's driftFactor
+ * imports them; their accuracy against Math is tested in drift-math.test.ts. Nothing else changed.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -26,6 +31,7 @@ import {
 } from '../../../core/devices/index.js';
 import { RandomStream, RandomStreams } from '../../../core/random.js';
 import { DEVICE_WASM_CHUNK, deviceWasmAvailable } from '../../../core/devices/device-wasm.js';
+import { driftExp, driftLog } from '../../../core/devices/drift-math.js';
 
 // ---------------------------------------------------------------------------------------------
 // Reference: core/devices/normal.ts (tables, uniformState, nfix) at 86bbaf7
@@ -204,7 +210,7 @@ function driftFactor(c: DeviceConsts, z: number, gi: number, dt: number): number
   if (!(dt > c.t0)) return 1;
   let nu: number;
   if (c.driftPcm) {
-    const lx = Math.log(gi > 0 ? gi / c.gMax : 1e-12);
+    const lx = driftLog(gi > 0 ? gi / c.gMax : 1e-12);
     let mu = -0.0155 * lx + 0.0244;
     mu = mu < 0.049 ? 0.049 : mu > 0.1 ? 0.1 : mu;
     let sd = -0.0125 * lx - 0.0059;
@@ -213,7 +219,7 @@ function driftFactor(c: DeviceConsts, z: number, gi: number, dt: number): number
   } else {
     nu = c.nuMean + c.nuStd * z * INV_Z;
   }
-  return Math.exp(-nu * Math.log(dt / c.t0));
+  return driftExp(-nu * driftLog(dt / c.t0));
 }
 
 // The four kernels share one skeleton (written out in each so that every kernel is one flat,
