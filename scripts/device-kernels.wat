@@ -125,12 +125,12 @@
   ;; stream state are left in the header).
   (func $linear (export "linear") (param $n i32) (param $tNow f64) (result f64)
     (local $k i32) (local $i i32) (local $cnt i32) (local $up i32) (local $q i32) (local $hz i32) (local $iz i32)
-   
     (local $pIdx i32) (local $pCnt i32)
-   
+    ;; the header's array offsets (g, pulseCount, tProg, stepUp, stepDown, boundLo, boundHi, driftZ)
+    ;; and flags (finite endurance, stuck mode, drifting, 'pcm' law, c2c on, levels on), read once
+    (local $bG i32) (local $bPc i32) (local $bTp i32) (local $bSu i32) (local $bSd i32) (local $bBl i32) (local $bBh i32) (local $bDz i32)
+    (local $fE i32) (local $stk i32) (local $fDr i32) (local $fPcm i32) (local $fC2c i32) (local $fQ i32)
     (local $p i64) (local $ahz i64)
-   
-   
     (local $energy f64) (local $pulses f64)
     (local $s0 f64) (local $s1 f64) (local $s2 f64) (local $s3 f64) (local $t f64) (local $z f64)
     (local $lnDt f64) (local $lnV f64) (local $dt f64) (local $nu f64)
@@ -146,6 +146,20 @@
     i32.const 0 f64.load offset=120 local.set $s1
     i32.const 0 f64.load offset=128 local.set $s2
     i32.const 0 f64.load offset=136 local.set $s3
+    i32.const 0 i32.load offset=176 local.set $bG
+    i32.const 0 i32.load offset=180 local.set $bPc
+    i32.const 0 i32.load offset=184 local.set $bTp
+    i32.const 0 i32.load offset=188 local.set $bSu
+    i32.const 0 i32.load offset=192 local.set $bSd
+    i32.const 0 i32.load offset=196 local.set $bBl
+    i32.const 0 i32.load offset=200 local.set $bBh
+    i32.const 0 i32.load offset=204 local.set $bDz
+    i32.const 0 i32.load offset=152 local.set $fE
+    i32.const 0 i32.load offset=156 local.set $stk
+    i32.const 0 i32.load offset=160 local.set $fDr
+    i32.const 0 i32.load offset=164 local.set $fPcm
+    i32.const 0 i32.load offset=168 local.set $fC2c
+    i32.const 0 i32.load offset=172 local.set $fQ
     i32.const 0 i32.load offset=208 local.set $pIdx
     i32.const 0 i32.load offset=212 local.set $pCnt
     f64.const 0 local.set $pulses
@@ -169,8 +183,8 @@
           local.get $k i32.const 2 i32.shl local.get $pIdx i32.add local.tee $addr i32.load local.set $ia
           local.get $addr i32.load offset=4 local.set $ib
           local.get $ia local.get $ib i32.eq br_if $single
-          local.get $ia i32.const 2 i32.shl i32.const 0 i32.load offset=180 i32.add i64.load32_u local.set $pa
-          local.get $ib i32.const 2 i32.shl i32.const 0 i32.load offset=180 i32.add i64.load32_u local.set $pb
+          local.get $ia i32.const 2 i32.shl local.get $bPc i32.add i64.load32_u local.set $pa
+          local.get $ib i32.const 2 i32.shl local.get $bPc i32.add i64.load32_u local.set $pb
           local.get $pa i64.const 1 i64.add local.get $limit i64.ge_u br_if $single
           local.get $pb i64.const 1 i64.add local.get $limit i64.ge_u br_if $single
           local.get $k i32.const 2 i32.add local.set $k
@@ -178,57 +192,95 @@
           local.get $ca i32.const 1 i32.add i32.const 1 i32.shr_u local.set $upA
           local.get $cb i32.const 1 i32.add i32.const 1 i32.shr_u local.set $upB
           ;; the c2c normals of a and b, in this order, into bytes 1808–1823
-          i32.const 0 i32.load offset=168
+          local.get $fC2c
           if
-            i32.const 0 local.set $q
-            loop $draw
-              f64.const 2091639 local.get $s0 f64.mul
-              local.get $s3 f64.const 2.3283064365386963e-10 f64.mul
-              f64.add local.set $t
-              local.get $s1 local.set $s0
-              local.get $s2 local.set $s1
-              local.get $t f64.floor local.set $s3
-              local.get $t local.get $s3 f64.sub local.set $s2
-              local.get $s2 f64.const 4294967296 f64.mul i64.trunc_f64_s i32.wrap_i64 local.set $hz
-              local.get $hz i32.const 127 i32.and local.set $iz
-              local.get $hz i64.extend_i32_s local.set $ahz
-              i64.const 0 local.get $ahz i64.sub
-              local.get $ahz
-              local.get $ahz i64.const 0 i64.lt_s
-              select
-              local.get $iz i32.const 2 i32.shl i64.load32_u offset=256
-              i64.lt_s
-              if
-                local.get $hz f64.convert_i32_s
-                local.get $iz i32.const 3 i32.shl f64.load offset=768
-                f64.mul local.set $z
-              else
-                i32.const 0 local.get $s0 f64.store offset=112
-                i32.const 0 local.get $s1 f64.store offset=120
-                i32.const 0 local.get $s2 f64.store offset=128
-                i32.const 0 local.get $s3 f64.store offset=136
-                local.get $hz local.get $iz call $nfix local.set $z
-                i32.const 0 f64.load offset=112 local.set $s0
-                i32.const 0 f64.load offset=120 local.set $s1
-                i32.const 0 f64.load offset=128 local.set $s2
-                i32.const 0 f64.load offset=136 local.set $s3
-              end
-              local.get $q i32.const 3 i32.shl local.get $z f64.store offset=1808
-              local.get $q i32.const 1 i32.add local.tee $q i32.const 2 i32.lt_s br_if $draw
+            ;; a's normal, then b's (written out twice rather than looped)
+            f64.const 2091639 local.get $s0 f64.mul
+            local.get $s3 f64.const 2.3283064365386963e-10 f64.mul
+            f64.add local.set $t
+            local.get $s1 local.set $s0
+            local.get $s2 local.set $s1
+            local.get $t f64.floor local.set $s3
+            local.get $t local.get $s3 f64.sub local.set $s2
+            local.get $s2 f64.const 4294967296 f64.mul i64.trunc_f64_s i32.wrap_i64 local.set $hz
+            local.get $hz i32.const 127 i32.and local.set $iz
+            local.get $hz i64.extend_i32_s local.set $ahz
+            i64.const 0 local.get $ahz i64.sub
+            local.get $ahz
+            local.get $ahz i64.const 0 i64.lt_s
+            select
+            local.get $iz i32.const 2 i32.shl i64.load32_u offset=256
+            i64.lt_s
+            if
+              local.get $hz f64.convert_i32_s
+              local.get $iz i32.const 3 i32.shl f64.load offset=768
+              f64.mul local.set $z
+            else
+              i32.const 0 local.get $s0 f64.store offset=112
+              i32.const 0 local.get $s1 f64.store offset=120
+              i32.const 0 local.get $s2 f64.store offset=128
+              i32.const 0 local.get $s3 f64.store offset=136
+              local.get $hz local.get $iz call $nfix local.set $z
+              i32.const 0 f64.load offset=112 local.set $s0
+              i32.const 0 f64.load offset=120 local.set $s1
+              i32.const 0 f64.load offset=128 local.set $s2
+              i32.const 0 f64.load offset=136 local.set $s3
             end
+            i32.const 0 local.get $z f64.store offset=1808
+            f64.const 2091639 local.get $s0 f64.mul
+            local.get $s3 f64.const 2.3283064365386963e-10 f64.mul
+            f64.add local.set $t
+            local.get $s1 local.set $s0
+            local.get $s2 local.set $s1
+            local.get $t f64.floor local.set $s3
+            local.get $t local.get $s3 f64.sub local.set $s2
+            local.get $s2 f64.const 4294967296 f64.mul i64.trunc_f64_s i32.wrap_i64 local.set $hz
+            local.get $hz i32.const 127 i32.and local.set $iz
+            local.get $hz i64.extend_i32_s local.set $ahz
+            i64.const 0 local.get $ahz i64.sub
+            local.get $ahz
+            local.get $ahz i64.const 0 i64.lt_s
+            select
+            local.get $iz i32.const 2 i32.shl i64.load32_u offset=256
+            i64.lt_s
+            if
+              local.get $hz f64.convert_i32_s
+              local.get $iz i32.const 3 i32.shl f64.load offset=768
+              f64.mul local.set $z
+            else
+              i32.const 0 local.get $s0 f64.store offset=112
+              i32.const 0 local.get $s1 f64.store offset=120
+              i32.const 0 local.get $s2 f64.store offset=128
+              i32.const 0 local.get $s3 f64.store offset=136
+              local.get $hz local.get $iz call $nfix local.set $z
+              i32.const 0 f64.load offset=112 local.set $s0
+              i32.const 0 f64.load offset=120 local.set $s1
+              i32.const 0 f64.load offset=128 local.set $s2
+              i32.const 0 f64.load offset=136 local.set $s3
+            end
+            i32.const 0 local.get $z f64.store offset=1816
           end
           ;; conductances of a and b into bytes 1792–1807, each with its drift folded in (the one-device
           ;; path's fold below, lane by lane; as a function shared by both paths it cost the pair path
           ;; ≈ 0.7 ns per pulse even without any fold, so it is written out twice)
-          i32.const 0 local.get $ia i32.const 2 i32.shl i32.const 0 i32.load offset=176 i32.add f32.load f64.promote_f32 f64.store offset=1792
-          i32.const 0 local.get $ib i32.const 2 i32.shl i32.const 0 i32.load offset=176 i32.add f32.load f64.promote_f32 f64.store offset=1800
-          i32.const 0 i32.load offset=160
+          i32.const 0 local.get $ia i32.const 2 i32.shl local.get $bG i32.add f32.load f64.promote_f32 f64.store offset=1792
+          i32.const 0 local.get $ib i32.const 2 i32.shl local.get $bG i32.add f32.load f64.promote_f32 f64.store offset=1800
+          ;; the loop only when a device of the pair has drifted, tNow − tProg > t0 for a or b (one
+          ;; test for both instead of the loop's two: −1 ns per pulse without any fold)
+          local.get $fDr
+          local.get $tNow
+          local.get $ia i32.const 2 i32.shl local.get $bTp i32.add f32.load f64.promote_f32
+          f64.sub i32.const 0 f64.load offset=56 f64.gt
+          local.get $tNow
+          local.get $ib i32.const 2 i32.shl local.get $bTp i32.add f32.load f64.promote_f32
+          f64.sub i32.const 0 f64.load offset=56 f64.gt
+          i32.or i32.and
           if
             i32.const 0 local.set $q
             loop $fold
               local.get $ib local.get $ia local.get $q select local.set $i
               local.get $tNow
-              local.get $i i32.const 2 i32.shl i32.const 0 i32.load offset=184 i32.add f32.load f64.promote_f32
+              local.get $i i32.const 2 i32.shl local.get $bTp i32.add f32.load f64.promote_f32
               f64.sub local.set $dt
               local.get $dt i32.const 0 f64.load offset=56 f64.gt
               if
@@ -270,15 +322,15 @@
                   local.get $dr f64.add
                   local.set $lnV
                 end
-                i32.const 0 i32.load offset=164
+                local.get $fPcm
                 if
                   local.get $gi i32.const 0 f64.load offset=8
-                  local.get $i i32.const 1 i32.shl i32.const 0 i32.load offset=204 i32.add i32.load16_s f64.convert_i32_s
+                  local.get $i i32.const 1 i32.shl local.get $bDz i32.add i32.load16_s f64.convert_i32_s
                   call $pcmNu local.set $nu
                 else
                   i32.const 0 f64.load offset=80
                   i32.const 0 f64.load offset=88
-                  local.get $i i32.const 1 i32.shl i32.const 0 i32.load offset=204 i32.add i32.load16_s f64.convert_i32_s
+                  local.get $i i32.const 1 i32.shl local.get $bDz i32.add i32.load16_s f64.convert_i32_s
                   f64.mul f64.const 0.000244140625 f64.mul
                   f64.add local.set $nu
                 end
@@ -327,13 +379,13 @@
           local.get $vx f64x2.extract_lane 1 f64.add local.set $energy
           ;; windows: lo0 = gMin + boundLo·wB, hi0 = gMax + boundHi·wB
           i32.const 0 v128.load64_splat offset=0
-          local.get $ia i32.const 1 i32.shl i32.const 0 i32.load offset=196 i32.add i32.load16_s f64.convert_i32_s f64x2.splat
-          local.get $ib i32.const 1 i32.shl i32.const 0 i32.load offset=196 i32.add i32.load16_s f64.convert_i32_s f64x2.replace_lane 1
+          local.get $ia i32.const 1 i32.shl local.get $bBl i32.add i32.load16_s f64.convert_i32_s f64x2.splat
+          local.get $ib i32.const 1 i32.shl local.get $bBl i32.add i32.load16_s f64.convert_i32_s f64x2.replace_lane 1
           i32.const 0 v128.load64_splat offset=16 f64x2.mul
           f64x2.add local.set $vlo0
           i32.const 0 v128.load64_splat offset=8
-          local.get $ia i32.const 1 i32.shl i32.const 0 i32.load offset=200 i32.add i32.load16_s f64.convert_i32_s f64x2.splat
-          local.get $ib i32.const 1 i32.shl i32.const 0 i32.load offset=200 i32.add i32.load16_s f64.convert_i32_s f64x2.replace_lane 1
+          local.get $ia i32.const 1 i32.shl local.get $bBh i32.add i32.load16_s f64.convert_i32_s f64x2.splat
+          local.get $ib i32.const 1 i32.shl local.get $bBh i32.add i32.load16_s f64.convert_i32_s f64x2.replace_lane 1
           i32.const 0 v128.load64_splat offset=16 f64x2.mul
           f64x2.add local.set $vhi0
           local.get $vhi0 local.get $vlo0 f64x2.sub local.set $vspan
@@ -343,10 +395,10 @@
           i32.const 1 local.get $upB i32.sub i32.const 3 i32.shl f64.load offset=24 f64x2.replace_lane 1
           f64x2.mul
           local.get $ia i32.const 1 i32.shl
-          i32.const 0 i32.load offset=188 i32.const 0 i32.load offset=192 local.get $upA select
+          local.get $bSu local.get $bSd local.get $upA select
           i32.add i32.load16_u f64.convert_i32_s f64x2.splat
           local.get $ib i32.const 1 i32.shl
-          i32.const 0 i32.load offset=188 i32.const 0 i32.load offset=192 local.get $upB select
+          local.get $bSu local.get $bSd local.get $upB select
           i32.add i32.load16_u f64.convert_i32_s f64x2.replace_lane 1
           f64x2.mul
           i32.const 1 local.get $upA i32.sub i32.const 3 i32.shl f64.load offset=216 f64x2.splat
@@ -354,7 +406,7 @@
           f64x2.mul local.set $vstep
           ;; the pulse
           local.get $vg local.get $vstep f64x2.add local.set $vg
-          i32.const 0 i32.load offset=168
+          local.get $fC2c
           if
             local.get $vg
             i32.const 0 v128.load64_splat offset=40 i32.const 0 v128.load offset=1808 f64x2.mul
@@ -364,15 +416,15 @@
           local.get $pb i64.const 1 i64.add local.set $pb
           local.get $vlo0 local.set $vlo
           local.get $vhi0 local.set $vhi
-          i32.const 0 i32.load offset=152
+          local.get $fE
           if
             ;; gs of the stuck mode; the window shrinks towards it by (p/endurance)²
             local.get $vlo0
             local.get $vhi0
             f64.const 0.5 f64x2.splat local.get $vlo0 local.get $vhi0 f64x2.add f64x2.mul
-            i32.const 0 i32.load offset=156 i32.const 1 i32.eq
+            local.get $stk i32.const 1 i32.eq
             select
-            i32.const 0 i32.load offset=156 i32.eqz
+            local.get $stk i32.eqz
             select
             local.set $vgs
             local.get $pa f64.convert_i64_s f64x2.splat local.get $pb f64.convert_i64_s f64x2.replace_lane 1
@@ -381,7 +433,7 @@
             local.get $vlo0 local.get $vgs local.get $vlo0 f64x2.sub local.get $vr f64x2.mul f64x2.add local.set $vlo
             local.get $vhi0 local.get $vhi0 local.get $vgs f64x2.sub local.get $vr f64x2.mul f64x2.sub local.set $vhi
           end
-          i32.const 0 i32.load offset=172
+          local.get $fQ
           if
             local.get $vspan i32.const 0 f64.load offset=96 f64.const 1 f64.sub f64x2.splat f64x2.div local.set $vqs
             f64.const 1 f64x2.splat local.get $vqs f64x2.div local.set $viqs
@@ -398,16 +450,16 @@
           local.get $vhi local.get $vg local.get $vg local.get $vhi f64x2.gt v128.bitselect
           local.get $vg local.get $vlo f64x2.lt
           v128.bitselect local.set $vg
-          local.get $ia i32.const 2 i32.shl i32.const 0 i32.load offset=176 i32.add local.get $vg f64x2.extract_lane 0 f32.demote_f64 f32.store
-          local.get $ib i32.const 2 i32.shl i32.const 0 i32.load offset=176 i32.add local.get $vg f64x2.extract_lane 1 f32.demote_f64 f32.store
-          local.get $ia i32.const 2 i32.shl i32.const 0 i32.load offset=180 i32.add
+          local.get $ia i32.const 2 i32.shl local.get $bG i32.add local.get $vg f64x2.extract_lane 0 f32.demote_f64 f32.store
+          local.get $ib i32.const 2 i32.shl local.get $bG i32.add local.get $vg f64x2.extract_lane 1 f32.demote_f64 f32.store
+          local.get $ia i32.const 2 i32.shl local.get $bPc i32.add
           i64.const 4294967294 local.get $pa local.get $pa i64.const 4294967294 i64.gt_u select
           i64.store32
-          local.get $ib i32.const 2 i32.shl i32.const 0 i32.load offset=180 i32.add
+          local.get $ib i32.const 2 i32.shl local.get $bPc i32.add
           i64.const 4294967294 local.get $pb local.get $pb i64.const 4294967294 i64.gt_u select
           i64.store32
-          local.get $ia i32.const 2 i32.shl i32.const 0 i32.load offset=184 i32.add local.get $tNow f32.demote_f64 f32.store
-          local.get $ib i32.const 2 i32.shl i32.const 0 i32.load offset=184 i32.add local.get $tNow f32.demote_f64 f32.store
+          local.get $ia i32.const 2 i32.shl local.get $bTp i32.add local.get $tNow f32.demote_f64 f32.store
+          local.get $ib i32.const 2 i32.shl local.get $bTp i32.add local.get $tNow f32.demote_f64 f32.store
           br $next
         end
         local.get $k i32.const 2 i32.shl local.get $pIdx i32.add i32.load local.set $i
@@ -418,11 +470,11 @@
         local.get $cnt i32.const 0 i32.gt_s local.set $up
         local.get $cnt i32.const 0 local.get $cnt i32.sub local.get $up select local.set $cnt
         local.get $pulses local.get $cnt f64.convert_i32_s f64.add local.set $pulses
-        local.get $i i32.const 2 i32.shl i32.const 0 i32.load offset=176 i32.add f32.load f64.promote_f32 local.set $gi
+        local.get $i i32.const 2 i32.shl local.get $bG i32.add f32.load f64.promote_f32 local.set $gi
         ;; ec = up ? eUp : eDown, selected by address (V8 compiles an f64 select to a branch, and
         ;; random polarities would mispredict it half the time)
         i32.const 1 local.get $up i32.sub i32.const 3 i32.shl f64.load offset=64 local.set $ec
-        local.get $i i32.const 2 i32.shl i32.const 0 i32.load offset=180 i32.add i64.load32_u local.set $p
+        local.get $i i32.const 2 i32.shl local.get $bPc i32.add i64.load32_u local.set $p
         ;; worn out or faulty: the pulses cost energy and change nothing
         local.get $p i32.const 0 i64.load offset=144 i64.ge_u
         if
@@ -432,10 +484,10 @@
           br $next
         end
         ;; fold in the drift since the last programming: gi ·= e^(−ν·ln(dt/t0)) when dt > t0
-        i32.const 0 i32.load offset=160
+        local.get $fDr
         if
           local.get $tNow
-          local.get $i i32.const 2 i32.shl i32.const 0 i32.load offset=184 i32.add f32.load f64.promote_f32
+          local.get $i i32.const 2 i32.shl local.get $bTp i32.add f32.load f64.promote_f32
           f64.sub local.set $dt
           local.get $dt i32.const 0 f64.load offset=56 f64.gt
           if
@@ -476,15 +528,15 @@
               local.get $dr f64.add
               local.set $lnV
             end
-            i32.const 0 i32.load offset=164
+            local.get $fPcm
             if
               local.get $gi i32.const 0 f64.load offset=8
-              local.get $i i32.const 1 i32.shl i32.const 0 i32.load offset=204 i32.add i32.load16_s f64.convert_i32_s
+              local.get $i i32.const 1 i32.shl local.get $bDz i32.add i32.load16_s f64.convert_i32_s
               call $pcmNu local.set $nu
             else
               i32.const 0 f64.load offset=80
               i32.const 0 f64.load offset=88
-              local.get $i i32.const 1 i32.shl i32.const 0 i32.load offset=204 i32.add i32.load16_s f64.convert_i32_s
+              local.get $i i32.const 1 i32.shl local.get $bDz i32.add i32.load16_s f64.convert_i32_s
               f64.mul f64.const 0.000244140625 f64.mul
               f64.add local.set $nu
             end
@@ -522,10 +574,10 @@
         end
         ;; the device's own window and step (d2d)
         i32.const 0 f64.load offset=0
-        local.get $i i32.const 1 i32.shl i32.const 0 i32.load offset=196 i32.add i32.load16_s f64.convert_i32_s i32.const 0 f64.load offset=16 f64.mul
+        local.get $i i32.const 1 i32.shl local.get $bBl i32.add i32.load16_s f64.convert_i32_s i32.const 0 f64.load offset=16 f64.mul
         f64.add local.set $lo0
         i32.const 0 f64.load offset=8
-        local.get $i i32.const 1 i32.shl i32.const 0 i32.load offset=200 i32.add i32.load16_s f64.convert_i32_s i32.const 0 f64.load offset=16 f64.mul
+        local.get $i i32.const 1 i32.shl local.get $bBh i32.add i32.load16_s f64.convert_i32_s i32.const 0 f64.load offset=16 f64.mul
         f64.add local.set $hi0
         ;; step = up ? (hi0 − lo0)·kUp·stepUp : −(hi0 − lo0)·kDown·stepDown, as ((hi0 − lo0)·k·s)·(±1)
         ;; (negation commutes exactly with rounding), k, s and ±1 selected by address (no branch)
@@ -533,7 +585,7 @@
         i32.const 1 local.get $up i32.sub i32.const 3 i32.shl f64.load offset=24
         f64.mul
         local.get $i i32.const 1 i32.shl
-        i32.const 0 i32.load offset=188 i32.const 0 i32.load offset=192 local.get $up select
+        local.get $bSu local.get $bSd local.get $up select
         i32.add i32.load16_u f64.convert_i32_s
         f64.mul
         i32.const 1 local.get $up i32.sub i32.const 3 i32.shl f64.load offset=216
@@ -542,14 +594,14 @@
         local.get $lo0
         local.get $hi0
         f64.const 0.5 local.get $lo0 local.get $hi0 f64.add f64.mul
-        i32.const 0 i32.load offset=156 i32.const 1 i32.eq
+        local.get $stk i32.const 1 i32.eq
         select
-        i32.const 0 i32.load offset=156 i32.eqz
+        local.get $stk i32.eqz
         select
         local.set $gs
         f64.const 0 local.set $qs
         f64.const 0 local.set $iqs
-        i32.const 0 i32.load offset=172
+        local.get $fQ
         if
           local.get $hi0 local.get $lo0 f64.sub i32.const 0 f64.load offset=96 f64.const 1 f64.sub f64.div local.set $qs
           f64.const 1 local.get $qs f64.div local.set $iqs
@@ -561,14 +613,14 @@
         ;; Without c2c noise and wear the train needs a third of the live values: a loop of its own,
         ;; so that V8 keeps energy and gi in registers (in the general loop below they are spilled,
         ;; which doubles the cost per pulse of long trains such as the ideal device's).
-        i32.const 0 i32.load offset=168 i32.eqz
-        i32.const 0 i32.load offset=152 i32.eqz
+        local.get $fC2c i32.eqz
+        local.get $fE i32.eqz
         i32.and
         if
           loop $lean
             local.get $energy local.get $ec local.get $gi f64.mul f64.add local.set $energy
             local.get $gi local.get $step f64.add local.set $gi
-            i32.const 0 i32.load offset=172
+            local.get $fQ
             if
               local.get $gi local.get $lo0 f64.sub local.get $iqs f64.mul local.set $x
               local.get $x f64.floor local.set $fl
@@ -595,7 +647,7 @@
             ;; (a do-while: cnt ≥ 1 here)
             local.get $energy local.get $ec local.get $gi f64.mul f64.add local.set $energy
             local.get $gi local.get $step f64.add local.set $gi
-            i32.const 0 i32.load offset=168
+            local.get $fC2c
             if
               ;; Alea step (core/random.ts) and the ziggurat fast path (core/devices/normal.ts)
               f64.const 2091639 local.get $s0 f64.mul
@@ -636,13 +688,13 @@
               local.get $gi i32.const 0 f64.load offset=40 local.get $z f64.mul f64.add local.set $gi
             end
             local.get $p i64.const 1 i64.add local.set $p
-            i32.const 0 i32.load offset=152
+            local.get $fE
             if
               local.get $p i32.const 0 i64.load offset=144 i64.ge_u
               if
                 ;; worn out by this pulse: stuck, the remaining pulses only cost energy
                 i32.const 0 i64.load offset=144 local.set $p
-                i32.const 0 i32.load offset=156 i32.const 2 i32.eq
+                local.get $stk i32.const 2 i32.eq
                 if
                   local.get $hi local.get $gi local.get $gi local.get $hi f64.gt select local.set $gi
                   local.get $lo local.get $gi local.get $gi local.get $lo f64.lt select local.set $gi
@@ -661,7 +713,7 @@
               local.get $lo0 local.get $gs local.get $lo0 f64.sub local.get $r f64.mul f64.add local.set $lo
               local.get $hi0 local.get $hi0 local.get $gs f64.sub local.get $r f64.mul f64.sub local.set $hi
             end
-            i32.const 0 i32.load offset=172
+            local.get $fQ
             if
               ;; gi = lo0 + roundHalfUp((gi − lo0)/qs)·qs
               local.get $gi local.get $lo0 f64.sub local.get $iqs f64.mul local.set $x
@@ -684,12 +736,12 @@
           end
         end
         end
-        local.get $i i32.const 2 i32.shl i32.const 0 i32.load offset=176 i32.add local.get $gi f32.demote_f64 f32.store
+        local.get $i i32.const 2 i32.shl local.get $bG i32.add local.get $gi f32.demote_f64 f32.store
         ;; pulseCount = min(p, 2³² − 2) (2³² − 1 marks faults)
-        local.get $i i32.const 2 i32.shl i32.const 0 i32.load offset=180 i32.add
+        local.get $i i32.const 2 i32.shl local.get $bPc i32.add
         i64.const 4294967294 local.get $p local.get $p i64.const 4294967294 i64.gt_u select
         i64.store32
-        local.get $i i32.const 2 i32.shl i32.const 0 i32.load offset=184 i32.add local.get $tNow f32.demote_f64 f32.store
+        local.get $i i32.const 2 i32.shl local.get $bTp i32.add local.get $tNow f32.demote_f64 f32.store
         br $next
       end
     end
