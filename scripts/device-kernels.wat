@@ -21,6 +21,8 @@
 ;;     f64 tables of core/devices/drift-math.ts: 2048 c_j[128], 3072 1/c_j[128], 4096 ln c_j[128],
 ;;             5120 2^(j/128)[128]; f64 at 6144 ln 2, 6152 ln2/128 HI, 6160 ln2/128 LO, 6168 128/ln 2,
 ;;             6176 1.5·2⁵²
+;;     f64x2 tables of the pair path, row upA + 2·upB = (value for a's polarity, for b's): 6208 (eUp |
+;;             eDown), 6272 (kUp | kDown), 6336 (+1 | −1)
 ;;   then the state arrays (8-byte aligned) and the idx/counts buffer of one chunk.
 ;;
 ;; Bit identity with the JavaScript kernel: every f64 operation is an IEEE-754 double operation in
@@ -130,14 +132,14 @@
     ;; and flags (finite endurance, stuck mode, drifting, 'pcm' law, c2c on, levels on), read once
     (local $bG i32) (local $bPc i32) (local $bTp i32) (local $bSu i32) (local $bSd i32) (local $bBl i32) (local $bBh i32) (local $bDz i32)
     (local $fE i32) (local $stk i32) (local $fDr i32) (local $fPcm i32) (local $fC2c i32) (local $fQ i32)
-    (local $p i64) (local $ahz i64)
+    (local $p i64) (local $ahz i64) (local $tNowF f32)
     (local $energy f64) (local $pulses f64)
     (local $s0 f64) (local $s1 f64) (local $s2 f64) (local $s3 f64) (local $t f64) (local $z f64)
     (local $lnDt f64) (local $lnV f64) (local $dt f64) (local $nu f64)
     (local $dx f64) (local $dy f64) (local $dr f64) (local $dkf f64) (local $dhi i32) (local $dj i32) (local $de i32) (local $dk i32)
     (local $gi f64) (local $ec f64) (local $lo0 f64) (local $hi0 f64) (local $lo f64) (local $hi f64)
     (local $step f64) (local $gs f64) (local $qs f64) (local $iqs f64) (local $r f64) (local $x f64) (local $fl f64)
-    (local $ia i32) (local $ib i32) (local $ca i32) (local $cb i32) (local $upA i32) (local $upB i32) (local $addr i32)
+    (local $m i32) (local $ia i32) (local $ib i32) (local $ca i32) (local $cb i32) (local $upA i32) (local $upB i32) (local $addr i32)
     (local $pa i64) (local $pb i64) (local $limit i64)
     (local $vg v128) (local $vlo0 v128) (local $vhi0 v128) (local $vspan v128) (local $vstep v128) (local $vgs v128)
     (local $vqs v128) (local $viqs v128) (local $vlo v128) (local $vhi v128) (local $vx v128) (local $vfl v128) (local $vr v128)
@@ -160,6 +162,8 @@
     i32.const 0 i32.load offset=164 local.set $fPcm
     i32.const 0 i32.load offset=168 local.set $fC2c
     i32.const 0 i32.load offset=172 local.set $fQ
+    ;; tProg of every device programmed by this call
+    local.get $tNow f32.demote_f64 local.set $tNowF
     i32.const 0 i32.load offset=208 local.set $pIdx
     i32.const 0 i32.load offset=212 local.set $pCnt
     f64.const 0 local.set $pulses
@@ -191,6 +195,8 @@
           local.get $pulses f64.const 2 f64.add local.set $pulses
           local.get $ca i32.const 1 i32.add i32.const 1 i32.shr_u local.set $upA
           local.get $cb i32.const 1 i32.add i32.const 1 i32.shr_u local.set $upB
+          ;; the pair's polarity pattern: row upA + 2·upB of the header's (a, b) constant tables
+          local.get $upA local.get $upB i32.const 1 i32.shl i32.or i32.const 4 i32.shl local.set $m
           ;; the c2c normals of a and b, in this order, into bytes 1808–1823
           local.get $fC2c
           if
@@ -372,8 +378,7 @@
           i32.const 0 v128.load offset=1792 local.set $vg
           ;; energy of the two pulses at the conductance before each, a then b
           local.get $vg
-          i32.const 1 local.get $upA i32.sub i32.const 3 i32.shl f64.load offset=64 f64x2.splat
-          i32.const 1 local.get $upB i32.sub i32.const 3 i32.shl f64.load offset=64 f64x2.replace_lane 1
+          local.get $m v128.load offset=6208
           f64x2.mul local.set $vx
           local.get $energy local.get $vx f64x2.extract_lane 0 f64.add
           local.get $vx f64x2.extract_lane 1 f64.add local.set $energy
@@ -391,8 +396,7 @@
           local.get $vhi0 local.get $vlo0 f64x2.sub local.set $vspan
           ;; step = ((hi0 − lo0)·k·s)·(±1), k, s and ±1 of each lane's polarity
           local.get $vspan
-          i32.const 1 local.get $upA i32.sub i32.const 3 i32.shl f64.load offset=24 f64x2.splat
-          i32.const 1 local.get $upB i32.sub i32.const 3 i32.shl f64.load offset=24 f64x2.replace_lane 1
+          local.get $m v128.load offset=6272
           f64x2.mul
           local.get $ia i32.const 1 i32.shl
           local.get $bSu local.get $bSd local.get $upA select
@@ -401,8 +405,7 @@
           local.get $bSu local.get $bSd local.get $upB select
           i32.add i32.load16_u f64.convert_i32_s f64x2.replace_lane 1
           f64x2.mul
-          i32.const 1 local.get $upA i32.sub i32.const 3 i32.shl f64.load offset=216 f64x2.splat
-          i32.const 1 local.get $upB i32.sub i32.const 3 i32.shl f64.load offset=216 f64x2.replace_lane 1
+          local.get $m v128.load offset=6336
           f64x2.mul local.set $vstep
           ;; the pulse
           local.get $vg local.get $vstep f64x2.add local.set $vg
@@ -458,8 +461,8 @@
           local.get $ib i32.const 2 i32.shl local.get $bPc i32.add
           i64.const 4294967294 local.get $pb local.get $pb i64.const 4294967294 i64.gt_u select
           i64.store32
-          local.get $ia i32.const 2 i32.shl local.get $bTp i32.add local.get $tNow f32.demote_f64 f32.store
-          local.get $ib i32.const 2 i32.shl local.get $bTp i32.add local.get $tNow f32.demote_f64 f32.store
+          local.get $ia i32.const 2 i32.shl local.get $bTp i32.add local.get $tNowF f32.store
+          local.get $ib i32.const 2 i32.shl local.get $bTp i32.add local.get $tNowF f32.store
           br $next
         end
         local.get $k i32.const 2 i32.shl local.get $pIdx i32.add i32.load local.set $i
@@ -741,7 +744,7 @@
         local.get $i i32.const 2 i32.shl local.get $bPc i32.add
         i64.const 4294967294 local.get $p local.get $p i64.const 4294967294 i64.gt_u select
         i64.store32
-        local.get $i i32.const 2 i32.shl local.get $bTp i32.add local.get $tNow f32.demote_f64 f32.store
+        local.get $i i32.const 2 i32.shl local.get $bTp i32.add local.get $tNowF f32.store
         br $next
       end
     end

@@ -51,6 +51,8 @@ const LN_INV_C_BYTE = 3072;
 const LN_C_BYTE = 4096;
 const EXP2_J_BYTE = 5120;
 const DRIFT_CONST_BYTE = 6144;
+/** f64x2 rows of (eUp|eDown, kUp|kDown, ±1) for the pair path (scripts/device-kernels.wat). */
+const PAIR_ROWS_BYTE = 6208;
 
 const deviceModule = lazyModule(DEVICE_WASM_BYTES);
 
@@ -159,6 +161,15 @@ export function createDeviceWasm(n: number, c: DeviceWasmConstants): DeviceWasm 
   new Float64Array(buf, LN_INV_C_BYTE, 128).set(LN_INV_C);
   new Float64Array(buf, LN_C_BYTE, 128).set(LN_C);
   new Float64Array(buf, EXP2_J_BYTE, 128).set(EXP2_J);
+  // the pair path's constants by the two devices' polarities: row upA + 2·upB holds (a's, b's)
+  const pairRows = new Float64Array(buf, PAIR_ROWS_BYTE, 24);
+  for (let m = 0; m < 4; m++) {
+    const upA = (m & 1) === 1;
+    const upB = (m & 2) === 2;
+    pairRows.set([upA ? c.eUp : c.eDown, upB ? c.eUp : c.eDown], 2 * m);
+    pairRows.set([upA ? c.kUp : c.kDn, upB ? c.kUp : c.kDn], 8 + 2 * m);
+    pairRows.set([upA ? 1 : -1, upB ? 1 : -1], 16 + 2 * m);
+  }
   const dc = DRIFT_MATH_CONSTANTS;
   new Float64Array(buf, DRIFT_CONST_BYTE, 5).set([dc.LN2, dc.LN2_N_HI, dc.LN2_N_LO, dc.INV_LN2_N, dc.SHIFT]);
   const stream = new Float64Array(buf, F.state * 8, 4);
