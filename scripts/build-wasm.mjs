@@ -17,6 +17,12 @@
  * [natural alignment], `local.get $x`, lane indices, integer and f64 constants). Opcodes are those
  * of the WebAssembly core specification 2.0 (§5.4, binary format; SIMD under prefix 0xFD, the
  * saturating truncations under 0xFC). Unknown instructions are an error, never guessed.
+ *
+ * Inlining: a module's `inline` functions (listed below; straight-line bodies, every local written
+ * before it is read) have each `call $f` replaced by their body — the arguments popped into the
+ * callee's params, its params and locals renamed `$f/x` and added to the caller — and are left out
+ * of the binary. The .wat stays valid WebAssembly text with plain calls; V8 does not inline wasm
+ * calls, and a call costs the device kernel's pair path ≈ 3 ns per folded pulse.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -25,7 +31,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const MODULES = [
   { src: 'scripts/lif-kernels.wat', out: 'core/neurons/lif-wasm-bytes.ts', name: 'LIF_WASM_BYTES', what: 'WebAssembly SIMD module of the LIF kernels' },
-  { src: 'scripts/device-kernels.wat', out: 'core/devices/device-wasm-bytes.ts', name: 'DEVICE_WASM_BYTES', what: 'WebAssembly module of the linear device pulse kernel' },
+  { src: 'scripts/device-kernels.wat', out: 'core/devices/device-wasm-bytes.ts', name: 'DEVICE_WASM_BYTES', what: 'WebAssembly module of the linear device pulse kernel', inline: ['$lnD', '$expD'] },
   { src: 'scripts/vmm-kernels.wat', out: 'core/crossbar/vmm-wasm-bytes.ts', name: 'VMM_WASM_BYTES', what: 'WebAssembly SIMD module of the crossbar column sums' },
 ];
 
@@ -146,6 +152,69 @@ function parse(toks) {
   return n;
 }
 const unquote = (s) => JSON.parse(s);
+
+// ——— inlining ———
+/** The module with every call of an `inline` function replaced by its body (see the header). */
+function inlineCalls(mod, inlineNames) {
+  if (!inlineNames?.length) return mod;
+  const fields = mod.slice(1);
+  const defs = new Map();
+  for (const item of fields) {
+    if (item[0] === 'func' && inlineNames.includes(item[1])) defs.set(item[1], inlinable(item));
+  }
+  for (const n of inlineNames) if (!defs.has(n)) throw new Error(`inline: no function ${n} in the module`);
+  const out = ['module'];
+  for (const item of fields) {
+    if (item[0] === 'func' && defs.has(item[1])) continue;
+    if (item[0] !== 'func') {
+      out.push(item);
+      continue;
+    }
+    let k = typeof item[1] === 'string' && item[1].startsWith('$') ? 2 : 1;
+    while (k < item.length && Array.isArray(item[k])) k++;
+    const head = item.slice(0, k);
+    const body = [];
+    const added = new Set();
+    for (let i = k; i < item.length; i++) {
+      if (item[i] === 'call' && defs.has(item[i + 1])) {
+        const f = defs.get(item[++i]);
+        for (const [local, type] of f.vars) {
+          if (!added.has(local)) head.push(['local', local, type]), added.add(local);
+        }
+        for (let q = f.params.length - 1; q >= 0; q--) body.push('local.set', f.params[q]);
+        body.push(...f.body);
+      } else body.push(item[i]);
+    }
+    out.push([...head, ...body]);
+  }
+  return out;
+}
+
+/** An inline function's params, all its variables (renamed $f/x, with types) and its renamed body. */
+function inlinable(item) {
+  const name = item[1];
+  const rename = new Map();
+  const params = [];
+  const vars = [];
+  let k = 2;
+  for (; k < item.length && Array.isArray(item[k]); k++) {
+    const [kind, local, type] = item[k];
+    if (kind === 'export') throw new Error(`inline: ${name} is exported`);
+    if (kind !== 'param' && kind !== 'local') continue;
+    rename.set(local, `${name}/${local.slice(1)}`);
+    vars.push([rename.get(local), type]);
+    if (kind === 'param') params.push(rename.get(local));
+  }
+  const body = item.slice(k).map((t) => rename.get(t) ?? t);
+  const written = new Set(params);
+  for (let i = 0; i < body.length; i++) {
+    const op = body[i];
+    if (['block', 'loop', 'if', 'else', 'end', 'br', 'br_if', 'return'].includes(op)) throw new Error(`inline: ${name} is not straight-line (${op})`);
+    if (op === 'local.set' || op === 'local.tee') written.add(body[i + 1]);
+    if (op === 'local.get' && !written.has(body[i + 1])) throw new Error(`inline: ${name} reads ${body[i + 1]} before writing it`);
+  }
+  return { params, vars, body };
+}
 
 // ——— module assembly ———
 function assemble(mod) {
@@ -306,7 +375,7 @@ function compileFunc(item, typeIndex, funcNames) {
 let stale = 0;
 for (const m of MODULES) {
   const out = join(root, m.out);
-  const bytes = assemble(parse(tokenize(readFileSync(join(root, m.src), 'utf8'))));
+  const bytes = assemble(inlineCalls(parse(tokenize(readFileSync(join(root, m.src), 'utf8'))), m.inline));
   if (!WebAssembly.validate(new Uint8Array(bytes))) throw new Error(`${m.src}: the assembled module does not validate`);
   const lines = [];
   for (let i = 0; i < bytes.length; i += 24) lines.push('  ' + bytes.slice(i, i + 24).join(', ') + ',');

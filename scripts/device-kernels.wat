@@ -28,8 +28,8 @@
 ;; Bit identity with the JavaScript kernel: every f64 operation is an IEEE-754 double operation in
 ;; the same order as in array.ts (no fused multiply-add); Float32/Int16/Uint16 loads and stores
 ;; convert exactly as typed-array reads and writes do; the drift fold's ln and exp are drift-math.ts's
-;; driftLog and driftExp, operation for operation ($lnD, $expD below, written out inline in the two
-;; folds: calls cost the pair path ≈ 3 ns per folded pulse), and the ziggurat's rare slow path is the
+;; driftLog and driftExp, operation for operation ($lnD, $expD below; scripts/build-wasm.mjs
+;; inlines their calls: as calls they cost the pair path ≈ 3 ns per folded pulse), and the ziggurat's rare slow path is the
 ;; JavaScript `nfix` itself, run on the state in this memory. test/core/devices/kernel-identity.test.ts
 ;; runs both kernels side by side.
 (module
@@ -136,7 +136,6 @@
     (local $energy f64) (local $pulses f64)
     (local $s0 f64) (local $s1 f64) (local $s2 f64) (local $s3 f64) (local $t f64) (local $z f64)
     (local $lnDt f64) (local $lnV f64) (local $dt f64) (local $nu f64)
-    (local $dx f64) (local $dy f64) (local $dr f64) (local $dkf f64) (local $dhi i32) (local $dj i32) (local $de i32) (local $dk i32)
     (local $gi f64) (local $ec f64) (local $lo0 f64) (local $hi0 f64) (local $lo f64) (local $hi f64)
     (local $step f64) (local $gs f64) (local $qs f64) (local $iqs f64) (local $r f64) (local $x f64) (local $fl f64)
     (local $m i32) (local $ia i32) (local $ib i32) (local $ca i32) (local $cb i32) (local $upA i32) (local $upB i32) (local $addr i32)
@@ -294,39 +293,7 @@
                 local.get $dt local.get $lnDt f64.ne
                 if
                   local.get $dt local.set $lnDt
-                  local.get $dt i32.const 0 f64.load offset=56 f64.div  ;; driftLog, inline
-                  local.set $dx
-                  local.get $dx i64.reinterpret_f64 i64.const 32 i64.shr_u i32.wrap_i64 local.set $dhi
-                  local.get $dhi i32.const 13 i32.shr_u i32.const 127 i32.and local.set $dj
-                  local.get $dhi i32.const 20 i32.shr_u i32.const 1023 i32.sub local.get $dj i32.const 6 i32.shr_u i32.add local.set $de
-                  local.get $dx
-                  i32.const 1023 local.get $de i32.sub i64.extend_i32_u i64.const 52 i64.shl f64.reinterpret_i64
-                  f64.mul
-                  local.get $dj i32.const 3 i32.shl f64.load offset=2048
-                  f64.sub
-                  local.get $dj i32.const 3 i32.shl f64.load offset=3072
-                  f64.mul local.set $dr
-                  ;; r − r·r·(0.5 − r·(1/3 − r·(0.25 − r·(0.2 − r·(1/6)))))
-                  local.get $dr
-                  local.get $dr local.get $dr f64.mul
-                  f64.const 0.5
-                  local.get $dr
-                  f64.const 0.3333333333333333
-                  local.get $dr
-                  f64.const 0.25
-                  local.get $dr
-                  f64.const 0.2
-                  local.get $dr f64.const 0.16666666666666666 f64.mul
-                  f64.sub f64.mul
-                  f64.sub f64.mul
-                  f64.sub f64.mul
-                  f64.sub f64.mul
-                  f64.sub local.set $dr
-                  local.get $de f64.convert_i32_s i32.const 0 f64.load offset=6144 f64.mul
-                  local.get $dj i32.const 3 i32.shl f64.load offset=4096
-                  f64.add
-                  local.get $dr f64.add
-                  local.set $lnV
+                  local.get $dt i32.const 0 f64.load offset=56 f64.div call $lnD local.set $lnV
                 end
                 local.get $fPcm
                 if
@@ -342,34 +309,7 @@
                 end
                 local.get $q i32.const 3 i32.shl
                 local.get $gi
-                local.get $nu f64.neg local.get $lnV f64.mul  ;; driftExp, inline
-                local.set $dy
-                f64.const -708 local.get $dy local.get $dy f64.const -708 f64.lt select local.set $dy
-                f64.const 708 local.get $dy local.get $dy f64.const 708 f64.gt select local.set $dy
-                local.get $dy i32.const 0 f64.load offset=6168 f64.mul i32.const 0 f64.load offset=6176 f64.add
-                i32.const 0 f64.load offset=6176 f64.sub local.tee $dkf
-                i32.trunc_sat_f64_s local.set $dk
-                local.get $dy local.get $dkf i32.const 0 f64.load offset=6152 f64.mul f64.sub
-                local.get $dkf i32.const 0 f64.load offset=6160 f64.mul f64.sub local.set $dr
-                ;; 1 + (r + r·r·(0.5 + r·(1/6 + r·(1/24 + r·(1/120)))))
-                f64.const 1
-                local.get $dr
-                local.get $dr local.get $dr f64.mul
-                f64.const 0.5
-                local.get $dr
-                f64.const 0.16666666666666666
-                local.get $dr
-                f64.const 0.041666666666666664
-                local.get $dr f64.const 0.008333333333333333 f64.mul
-                f64.add f64.mul
-                f64.add f64.mul
-                f64.add f64.mul
-                f64.add f64.add
-                local.set $dr
-                local.get $dk i32.const 127 i32.and i32.const 3 i32.shl f64.load offset=5120
-                local.get $dr f64.mul
-                local.get $dk i32.const 7 i32.shr_s i32.const 1023 i32.add i64.extend_i32_u i64.const 52 i64.shl f64.reinterpret_i64
-                f64.mul
+                local.get $nu f64.neg local.get $lnV f64.mul call $expD
                 f64.mul f64.store offset=1792
               end
               local.get $q i32.const 1 i32.add local.tee $q i32.const 2 i32.lt_s br_if $fold
@@ -497,39 +437,7 @@
             local.get $dt local.get $lnDt f64.ne
             if
               local.get $dt local.set $lnDt
-              local.get $dt i32.const 0 f64.load offset=56 f64.div  ;; driftLog, inline
-              local.set $dx
-              local.get $dx i64.reinterpret_f64 i64.const 32 i64.shr_u i32.wrap_i64 local.set $dhi
-              local.get $dhi i32.const 13 i32.shr_u i32.const 127 i32.and local.set $dj
-              local.get $dhi i32.const 20 i32.shr_u i32.const 1023 i32.sub local.get $dj i32.const 6 i32.shr_u i32.add local.set $de
-              local.get $dx
-              i32.const 1023 local.get $de i32.sub i64.extend_i32_u i64.const 52 i64.shl f64.reinterpret_i64
-              f64.mul
-              local.get $dj i32.const 3 i32.shl f64.load offset=2048
-              f64.sub
-              local.get $dj i32.const 3 i32.shl f64.load offset=3072
-              f64.mul local.set $dr
-              ;; r − r·r·(0.5 − r·(1/3 − r·(0.25 − r·(0.2 − r·(1/6)))))
-              local.get $dr
-              local.get $dr local.get $dr f64.mul
-              f64.const 0.5
-              local.get $dr
-              f64.const 0.3333333333333333
-              local.get $dr
-              f64.const 0.25
-              local.get $dr
-              f64.const 0.2
-              local.get $dr f64.const 0.16666666666666666 f64.mul
-              f64.sub f64.mul
-              f64.sub f64.mul
-              f64.sub f64.mul
-              f64.sub f64.mul
-              f64.sub local.set $dr
-              local.get $de f64.convert_i32_s i32.const 0 f64.load offset=6144 f64.mul
-              local.get $dj i32.const 3 i32.shl f64.load offset=4096
-              f64.add
-              local.get $dr f64.add
-              local.set $lnV
+              local.get $dt i32.const 0 f64.load offset=56 f64.div call $lnD local.set $lnV
             end
             local.get $fPcm
             if
@@ -544,34 +452,7 @@
               f64.add local.set $nu
             end
             local.get $gi
-            local.get $nu f64.neg local.get $lnV f64.mul  ;; driftExp, inline
-            local.set $dy
-            f64.const -708 local.get $dy local.get $dy f64.const -708 f64.lt select local.set $dy
-            f64.const 708 local.get $dy local.get $dy f64.const 708 f64.gt select local.set $dy
-            local.get $dy i32.const 0 f64.load offset=6168 f64.mul i32.const 0 f64.load offset=6176 f64.add
-            i32.const 0 f64.load offset=6176 f64.sub local.tee $dkf
-            i32.trunc_sat_f64_s local.set $dk
-            local.get $dy local.get $dkf i32.const 0 f64.load offset=6152 f64.mul f64.sub
-            local.get $dkf i32.const 0 f64.load offset=6160 f64.mul f64.sub local.set $dr
-            ;; 1 + (r + r·r·(0.5 + r·(1/6 + r·(1/24 + r·(1/120)))))
-            f64.const 1
-            local.get $dr
-            local.get $dr local.get $dr f64.mul
-            f64.const 0.5
-            local.get $dr
-            f64.const 0.16666666666666666
-            local.get $dr
-            f64.const 0.041666666666666664
-            local.get $dr f64.const 0.008333333333333333 f64.mul
-            f64.add f64.mul
-            f64.add f64.mul
-            f64.add f64.mul
-            f64.add f64.add
-            local.set $dr
-            local.get $dk i32.const 127 i32.and i32.const 3 i32.shl f64.load offset=5120
-            local.get $dr f64.mul
-            local.get $dk i32.const 7 i32.shr_s i32.const 1023 i32.add i64.extend_i32_u i64.const 52 i64.shl f64.reinterpret_i64
-            f64.mul
+            local.get $nu f64.neg local.get $lnV f64.mul call $expD
             f64.mul local.set $gi
           end
         end
