@@ -123,6 +123,14 @@
     local.get $sd local.get $z f64.mul f64.const 0.000244140625 f64.mul
     f64.add)
 
+  ;; driftLog and driftExp as the kernel runs them (inlined here too), exported for the tests that
+  ;; compare them bit for bit with drift-math.ts on 10⁶ arguments: through the pulse kernel, a one-ulp
+  ;; difference would almost never show in a Float32 conductance or in the energy sum
+  (func $driftLogExport (export "driftLog") (param $x f64) (result f64)
+    local.get $x call $lnD)
+  (func $driftExpExport (export "driftExp") (param $y f64) (result f64)
+    local.get $y call $expD)
+
   ;; linearKernel on idx/counts[0, n) at time tNow [ms]; returns the number of pulses (energy and the
   ;; stream state are left in the header).
   (func $linear (export "linear") (param $n i32) (param $tNow f64) (result f64)

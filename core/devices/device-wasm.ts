@@ -99,6 +99,9 @@ export interface DeviceWasm extends Pick<DeviceArray, (typeof DEVICE_STATE_ARRAY
   readonly countsBuf: Int32Array;
   /** Runs the kernel on the first m entries of idxBuf/countsBuf; returns the number of pulses. */
   readonly run: (m: number, tNow: number) => number;
+  /** The kernel's own copies of drift-math.ts's driftLog/driftExp (for the tests that compare them bit for bit). */
+  readonly driftLog: (x: number) => number;
+  readonly driftExp: (y: number) => number;
   /** Total bytes of the memory. */
   readonly bytes: number;
 }
@@ -195,6 +198,8 @@ export function createDeviceWasm(n: number, c: DeviceWasmConstants): DeviceWasm 
     idxBuf: new Int32Array(buf, offIdx, chunk),
     countsBuf: new Int32Array(buf, offCnt, chunk),
     run: instance.exports['linear'] as (m: number, tNow: number) => number,
+    driftLog: instance.exports['driftLog'] as (x: number) => number,
+    driftExp: instance.exports['driftExp'] as (y: number) => number,
     bytes: memory.buffer.byteLength,
   };
 }

@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { driftExp, driftLog, EXP2_J, LN_C, LN_CJ, LN_INV_C } from '../../../core/devices/drift-math.js';
-import { RandomStream } from '../../../core/random.js';
+import { createDeviceArray, DEVICE_PRESETS } from '../../../core/devices/index.js';
+import { RandomStream, RandomStreams } from '../../../core/random.js';
 
 const pair = new Float64Array(2);
 const bits = new BigInt64Array(pair.buffer);
@@ -111,5 +112,27 @@ describe('the drift factor e^(−ν·ln(dt/t0)) = (dt/t0)^(−ν)', () => {
     }
     expect(ours).toBeLessThan(4);
     expect(host).toBeLessThan(2.5);
+  });
+});
+
+describe('the WebAssembly device kernel\'s driftLog / driftExp', () => {
+  it('give the very bits of drift-math.ts on 10⁶ arguments each (dt/t0 over 10⁻¹²…10¹², pcm\'s g/gMax, y over [−708, 708]), edge cases included', () => {
+    const arr = createDeviceArray(DEVICE_PRESETS['hfs2'], 256, new RandomStreams(1), 'drift-math', { wasm: true });
+    const w = arr.wasm;
+    expect(w).not.toBeNull();
+    const rng = new RandomStream('drift-math-wasm');
+    const logArgs = [1, 2, 0.5, 0.75, 1.5, 1 - 2 ** -53, 1 + 2 ** -52, 1e-12, Number.MIN_VALUE * 2 ** 52, 1e300];
+    const expArgs = [0, -0, 1e-300, -1e-300, 708, -708, 709, -1000, 1000, Math.LN2, -Math.LN2 / 256];
+    for (let n = 0; n < 1_000_000; n++) {
+      logArgs.push(10 ** (24 * rng.uniform() - 12), 1 + (rng.uniform() - 0.5) * 0.02);
+      expArgs.push((rng.uniform() - 0.5) * 1416, (rng.uniform() - 0.5) * 2);
+    }
+    let logDiff = 0;
+    let expDiff = 0;
+    for (const x of logArgs) if (!Object.is(w!.driftLog(x), driftLog(x))) logDiff++;
+    for (const y of expArgs) if (!Object.is(w!.driftExp(y), driftExp(y))) expDiff++;
+    expect(w!.driftExp(Number.NaN)).toBeNaN();
+    expect(logDiff).toBe(0);
+    expect(expDiff).toBe(0);
   });
 });

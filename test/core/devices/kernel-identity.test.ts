@@ -801,6 +801,43 @@ describe('pulse kernels are bit-identical to the reference (all kinds × all non
     }
   });
 
+  it('WebAssembly: the inline drift ln/exp match the reference over dt/t0 from 1 to 10⁹ and ν of both signs (4096 devices × 8 batches)', () => {
+    // Every device gets its own programming time, log-uniform back to 10⁹·t0, before each batch of
+    // one ±1 pulse per device, so each pulse folds with a dt of its own, across the whole range of
+    // the tables and exponents. (A one-ulp slip of ln or exp would rarely reach a Float32
+    // conductance: drift-math.test.ts compares the kernel's ln and exp themselves bit for bit.)
+    for (const drift of ['constant', 'pcm'] as const) {
+      const p = deviceParams(comboParams('linear', { c2c: true, d2d: true, quant: false, endurance: 'inf', drift, stuckAt: false }, 0), {
+        drift: drift === 'constant' ? { nuMean: 0.02, nuStd: 0.05, t0: T0, model: 'constant' } : { nuMean: 0, nuStd: 0, t0: T0, model: 'pcm' },
+      });
+      const n = 4096;
+      const a = createDeviceArray(p, n, new RandomStreams(9), 'fold', { t0: 0, wasm: true });
+      const b = createDeviceArray(p, n, new RandomStreams(9), 'fold', { t0: 0, wasm: false });
+      expect(a.wasm).not.toBeNull();
+      const rnd = new RandomStream(`fold/${drift}`);
+      const idx = Int32Array.from({ length: n }, (_, i) => i);
+      const counts = new Int32Array(n);
+      let t = 2e9 * T0;
+      let negative = 0;
+      for (let r = 0; r < 8; r++) {
+        for (let i = 0; i < n; i++) {
+          const back = T0 * 10 ** (9 * rnd.uniform());
+          a.tProg[i] = t - back;
+          b.tProg[i] = a.tProg[i];
+          counts[i] = rnd.uniform() < 0.5 ? 1 : -1;
+        }
+        applyPulses(a, idx, counts, n, t);
+        REFERENCE.linear(b, idx, counts, n, t);
+        expect(stateDiff(a, b), `${drift}, batch ${r}`).toBeNull();
+        t += 1e3 * T0;
+      }
+      if (drift === 'constant') {
+        for (let i = 0; i < n; i++) if (0.02 + 0.05 * (a.driftZ[i] / DRIFT_Z_SCALE) < 0) negative++;
+        expect(negative).toBeGreaterThan(n / 10); // ν < 0 (conductance growing) is exercised too
+      }
+    }
+  });
+
   it('the reference itself is the frozen code (sanity: efficacy and the ziggurat table match the library)', () => {
     expect(efficacy(IDEAL_DEVICE, true)).toBeGreaterThan(0);
     expect(KN[0]).toBeGreaterThan(0);
