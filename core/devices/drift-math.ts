@@ -81,9 +81,16 @@ function expFixed(v: bigint): bigint {
   return sum;
 }
 
-/** The double nearest v/ONE (Number(bigint) rounds to nearest; dividing by 2^120 is exact). */
+/** 2^−120, exactly (`**` is only approximated by the standard; repeated halving is exact). */
+const INV_ONE = ((): number => {
+  let x = 1;
+  for (let k = 0n; k < FRAC; k++) x /= 2;
+  return x;
+})();
+
+/** The double nearest v/ONE (Number(bigint) rounds to nearest; scaling by 2^−120 is exact). */
 function toDouble(v: bigint): number {
-  return Number(v) / 2 ** 120;
+  return Number(v) * INV_ONE;
 }
 
 const LN2_FIXED = lnRatioFixed(2n, 1n);
