@@ -28,10 +28,11 @@
 ;; Bit identity with the JavaScript kernel: every f64 operation is an IEEE-754 double operation in
 ;; the same order as in array.ts (no fused multiply-add); Float32/Int16/Uint16 loads and stores
 ;; convert exactly as typed-array reads and writes do; the drift fold's ln and exp are drift-math.ts's
-;; driftLog and driftExp, operation for operation ($lnD, $expD below; scripts/build-wasm.mjs
-;; inlines their calls: as calls they cost the pair path ≈ 3 ns per folded pulse), and the ziggurat's rare slow path is the
-;; JavaScript `nfix` itself, run on the state in this memory. test/core/devices/kernel-identity.test.ts
-;; runs both kernels side by side.
+;; driftLog and driftExp, operation for operation ($lnD, $expD below; scripts/build-wasm.mjs inlines
+;; their calls: as calls they cost the pair path ≈ 3 ns per folded pulse); the ziggurat's rare slow
+;; path is the JavaScript `nfix` itself, run on the state in this memory.
+;; test/core/devices/kernel-identity.test.ts runs both kernels side by side, and
+;; test/core/devices/drift-math.test.ts compares the exported ln and exp bit for bit.
 (module
   (import "env" "mem" (memory 1))
   ;; nfix(hz, iz): the ziggurat slow path on the Alea state at bytes 112–143
@@ -207,7 +208,8 @@
           ;; the c2c normals of a and b, in this order, into bytes 1808–1823
           local.get $fC2c
           if
-            ;; a's normal, then b's (written out twice rather than looped)
+            ;; a's normal, then b's, written out twice: the loop's counter and exit test cost ≈ 3 % per
+            ;; pulse, and an inlined function cannot advance the Alea state held in this function's locals
             f64.const 2091639 local.get $s0 f64.mul
             local.get $s3 f64.const 2.3283064365386963e-10 f64.mul
             f64.add local.set $t
@@ -279,7 +281,8 @@
           i32.const 0 local.get $ia i32.const 2 i32.shl local.get $bG i32.add f32.load f64.promote_f32 f64.store offset=1792
           i32.const 0 local.get $ib i32.const 2 i32.shl local.get $bG i32.add f32.load f64.promote_f32 f64.store offset=1800
           ;; the loop only when a device of the pair has drifted, tNow − tProg > t0 for a or b (one
-          ;; test for both instead of the loop's two: −1 ns per pulse without any fold)
+          ;; test for both instead of the loop's two: −1 ns per pulse without any fold; the loop then
+          ;; recomputes dt, as handing the two dt over in locals measured no faster)
           local.get $fDr
           local.get $tNow
           local.get $ia i32.const 2 i32.shl local.get $bTp i32.add f32.load f64.promote_f32
