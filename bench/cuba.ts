@@ -3,21 +3,18 @@
  * ../shared/peers/brian2_cuba.py: build (construction + connectivity) and the simulation loop
  * separately; synaptic events = Σ over spikes of the spiking neuron's out-degree.
  */
-import type { Command } from 'commander';
 import type { Benchmark } from './types.js';
 import { cubaNetwork } from '../networks/cuba.js';
-import { intOption, quantityOption } from '../cli/options.js';
 
 export const cubaBenchmark: Benchmark = {
   name: 'cuba',
   description: "Vogels & Abbott's current-based network (4000 LIF, 1 s, dt 0.1 ms): build and loop time, events/s",
-  options(cmd: Command) {
-    cmd
-      .option('--neurons <N>', 'total neurons (p scaled to keep ~80 inputs per neuron)', intOption('--neurons', 5), 4000)
-      .option('--duration <T>', "simulated time, e.g. 1000 or '1 s'", quantityOption('--duration', 'time'), 1000)
-      .option('--seed <S>', 'seed', intOption('--seed', 0), 1)
-      .option('--storage <kind>', 'dense or csr', 'csr');
-  },
+  options: [
+    { flag: '--neurons <N>', key: 'neurons', description: 'total neurons (p scaled to keep ~80 inputs per neuron)', type: 'int', min: 5, default: 4000 },
+    { flag: '--duration <T>', key: 'duration', description: "simulated time, e.g. 1000 or '1 s'", type: 'time', default: 1000 },
+    { flag: '--seed <S>', key: 'seed', description: 'seed', type: 'int', min: 0, default: 1 },
+    { flag: '--storage <kind>', key: 'storage', description: 'dense or csr', type: 'string', default: 'csr' },
+  ],
   run(opts, log) {
     const neurons = opts['neurons'] as number;
     const duration = opts['duration'] as number;

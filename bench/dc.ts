@@ -1,51 +1,41 @@
 /**
- * `memspike bench dc`: training speed of the Diehl & Cook network (networks/diehl-cook.ts) on
- * real MNIST images — the full per-sample work: weight normalisation, 350 ms presentation with
- * plasticity, re-presentations when fewer than 5 spikes, 150 ms rest; dt 0.5 ms (1000 steps per
- * sample). Reports milliseconds per sample over `--samples` after a short warm-up.
+ * `memspike bench dc`: training speed of the Diehl & Cook network on real MNIST images, through the
+ * same experiment runner as `memspike train` and with its spec (the same flags and defaults): the
+ * full per-sample work — weight normalisation, 350 ms presentation with plasticity, re-presentations
+ * when fewer than 5 spikes, 150 ms rest; dt 0.5 ms (1000 steps per sample). Reports milliseconds
+ * per sample over `--samples` after `--warmup` untimed samples (JIT warm-up).
  */
-import type { Command } from 'commander';
 import type { Benchmark } from './types.js';
-import { intOption, numberOption } from '../cli/options.js';
 import { loadMnist } from '../networks/datasets/idx-node.js';
-import { buildDiehlCook, diehlCookSpec, type DiehlCookSpec } from '../networks/diehl-cook-spec.js';
+import { DiehlCookExperiment } from '../networks/diehl-cook/experiment.js';
+import { resolveSpec, type ExperimentSpec } from '../networks/diehl-cook/spec.js';
+import type { TrainResult } from '../networks/diehl-cook/results.js';
 
 export const dcBenchmark: Benchmark = {
   name: 'dc',
-  description: 'Diehl & Cook training speed: ms per MNIST sample (500 ms at dt 0.5 ms, plasticity on)',
-  options(cmd: Command) {
-    cmd
-      .option('--neurons <N>', 'excitatory neurons', intOption('--neurons', 1), 400)
-      .option('--samples <N>', 'timed samples', intOption('--samples', 1), 200)
-      .option('--warmup <N>', 'untimed samples first (JIT warm-up)', intOption('--warmup', 0), 20)
-      .option('--device <preset>', 'float, ideal, hfs2, …', 'ideal')
-      .option('--cell <kind>', 'device mode: single or pair (as memspike train)', 'single')
-      .option('--w-max <w>', 'weight mapped to the full device window (as memspike train)', numberOption('--w-max', 0), 1)
-      .option('--rounding <mode>', 'pulse-count rounding: stochastic, deterministic, accumulate or feedback (as memspike train)', 'stochastic')
-      .option('--device-normalisation <mode>', 'off or pulses (as memspike train)', 'off')
-      .option('--seed <S>', 'seed', intOption('--seed', 0), 1);
-  },
+  description: 'Diehl & Cook training speed: ms per MNIST sample (500 ms at dt 0.5 ms, plasticity on), with the spec of memspike train',
+  experiment: true,
+  options: [
+    { flag: '--samples <N>', key: 'samples', description: 'timed samples', type: 'int', min: 1, default: 200 },
+    { flag: '--warmup <N>', key: 'warmup', description: 'untimed samples first (JIT warm-up)', type: 'int', min: 0, default: 20 },
+  ],
   run(opts, log) {
-    const spec = diehlCookSpec({
-      nExc: opts['neurons'] as number,
-      device: opts['device'] as string,
-      seed: opts['seed'] as number,
-      cell: opts['cell'] as DiehlCookSpec['cell'],
-      wMax: opts['wMax'] as number,
-      rounding: opts['rounding'] as DiehlCookSpec['rounding'],
-      deviceNormalisation: opts['deviceNormalisation'] as DiehlCookSpec['deviceNormalisation'],
-    });
-    const train = loadMnist({ split: 'train' });
+    const base = opts['spec'] as ExperimentSpec;
     const samples = opts['samples'] as number;
     const warmup = opts['warmup'] as number;
+    const train = loadMnist({ split: 'train' });
     if (samples + warmup > train.count) throw new Error(`--samples ${samples} + --warmup ${warmup} exceed the ${train.count} training images.`);
-    const { model, exp } = buildDiehlCook(spec);
-    if (warmup > 0) exp.train(train, { samples: warmup });
-    const r = exp.train(train, { samples });
-    log(`dc: ${spec.nExc} neurons, ${spec.device}${spec.device === 'float' ? '' : ` (${spec.cell}, ${spec.rounding} rounding, normalisation ${spec.deviceNormalisation})`}: ${r.msPerSample.toFixed(2)} ms/sample over ${samples} samples (${r.presentations} presentations)`);
+    const schedule = [...(warmup > 0 ? [{ phase: 'train', samples: warmup }] : []), { phase: 'train', samples }];
+    const spec = resolveSpec({ ...base, schedule });
+    const exp = new DiehlCookExperiment(spec, { train, test: null });
+    exp.advance({ samples: warmup + samples });
+    const r = exp.result().phases[exp.result().phases.length - 1] as TrainResult;
+    const msPerSample = (1000 * r.seconds) / samples;
+    const setting = spec.device === 'float' ? '' : ` (${spec.cell}, wMax ${spec.wMax}, ${spec.rounding} rounding, normalisation ${spec.deviceNormalisation})`;
+    log(`dc: ${spec.neurons} neurons, ${spec.device}${setting}: ${msPerSample.toFixed(2)} ms/sample over ${samples} samples (${r.presentations} presentations)`);
     return {
       bench: 'dc',
-      neurons: spec.nExc,
+      neurons: spec.neurons,
       device: spec.device,
       cell: spec.cell,
       w_max: spec.wMax,
@@ -53,10 +43,11 @@ export const dcBenchmark: Benchmark = {
       device_normalisation: spec.deviceNormalisation,
       samples,
       warmup,
-      ms_per_sample: r.msPerSample,
-      steps_per_sample: model.net.stepsFor(500),
+      ms_per_sample: msPerSample,
+      steps_per_sample: exp.trained.model.presenter.stepsPerPresentation,
       presentations: r.presentations,
       seconds: r.seconds,
+      pulses: r.pulses,
     };
   },
 };

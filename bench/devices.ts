@@ -19,7 +19,6 @@
  * For scale: bench/reference/linear-kernel.c is the linear kernel in C.
  * Also: ns per device for readConductances (drift + read noise) and ageTo, and bytes per device.
  */
-import type { Command } from 'commander';
 import {
   ageTo,
   applyPulses,
@@ -33,7 +32,6 @@ import {
   type DeviceParams,
 } from '../core/devices/index.js';
 import { RandomStreams } from '../core/random.js';
-import { intOption } from '../cli/options.js';
 import type { Benchmark } from './types.js';
 
 const ALL_ON: DeviceOverrides = {
@@ -96,10 +94,10 @@ function timePulses(p: DeviceParams, n: number, reps: number, mode: Mode): numbe
 export const devicesBench: Benchmark = {
   name: 'devices',
   description: 'ns per pulse per device with all non-idealities on (linear/softBounds/power/table), ns per read, bytes per device',
-  options(cmd: Command): void {
-    cmd.option('--n <devices>', 'devices per array', intOption('--n', 1), 1_000_000);
-    cmd.option('--reps <n>', 'timed batches (best is reported)', intOption('--reps', 1), 5);
-  },
+  options: [
+    { flag: '--n <devices>', key: 'n', description: 'devices per array', type: 'int', min: 1, default: 1_000_000 },
+    { flag: '--reps <n>', key: 'reps', description: 'timed batches (best is reported)', type: 'int', min: 1, default: 5 },
+  ],
   run(opts: Record<string, unknown>, log: (line: string) => void): Record<string, unknown> {
     const n = (opts['n'] as number | undefined) ?? 1_000_000;
     const reps = (opts['reps'] as number | undefined) ?? 5;

@@ -11,9 +11,7 @@
  * JavaScript column sums (`wasm: false`; same outputs) so that the WebAssembly kernel's gain is a
  * ratio within one run.
  */
-import type { Command } from 'commander';
 import type { Benchmark } from './types.js';
-import { intOption, numberOption } from '../cli/options.js';
 import { RandomStream } from '../core/random.js';
 import { createCrossbar, IO_IDEAL, IO_HFS2_PAPER, irDropEffective, solveWireNetwork } from '../core/crossbar/index.js';
 import { devicePreset } from '../core/devices/presets.js';
@@ -61,15 +59,14 @@ export function irDropError(nR: number, nLogical: number, gMin: number, gMax: nu
 export const vmmBench: Benchmark = {
   name: 'vmm',
   description: 'crossbar vmm/s with IO non-idealities off and on; ideal error vs an exact product; IR-drop approximation error',
-  options(cmd: Command): void {
-    cmd
-      .option('--rows <n>', 'inputs (crossbar rows)', intOption('--rows'), 784)
-      .option('--cols <n>', 'outputs (crossbar columns)', intOption('--cols'), 400)
-      .option('--tile <n>', 'largest tile side (rows and columns)', intOption('--tile'), 256)
-      .option('--zeros <fraction>', 'fraction of zero inputs in the rate-coded vectors', numberOption('--zeros', 0), 0.8)
-      .option('--seed <n>', 'seed', intOption('--seed', 0), 1)
-      .option('--ms <n>', 'minimum timing per figure [ms]', intOption('--ms'), 1000);
-  },
+  options: [
+    { flag: '--rows <n>', key: 'rows', description: 'inputs (crossbar rows)', type: 'int', min: 1, default: 784 },
+    { flag: '--cols <n>', key: 'cols', description: 'outputs (crossbar columns)', type: 'int', min: 1, default: 400 },
+    { flag: '--tile <n>', key: 'tile', description: 'largest tile side (rows and columns)', type: 'int', min: 1, default: 256 },
+    { flag: '--zeros <fraction>', key: 'zeros', description: 'fraction of zero inputs in the rate-coded vectors', type: 'number', min: 0, default: 0.8 },
+    { flag: '--seed <n>', key: 'seed', description: 'seed', type: 'int', min: 0, default: 1 },
+    { flag: '--ms <n>', key: 'ms', description: 'minimum timing per figure [ms]', type: 'int', min: 1, default: 1000 },
+  ],
   run(opts: Record<string, unknown>, log: (line: string) => void): Record<string, unknown> {
     const rows = opts['rows'] as number, cols = opts['cols'] as number, tile = opts['tile'] as number;
     const zeros = opts['zeros'] as number, seed = opts['seed'] as number, ms = opts['ms'] as number;

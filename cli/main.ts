@@ -5,6 +5,7 @@
  * `memspike: <message>` with exit code 1 — never a bare stack trace; set MEMSPIKE_DEBUG=1 for one.
  */
 import { Command, CommanderError } from 'commander';
+import { MEMSPIKE_VERSION } from '../core/version.js';
 import { register as registerBench } from './commands/bench.js';
 import { COMMAND_MODULES } from './commands/index.js';
 
@@ -12,7 +13,7 @@ const program = new Command();
 program
   .name('memspike')
   .description('Spiking neural networks with memristive synapses: LIF engine, devices, on-chip STDP, crossbar inference.')
-  .version('0.1.0')
+  .version(MEMSPIKE_VERSION)
   .showHelpAfterError()
   .exitOverride();
 

@@ -1,52 +1,55 @@
 /**
- * Progress display for long runs: a cli-progress bar on a terminal (samples/s, ETA, running
- * accuracy); on a pipe or in CI one plain line every 10 %. Always on stderr, so that stdout keeps
- * only results (and the final JSON line).
+ * Progress display for long runs: a cli-progress bar on a terminal (phase k/n, samples/s, running
+ * accuracy, ETA of the phase and of the whole run); on a pipe or in CI one plain line every 10 %
+ * of a phase. Always on stderr, so that stdout keeps only results.
  */
 import cliProgress from 'cli-progress';
 import type { Observable } from 'rxjs';
+import type { ExperimentProgress } from '../networks/experiment/progress.js';
 
-export interface ProgressLike {
-  readonly phase: string;
-  readonly done: number;
-  readonly total: number;
-  readonly samplesPerSec: number;
-  readonly accuracy: number;
+/** Seconds as '42 s', '7 min', '1 h 05 min'. */
+export function duration(s: number): string {
+  if (!Number.isFinite(s)) return '?';
+  if (s < 90) return `${Math.round(s)} s`;
+  if (s < 3600) return `${Math.round(s / 60)} min`;
+  const h = Math.floor(s / 3600);
+  return `${h} h ${String(Math.round((s - 3600 * h) / 60)).padStart(2, '0')} min`;
 }
 
-export function showProgress(source: Observable<ProgressLike>, quiet = false): () => void {
+export function showProgress(source: Observable<ExperimentProgress>, quiet = false): () => void {
   if (quiet) return () => {};
   const tty = Boolean(process.stderr.isTTY);
   let bar: cliProgress.SingleBar | null = null;
-  let phase = '';
+  let phase = -1;
   let lastDecile = -1;
   const sub = source.subscribe((e) => {
     const acc = Number.isNaN(e.accuracy) ? '  –  ' : `${(100 * e.accuracy).toFixed(1)}%`;
+    const head = `${e.index + 1}/${e.phases} ${e.name}`;
+    const phaseEta = (e.total - e.done) / Math.max(e.samplesPerSec, 1e-9);
     if (tty) {
-      if (!bar || e.phase !== phase) {
+      if (!bar || e.index !== phase) {
         bar?.stop();
-        phase = e.phase;
+        phase = e.index;
         bar = new cliProgress.SingleBar(
-          { format: `${e.phase.padEnd(5)} [{bar}] {value}/{total} | {rate} samples/s | ETA {eta_formatted} | acc {acc}`, stream: process.stderr, hideCursor: true, etaBuffer: 200 },
+          { format: `${head} [{bar}] {value}/{total} | {rate} samples/s | acc {acc} | ETA {eta} (all {all})`, stream: process.stderr, hideCursor: true },
           cliProgress.Presets.shades_classic,
         );
-        bar.start(e.total, 0, { rate: '0', acc });
+        bar.start(e.total, 0, { rate: '0', acc, eta: '?', all: '?' });
       }
-      bar.update(e.done, { rate: e.samplesPerSec.toFixed(1), acc });
+      bar.update(e.done, { rate: e.samplesPerSec.toFixed(1), acc, eta: duration(phaseEta), all: duration(e.etaSeconds) });
       if (e.done === e.total) {
         bar.stop();
         bar = null;
       }
     } else {
-      if (e.phase !== phase) {
-        phase = e.phase;
+      if (e.index !== phase) {
+        phase = e.index;
         lastDecile = -1;
       }
       const decile = Math.floor((10 * e.done) / e.total);
       if (decile !== lastDecile) {
         lastDecile = decile;
-        const eta = (e.total - e.done) / Math.max(e.samplesPerSec, 1e-9);
-        process.stderr.write(`${e.phase} ${e.done}/${e.total}  ${e.samplesPerSec.toFixed(1)} samples/s  ETA ${eta.toFixed(0)} s  acc ${acc}\n`);
+        process.stderr.write(`${head} ${e.done}/${e.total}  ${e.samplesPerSec.toFixed(1)} samples/s  acc ${acc}  ETA ${duration(phaseEta)} (all ${duration(e.etaSeconds)})\n`);
       }
     }
   });

@@ -6,8 +6,13 @@
  *  - StateProbe: one variable of chosen neurons every `every` steps, the newest `capacity` rows.
  *  - RateMonitor: population spike count per step → rate [Hz], the newest `capacity` steps.
  *  - SpikeCounter: spikes per neuron since the last reset (what label assignment needs).
+ *
+ * Each factory returns the monitor (what the user reads) and its updater (what the network runs in
+ * the record phase; it looks its source up once, at build). They run while plasticity is off too.
  */
 import type { SpikeBuffer } from './neurons/spikes.js';
+import type { Updater } from './schedule.js';
+import type { LifPopulation, Population } from './network.js';
 
 export interface SpikeRecorderData {
   /** step of each recorded spike (oldest first) */
@@ -103,4 +108,160 @@ export function readSpikeRing(r: SpikeRing, dt: number): SpikeRecorderData {
 export function countSpikes(counts: Int32Array, spikes: SpikeBuffer): void {
   const idx = spikes.idx;
   for (let s = 0, c = spikes.count; s < c; s++) counts[idx[s]]++;
+}
+
+/** A monitor and the record-phase updater that feeds it. */
+export interface MonitorParts<M> {
+  readonly monitor: M;
+  readonly updater: Updater;
+}
+
+/** Records the spikes of `pop` into a ring of `capacity` spikes. */
+export function createSpikeRecorder(pop: Population, capacity: number, dt: number): MonitorParts<SpikeRecorder> {
+  const ring: SpikeRing = { steps: new Int32Array(capacity), idx: new Int32Array(capacity), head: 0, size: 0, total: 0 };
+  let buf: SpikeBuffer | null = null;
+  return {
+    updater: {
+      phase: 'record',
+      order: 0,
+      name: `spikes:${pop.label}`,
+      build: (ctx) => {
+        buf = ctx.spikes(pop);
+      },
+      run: (step) => recordSpikes(ring, buf!, step),
+    },
+    monitor: {
+      kind: 'spikes',
+      capacity,
+      read: () => readSpikeRing(ring, dt),
+      clear: () => {
+        ring.head = ring.size = ring.total = 0;
+      },
+    },
+  };
+}
+
+/** Samples `variable` of LIF neurons `indices` every `every` steps into a ring of `capacity` rows. */
+export function createStateProbe(pop: LifPopulation, variable: StateProbe['variable'], indices: Int32Array, every: number, capacity: number): MonitorParts<StateProbe> {
+  const cols = indices.length;
+  const steps = new Int32Array(capacity);
+  const values = new Float64Array(capacity * cols);
+  let head = 0;
+  let size = 0;
+  let src: Float64Array | null = null;
+  return {
+    updater: {
+      phase: 'record',
+      order: 1,
+      name: `probe:${pop.label}.${variable}`,
+      build: (ctx) => {
+        src = ctx.lif(pop)[variable];
+      },
+      run: (step) => {
+        if (step % every !== 0) return;
+        const s = src!;
+        const off = head * cols;
+        for (let k = 0; k < cols; k++) values[off + k] = s[indices[k]];
+        steps[head] = step;
+        head = head + 1 === capacity ? 0 : head + 1;
+        if (size < capacity) size++;
+      },
+    },
+    monitor: {
+      kind: 'state',
+      variable,
+      indices,
+      every,
+      read: () => {
+        const outSteps = new Int32Array(size);
+        const outValues = new Float64Array(size * cols);
+        const start = (head - size + capacity) % capacity;
+        for (let r = 0; r < size; r++) {
+          const p = (start + r) % capacity;
+          outSteps[r] = steps[p];
+          outValues.set(values.subarray(p * cols, (p + 1) * cols), r * cols);
+        }
+        return { steps: outSteps, values: outValues, columns: cols };
+      },
+      clear: () => {
+        head = size = 0;
+      },
+    },
+  };
+}
+
+/** Population rate per step [Hz] of `pop`, the newest `capacity` steps kept. */
+export function createRateMonitor(pop: Population, capacity: number, dt: number): MonitorParts<RateMonitor> {
+  const counts = new Int32Array(capacity);
+  const steps = new Int32Array(capacity);
+  let head = 0;
+  let size = 0;
+  let total = 0;
+  let stepsSeen = 0;
+  let buf: SpikeBuffer | null = null;
+  const scale = 1000 / (dt * pop.n);
+  return {
+    updater: {
+      phase: 'record',
+      order: 2,
+      name: `rate:${pop.label}`,
+      build: (ctx) => {
+        buf = ctx.spikes(pop);
+      },
+      run: (step) => {
+        const c = buf!.count;
+        counts[head] = c;
+        steps[head] = step;
+        head = head + 1 === capacity ? 0 : head + 1;
+        if (size < capacity) size++;
+        total += c;
+        stepsSeen++;
+      },
+    },
+    monitor: {
+      kind: 'rate',
+      read: () => {
+        const s = new Int32Array(size);
+        const r = new Float64Array(size);
+        const start = (head - size + capacity) % capacity;
+        for (let k = 0; k < size; k++) {
+          const p = (start + k) % capacity;
+          s[k] = steps[p];
+          r[k] = counts[p] * scale;
+        }
+        return { steps: s, rateHz: r };
+      },
+      meanRateHz: () => (stepsSeen === 0 ? 0 : (total * scale) / stepsSeen),
+      clear: () => {
+        head = size = total = stepsSeen = 0;
+      },
+    },
+  };
+}
+
+/** Counts spikes per neuron of `pop` (reset with counter.reset()). */
+export function createSpikeCounter(pop: Population): MonitorParts<SpikeCounter> {
+  const counts = new Int32Array(pop.n);
+  let buf: SpikeBuffer | null = null;
+  return {
+    updater: {
+      phase: 'record',
+      order: 3,
+      name: `count:${pop.label}`,
+      build: (ctx) => {
+        buf = ctx.spikes(pop);
+      },
+      run: () => countSpikes(counts, buf!),
+    },
+    monitor: {
+      kind: 'counter',
+      counts,
+      total: () => {
+        let t = 0;
+        for (let i = 0; i < counts.length; i++) t += counts[i];
+        return t;
+      },
+      reset: () => counts.fill(0),
+    },
+  };
 }

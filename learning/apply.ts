@@ -35,18 +35,14 @@
  */
 import type { RandomStream } from '../core/random.js';
 import type { SynapseStore } from '../core/synapses/store.js';
+import type { MemristiveStore } from '../core/devices/store.js';
 
-/** A synapse store that changes only by pulses (core/devices' memristive store satisfies it). */
-export interface PulsedStore extends SynapseStore {
-  readonly kind: 'memristive';
-  /** Applies counts[k] pulses (sign = polarity) to synapse idx[k], k < n, at time tNow [ms]. */
-  pulse(idx: Int32Array, counts: Int32Array, n: number, tNow: number): void;
-  /** Nominal change of the effective weight per potentiating / depressing pulse (both > 0) [weight units]. */
-  readonly wStepUp: number;
-  readonly wStepDown: number;
-  /** Per-synapse accumulator of desired change not yet sent as pulses (for 'accumulate' rounding). */
-  readonly residual: Float32Array;
-}
+/**
+ * A synapse store that changes only by pulses: the memristive store. What the rules use of it:
+ * `pulse(idx, counts, n, tNow)`, the nominal weight steps `wStepUp`/`wStepDown`, and the
+ * per-synapse accumulator `residual` ('accumulate'/'feedback' rounding).
+ */
+export type PulsedStore = MemristiveStore;
 
 export type Rounding = 'stochastic' | 'deterministic' | 'accumulate' | 'feedback';
 /** The rounding modes, for validation and help texts. */
@@ -193,5 +189,5 @@ function feedBack(q: PulseQueue, w: Float32Array): void {
 }
 
 export function isPulsed(store: SynapseStore): store is PulsedStore {
-  return store.kind === 'memristive' && typeof (store as PulsedStore).pulse === 'function';
+  return store.kind === 'memristive';
 }

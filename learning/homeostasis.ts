@@ -10,64 +10,115 @@
  * pulses and energy is counted and the device decides the outcome. `mode: 'off'` skips it.
  */
 import type { Projection } from '../core/network.js';
+import type { BuildContext, Updater } from '../core/schedule.js';
 import { finiteNumber } from '../core/units.js';
-import type { RandomStream } from '../core/random.js';
-import { createPulseQueue, flushPulses, isPulsed, queueChange, type PulseQueue, type Rounding } from './apply.js';
+import { createPulseQueue, flushPulses, isPulsed, queueChange, type PulseQueue, type PulsedStore, type Rounding } from './apply.js';
 
-export interface Normaliser {
-  /** Applies the normalisation now (time tNow [ms] for device pulses). Returns pulses issued (0 on float). */
-  apply(tNow: number): number;
+/**
+ * Weight normalisation as a plug-in: `request()` asks for one normalisation, which runs first in
+ * the next learning step (input phase, before any spike of that step propagates — Diehl & Cook
+ * normalise between presentations). It is part of learning: skipped while plasticity is off.
+ */
+export interface Normaliser extends Updater {
+  /** 'exact' (float store), 'pulses' (memristive store, by device pulses) or 'off' (memristive, skipped); set at build */
   readonly mode: 'exact' | 'pulses' | 'off';
+  /** Asks for a normalisation at the start of the next learning step. */
+  request(): void;
+  /** Normalises now, at time tNow [ms] (device pulses are stamped with it). Returns the pulses issued (0 on float). */
+  apply(tNow: number): number;
+}
+
+export interface NormaliserOptions {
+  /** on a memristive store: normalise by pulses or not at all; default 'off' */
+  readonly deviceMode?: 'pulses' | 'off';
+  /** rounding of the normaliser's pulse counts; default 'stochastic' */
+  readonly rounding?: Rounding;
+  /** label of the random stream of the rounding; default 'normalisation/rounding' */
+  readonly stream?: string;
 }
 
 /**
- * Column normaliser for `projection` (after build): Σ_j w_ji = target for every post neuron i.
- * Float stores: exact scaling. Memristive stores: `deviceMode` 'pulses' or 'off' (default 'off').
+ * Column normaliser for `projection` (add it with net.addUpdater before build): Σ_j w_ji = target
+ * for every post neuron i. Float stores: exact scaling. Memristive stores: `deviceMode` 'pulses'
+ * (each synapse gets the pulse count that the nominal step says moves it to its normalised value,
+ * rounded like the learning rule) or 'off'.
  */
-export function columnNormaliser(projection: Projection, target: number, options: { deviceMode?: 'pulses' | 'off'; rounding?: Rounding; rng?: RandomStream } = {}): Normaliser {
+export function columnNormaliser(projection: Projection, target: number, options: NormaliserOptions = {}): Normaliser {
   finiteNumber(target, 'normalisation target');
   if (!(target > 0)) throw new Error(`normalisation target = ${target} must be > 0 (Diehl & Cook use 78).`);
-  const s = projection.structure;
-  const cols = projection.columns();
-  const store = s.store;
-  const w = store.weights;
-  const nPost = s.nPost;
-  if (!isPulsed(store)) {
-    return {
-      mode: 'exact',
-      apply() {
-        normaliseColumns(w, cols.colPtr, cols.synapse, nPost, target);
-        return 0;
-      },
-    };
-  }
   const deviceMode = options.deviceMode ?? 'off';
-  if (deviceMode === 'off') return { mode: 'off', apply: () => 0 };
-  if (!options.rng) throw new Error('columnNormaliser: pulse mode needs a random stream for rounding (options.rng).');
-  const queue: PulseQueue = createPulseQueue(store, 65536, options.rounding ?? 'stochastic', options.rng);
-  return {
-    mode: 'pulses',
-    apply(tNow: number) {
-      const before = queue.requested;
-      const { colPtr, synapse } = cols;
-      // With 'accumulate' rounding the intended weight is w + χ (χ: change decided, not yet pulsed);
-      // normalising w alone would add the same correction again at every presentation.
-      const res = queue.residual;
-      for (let i = 0; i < nPost; i++) {
-        let sum = 0;
-        if (res === null) for (let c = colPtr[i]; c < colPtr[i + 1]; c++) sum += w[synapse[c]];
-        else for (let c = colPtr[i]; c < colPtr[i + 1]; c++) sum += w[synapse[c]] + res[synapse[c]];
-        if (sum <= 0) continue;
-        const f = target / sum;
-        for (let c = colPtr[i]; c < colPtr[i + 1]; c++) {
-          const k = synapse[c];
-          queueChange(queue, k, (res === null ? w[k] : w[k] + res[k]) * (f - 1), store, tNow);
-        }
+  if (deviceMode !== 'pulses' && deviceMode !== 'off') throw new Error(`normalisation deviceMode = '${String(deviceMode)}' is unknown; use 'pulses' or 'off'.`);
+  let due = false;
+  let dt = 0;
+  let apply: (tNow: number) => number = () => 0;
+  const normaliser: Normaliser = {
+    phase: 'input',
+    order: -1,
+    name: `normalise:${projection.label}`,
+    whenFrozen: 'skip',
+    mode: 'off',
+    build(ctx: BuildContext) {
+      dt = ctx.dt;
+      const s = ctx.projection(projection);
+      const cols = projection.columns();
+      const store = s.store;
+      const w = store.weights;
+      const nPost = s.nPost;
+      if (!isPulsed(store)) {
+        (normaliser as { mode: Normaliser['mode'] }).mode = 'exact';
+        apply = () => {
+          normaliseColumns(w, cols.colPtr, cols.synapse, nPost, target);
+          return 0;
+        };
+        return;
       }
-      flushPulses(queue, store, tNow);
-      return queue.requested - before;
+      if (deviceMode === 'off') return;
+      (normaliser as { mode: Normaliser['mode'] }).mode = 'pulses';
+      const queue: PulseQueue = createPulseQueue(store, 65536, options.rounding ?? 'stochastic', ctx.random.stream(options.stream ?? 'normalisation/rounding'));
+      apply = (tNow) => normalisePulses(queue, store, cols.colPtr, cols.synapse, nPost, target, tNow);
+    },
+    request() {
+      due = true;
+    },
+    apply: (tNow) => apply(tNow),
+    run(step: number) {
+      if (!due) return;
+      due = false;
+      apply(step * dt);
+    },
+    snapshot: () => ({ due: due ? 1 : 0 }),
+    restore(s: unknown) {
+      const d = (s as { due?: unknown } | null)?.due;
+      if (d !== 0 && d !== 1) throw new Error(`${normaliser.name}: snapshot does not match this normaliser.`);
+      due = d === 1;
     },
   };
+  return normaliser;
+}
+
+/**
+ * Device mode: queues, for every synapse, the pulses that move it to its normalised value and sends
+ * them. With an accumulator ('accumulate'/'feedback' rounding) the intended weight is w + χ (χ: the
+ * change decided but not yet pulsed); normalising w alone would add the same correction again at
+ * every presentation. Returns the pulses requested.
+ */
+function normalisePulses(queue: PulseQueue, store: PulsedStore, colPtr: Int32Array, synapse: Int32Array, nPost: number, target: number, tNow: number): number {
+  const before = queue.requested;
+  const w = store.weights;
+  const res = queue.residual;
+  for (let i = 0; i < nPost; i++) {
+    let sum = 0;
+    if (res === null) for (let c = colPtr[i]; c < colPtr[i + 1]; c++) sum += w[synapse[c]];
+    else for (let c = colPtr[i]; c < colPtr[i + 1]; c++) sum += w[synapse[c]] + res[synapse[c]];
+    if (sum <= 0) continue;
+    const f = target / sum;
+    for (let c = colPtr[i]; c < colPtr[i + 1]; c++) {
+      const k = synapse[c];
+      queueChange(queue, k, (res === null ? w[k] : w[k] + res[k]) * (f - 1), store, tNow);
+    }
+  }
+  flushPulses(queue, store, tNow);
+  return queue.requested - before;
 }
 
 /** Scales each column (post neuron) of weights to sum to `target`. */

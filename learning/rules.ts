@@ -158,9 +158,23 @@ function validateRule(p: RuleParams): void {
 
 /** Looks a rule up by name (CLI), with the list of known names in the error. */
 export function ruleByName(name: string): RuleParams {
-  const r = (RULES as Record<string, RuleParams>)[name];
+  const r = Object.prototype.hasOwnProperty.call(RULES, name) ? (RULES as Record<string, RuleParams>)[name] : undefined;
   if (!r) throw new Error(`rule '${name}' is unknown; known rules: ${Object.keys(RULES).join(', ')}.`);
   return r;
+}
+
+/**
+ * The named rule's published parameters with some of them changed, validated: e.g.
+ * `ruleParams('diehlCook', { nuPost: 0.02 })`. A field the rule does not have is an error.
+ */
+export function ruleParams(name: string, overrides: Readonly<Record<string, number | string>> = {}): RuleParams {
+  const base = ruleByName(name);
+  for (const key of Object.keys(overrides)) {
+    if (key === 'kind' || !(key in base)) throw new Error(`rule.${key} is not a parameter of the '${name}' rule; its parameters: ${Object.keys(base).filter((k) => k !== 'kind').join(', ')}.`);
+  }
+  const p = Object.freeze({ ...base, ...overrides }) as RuleParams;
+  validateRule(p);
+  return p;
 }
 
 /**
@@ -272,7 +286,11 @@ export function stdp(projection: Projection, params: RuleParams, options: RuleOp
       if (typeof snap.rateScale === 'number') rule.rateScale = snap.rateScale;
       stats.updates = snap.stats.updates;
       stats.pulses = snap.stats.pulses;
-      if (st?.queue && snap.rng) st.queue.rng.load(snap.rng);
+      if (st?.queue) {
+        // the queue's running total is what `stats.pulses` reports after every flush
+        st.queue.requested = snap.stats.pulses;
+        if (snap.rng) st.queue.rng.load(snap.rng);
+      }
     },
   };
   return rule;

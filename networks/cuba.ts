@@ -15,7 +15,7 @@
  * `connect(p=…)`).
  */
 import { Network } from '../core/network.js';
-import { lif, type LifParams } from '../core/populations.js';
+import { lif, type LifParams } from '../core/populations/index.js';
 import { fixedProbability } from '../core/synapses/connectors.js';
 import { positiveInteger } from '../core/units.js';
 

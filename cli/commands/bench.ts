@@ -1,17 +1,50 @@
 /**
  * `memspike bench <name> [options]`: runs one benchmark driver from bench/ and prints its result;
- * with --json the last line is one JSON object. Drivers are listed in bench/index.ts.
+ * with --json stdout holds only the JSON object (progress lines go to stderr). Drivers are listed
+ * in bench/index.ts and declare their options as data; `bench dc` also takes the network flags of
+ * `memspike train` (the same spec and defaults).
  */
 import type { Command } from 'commander';
 import { BENCHMARKS } from '../../bench/index.js';
+import type { BenchOption } from '../../bench/types.js';
+import { resolveSpec } from '../../networks/diehl-cook/spec.js';
+import { addNetworkOptions, FieldSources, networkFields } from '../experiment-options.js';
+import { intOption, numberOption, quantityOption } from '../options.js';
+
+function parser(o: BenchOption): ((value: string) => unknown) | undefined {
+  const name = o.flag.split(' ')[0];
+  switch (o.type) {
+    case 'int':
+      return intOption(name, o.min ?? 1);
+    case 'number':
+      return numberOption(name, o.min ?? -Infinity);
+    case 'time':
+      return quantityOption(name, 'time');
+    case 'string':
+      return undefined;
+  }
+}
 
 export function register(program: Command): void {
-  const bench = program.command('bench').description('run a benchmark; with --json the last line printed is one JSON object');
+  const bench = program.command('bench').description('run a benchmark; with --json stdout holds one JSON object');
   for (const b of BENCHMARKS) {
-    const cmd = bench.command(b.name).description(b.description).option('--json', 'print the result as one JSON line (last line)');
-    b.options(cmd);
+    const cmd = bench.command(b.name).description(b.description).option('--json', 'print the result as one JSON object on stdout (progress lines to stderr)');
+    for (const o of b.options) {
+      const parse = parser(o);
+      if (parse) cmd.option(o.flag, `${o.description} (default ${o.default})`, parse, o.default);
+      else cmd.option(o.flag, `${o.description} (default ${o.default})`, String(o.default));
+    }
+    if (b.experiment) addNetworkOptions(cmd);
     cmd.action(async (opts: Record<string, unknown>) => {
-      const result = await b.run(opts, (line: string) => process.stdout.write(`${line}\n`));
+      if (b.experiment) {
+        const sources = new FieldSources();
+        try {
+          opts['spec'] = resolveSpec({ ...networkFields(opts, sources), schedule: [{ phase: 'train', samples: 1 }] });
+        } catch (e) {
+          throw sources.translate(e);
+        }
+      }
+      const result = await b.run(opts, (line: string) => process.stderr.write(`${line}\n`));
       if (opts['json']) process.stdout.write(`${JSON.stringify(result)}\n`);
       else process.stdout.write(`${formatTable(result)}\n`);
     });

@@ -3,6 +3,7 @@
  */
 import type { Command } from 'commander';
 import { register as registerDevice } from './device.js';
-import { register as registerDiehlCook } from './dc.js';
+import { register as registerTrain } from './train.js';
+import { register as registerEval } from './eval.js';
 
-export const COMMAND_MODULES: ReadonlyArray<(program: Command) => void> = [registerDiehlCook, registerDevice];
+export const COMMAND_MODULES: ReadonlyArray<(program: Command) => void> = [registerTrain, registerEval, registerDevice];

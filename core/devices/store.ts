@@ -25,7 +25,7 @@
  * With the `ideal` preset (step 1.5·10⁻⁵ of the window) the weights equal float weights to within
  * half a step: |w − w_float| ≤ 0.5·wMax/65536 + Float32 rounding.
  */
-import type { StoreFactory, StoreInit, StoreSnapshot, SynapseStore } from '../synapses/store.js';
+import type { StoreInit, StoreSnapshot, SynapseStoreBase } from '../synapses/store-base.js';
 import { applyPulses, createDeviceArray, programOpenLoop, readSome, DEVICE_STATE_ARRAYS, type DeviceArray } from './array.js';
 import { nominalStep } from './models.js';
 import type { DeviceParams } from './params.js';
@@ -49,7 +49,7 @@ export interface MemristiveStoreOptions {
   readonly readNoise?: boolean;
 }
 
-export interface MemristiveStore extends SynapseStore {
+export interface MemristiveStore extends SynapseStoreBase {
   readonly kind: 'memristive';
   readonly mode: MemristiveMode;
   readonly pairPolicy: PairPolicy;
@@ -82,8 +82,14 @@ export interface MemristiveStore extends SynapseStore {
   readonly residual: Float32Array;
 }
 
+/** Builds memristive stores for projections (a StoreFactory). */
+export interface MemristiveStoreFactory {
+  readonly kind: 'memristive';
+  create(init: StoreInit): MemristiveStore;
+}
+
 /** Factory for memristive stores. Options are validated here, once. */
-export function memristiveStore(options: MemristiveStoreOptions): StoreFactory {
+export function memristiveStore(options: MemristiveStoreOptions): MemristiveStoreFactory {
   if (options === null || typeof options !== 'object') throw new Error(`memristiveStore(options): options = ${String(options)} must be an object such as { device: 'hfs2', wMax: 1 }.`);
   const device = resolveDevice(options.device);
   const mode = options.mode ?? 'pair';

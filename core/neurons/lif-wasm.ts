@@ -23,14 +23,14 @@
  * that browsers allow for synchronous compilation on the main thread).
  */
 import { LIF_WASM_BYTES } from './lif-wasm-bytes.js';
-import type { LifConstants, LifState } from './lif.js';
+import { THETA_MODE, type LifConstants, type LifState, type ThetaMode } from './lif.js';
 import { fixedMemory, lazyModule, wasmApi } from '../wasm.js';
 
-/** Kernel entry points → spike count, for the step in the header. θ mode: 1 read, 2 read + grow, 3 decay + grow. */
+/** Kernel entry points → spike count, for the step in the header; the θ mode as in THETA_MODE. */
 type CurrentKernel = () => number;
 type ModeKernel = (mode: number) => number;
 /** A kernel with lifCurrentStep's / lifConductanceStep's signature. */
-export type LifStepFunction = (st: LifState, k: LifConstants, step: number, adapt: boolean, plastic: boolean) => number;
+export type LifStepFunction = (st: LifState, k: LifConstants, step: number, thetaMode: ThetaMode) => number;
 
 const HEADER = 256;
 /** Header byte offsets (scripts/lif-kernels.wat). */
@@ -132,22 +132,21 @@ export function createLifWasm(n: number): LifWasm | null {
       header.setFloat64(F64.c120, 1 / 120, true);
       header.setInt32(I32.refSteps, k.refSteps, true);
       const spikeBuffer = state.spikes;
-      const decays = k.decayTheta !== 1;
       const h32 = new Int32Array(buf, 0, HEADER / 4);
       if (conductance) {
-        return function lifConductanceStepWasm(_st: LifState, _k: LifConstants, step: number, adapt: boolean, plastic: boolean): number {
+        return function lifConductanceStepWasm(_st: LifState, _k: LifConstants, step: number, thetaMode: ThetaMode): number {
           h32[STEP_LO] = step >>> 0;
           h32[STEP_LO + 1] = Math.floor(step / 4294967296);
-          const count = conductanceStep(adapt ? (plastic ? (decays ? 3 : 2) : 1) : 0);
+          const count = conductanceStep(thetaMode);
           spikeBuffer.count = count;
           return count;
         };
       }
-      return function lifCurrentStepWasm(_st: LifState, _k: LifConstants, step: number, adapt: boolean, plastic: boolean): number {
+      return function lifCurrentStepWasm(_st: LifState, _k: LifConstants, step: number, thetaMode: ThetaMode): number {
         // step as i64 (exact for integer steps below 2⁵³); refUntil = step + refSteps wraps like Int32Array stores
         h32[STEP_LO] = step >>> 0;
         h32[STEP_LO + 1] = Math.floor(step / 4294967296);
-        const count = adapt ? currentTheta(plastic ? (decays ? 3 : 2) : 1) : current();
+        const count = thetaMode === THETA_MODE.NONE ? current() : currentTheta(thetaMode);
         spikeBuffer.count = count;
         return count;
       };

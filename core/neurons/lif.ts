@@ -81,16 +81,28 @@ export interface LifState {
 }
 
 /**
- * One step of a current-based LIF population, in place. Returns the number of spikes, written
- * to `st.spikes.idx`. `adapt` = adaptive threshold present; `plastic` = θ may change this step.
+ * What the adaptive threshold θ does in a step, chosen when the population is built (the network's
+ * plasticity switch picks between a population's learning and frozen mode):
+ *   NONE      no adaptation (θ = 0, not read)
+ *   HELD      θ is read but frozen (plasticity off)
+ *   GROWS     θ += θ+ per spike, no decay (τθ = ∞)
+ *   ADAPTS    θ decays by e^(−dt/τθ) every step and grows by θ+ per spike
  */
-export function lifCurrentStep(st: LifState, k: LifConstants, step: number, adapt: boolean, plastic: boolean): number {
+export const THETA_MODE = Object.freeze({ NONE: 0, HELD: 1, GROWS: 2, ADAPTS: 3 } as const);
+export type ThetaMode = (typeof THETA_MODE)[keyof typeof THETA_MODE];
+
+/**
+ * One step of a current-based LIF population, in place. Returns the number of spikes, written
+ * to `st.spikes.idx`. `theta`: what the adaptive threshold does (THETA_MODE).
+ */
+export function lifCurrentStep(st: LifState, k: LifConstants, step: number, thetaMode: ThetaMode): number {
   const { n, v, gE, gI, theta, iBias, refUntil } = st;
   const idx = st.spikes.idx;
   const { vRest, vReset, vThresh, decayMem, decayE, decayI, couplingE, couplingI, rMem, refSteps, thetaPlus, decayTheta } = k;
   const biasGain = rMem * (1 - decayMem);
-  const thetaGrows = adapt && plastic;
-  const thetaDecays = thetaGrows && decayTheta !== 1;
+  const adapt = thetaMode !== THETA_MODE.NONE;
+  const thetaGrows = thetaMode >= THETA_MODE.GROWS;
+  const thetaDecays = thetaMode === THETA_MODE.ADAPTS;
   let count = 0;
   for (let i = 0; i < n; i++) {
     const ge = gE[i];
@@ -118,12 +130,13 @@ export function lifCurrentStep(st: LifState, k: LifConstants, step: number, adap
 }
 
 /** One step of a conductance-based LIF population, in place (see header). Returns the spike count. */
-export function lifConductanceStep(st: LifState, k: LifConstants, step: number, adapt: boolean, plastic: boolean): number {
+export function lifConductanceStep(st: LifState, k: LifConstants, step: number, thetaMode: ThetaMode): number {
   const { n, v, gE, gI, theta, iBias, refUntil } = st;
   const idx = st.spikes.idx;
   const { vRest, vReset, vThresh, decayMem, dtOverTau, decayE, decayI, eExc, eInh, rMem, refSteps, thetaPlus, decayTheta } = k;
-  const thetaGrows = adapt && plastic;
-  const thetaDecays = thetaGrows && decayTheta !== 1;
+  const adapt = thetaMode !== THETA_MODE.NONE;
+  const thetaGrows = thetaMode >= THETA_MODE.GROWS;
+  const thetaDecays = thetaMode === THETA_MODE.ADAPTS;
   let count = 0;
   for (let i = 0; i < n; i++) {
     const ge = gE[i];

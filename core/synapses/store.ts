@@ -12,44 +12,13 @@
  * - `memristive` (core/devices): per-synapse device state; `weights` is a cache of the mapped
  *   (drifted) conductance, and plasticity may change it only through `pulse(...)`.
  */
-import type { RandomStreams } from '../random.js';
+import type { MemristiveStore } from '../devices/store.js';
+import type { StoreInit, StoreSnapshot, SynapseStoreBase } from './store-base.js';
 
-/** What every synapse store offers to propagation, plasticity and snapshots. */
-export interface SynapseStore {
-  readonly kind: 'float' | 'memristive';
-  /** Number of synapses. */
-  readonly size: number;
-  /** Effective weights read by propagation [channel units]; length = size. */
-  readonly weights: Float32Array;
-  /** Lower and upper weight bounds plasticity should respect [channel units]. */
-  readonly wMin: number;
-  readonly wMax: number;
-  /** Full state as plain data (typed arrays are copied). */
-  snapshot(): StoreSnapshot;
-  /** Restores a snapshot() of a store of the same kind and size; validates before changing anything. */
-  restore(s: StoreSnapshot): void;
-}
+export type { StoreInit, StoreSnapshot, SynapseStoreBase } from './store-base.js';
 
-export interface StoreSnapshot {
-  readonly kind: string;
-  readonly size: number;
-  readonly arrays: Record<string, Float32Array | Float64Array | Int32Array | Uint32Array | Uint8Array | Int8Array | Uint16Array>;
-  readonly scalars: Record<string, number>;
-}
-
-/** What a projection hands a store factory at build time. */
-export interface StoreInit {
-  /** Number of synapses. */
-  readonly size: number;
-  /** Initial weights [channel units], length = size (already drawn by the connector). */
-  readonly initial: Float32Array;
-  /** The network's random streams; a store derives its own streams by `label`. */
-  readonly random: RandomStreams;
-  /** Unique label of the projection, e.g. 'input→exc'. */
-  readonly label: string;
-  /** Simulation time step [ms]. */
-  readonly dt: number;
-}
+/** A synapse store: float weights or memristive devices (narrow on `kind`). */
+export type SynapseStore = FloatStore | MemristiveStore;
 
 /** A store factory: given the projection's size and initial weights, builds the store. */
 export interface StoreFactory {
@@ -58,7 +27,7 @@ export interface StoreFactory {
 }
 
 /** Plain float weights: the ideal reference store. */
-export interface FloatStore extends SynapseStore {
+export interface FloatStore extends SynapseStoreBase {
   readonly kind: 'float';
 }
 

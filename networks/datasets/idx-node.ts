@@ -18,13 +18,14 @@
  * This is the one module of networks/datasets that uses Node APIs; everything else is pure and runs
  * in a browser Worker too.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { parseIdx, type IdxArray, type IdxExpectation } from './idx.js';
 import { imageDatasetFromIdx, type ImageDataset } from './image-dataset.js';
+import type { DataSource } from '../experiment/data.js';
 
 /**
  * Reads and parses one IDX file (gzip-compressed files are inflated first).
@@ -59,7 +60,8 @@ export function readIdxFile(path: string, expect: IdxExpectation = {}): IdxArray
 export function loadIdxPair(imagesPath: string, labelsPath: string, source?: string): ImageDataset {
   const images = readIdxFile(imagesPath);
   const labels = readIdxFile(labelsPath);
-  return imageDatasetFromIdx(images, labels, source);
+  const files = [imagesPath, labelsPath].map((path) => ({ path, bytes: statSync(path).size }));
+  return imageDatasetFromIdx(images, labels, source, files);
 }
 
 /** Which MNIST split to load. */
@@ -117,4 +119,9 @@ export function mnistPaths(split: MnistSplit): { images: string; labels: string 
 export function loadMnist(options: LoadMnistOptions): ImageDataset {
   const { images, labels } = mnistPaths(options.split);
   return loadIdxPair(images, labels, `MNIST ${options.split} (${images}, ${labels})`);
+}
+
+/** The images of a spec's data source: 'mnist' (the given split of MNIST) or an IDX image/label pair. */
+export function loadDataSource(source: DataSource, split: MnistSplit): ImageDataset {
+  return source === 'mnist' ? loadMnist({ split }) : loadIdxPair(source.images, source.labels);
 }

@@ -25,6 +25,15 @@ export interface ImageDataset {
   readonly labels: Uint8Array;
   /** Where it came from (paths), for messages and saved-model provenance. */
   readonly source: string;
+  /** the files it was read from, with their sizes [bytes] (absent for data built in memory) */
+  readonly files?: readonly DatasetFile[];
+}
+
+/** A file a dataset was read from. */
+export interface DatasetFile {
+  /** the path as given */
+  readonly path: string;
+  readonly bytes: number;
 }
 
 /**
@@ -34,7 +43,7 @@ export interface ImageDataset {
  * @throws Error naming both sources if a file has the wrong type or rank, if the counts differ,
  *         or if the images are empty (0 rows or columns).
  */
-export function imageDatasetFromIdx(images: IdxArray, labels: IdxArray, source?: string): ImageDataset {
+export function imageDatasetFromIdx(images: IdxArray, labels: IdxArray, source?: string, files?: readonly DatasetFile[]): ImageDataset {
   if (images.type !== 'u8' || images.dims.length !== 3) {
     throw new Error(
       `${images.source}: an image file must be IDX u8 with 3 dimensions (count × rows × cols), found ${images.type} with dimensions [${images.dims.join(', ')}]. Is it a label file given as images?`,
@@ -61,6 +70,7 @@ export function imageDatasetFromIdx(images: IdxArray, labels: IdxArray, source?:
     pixels: images.data as Uint8Array,
     labels: labels.data as Uint8Array,
     source: source ?? `${images.source} + ${labels.source}`,
+    ...(files ? { files } : {}),
   };
 }
 

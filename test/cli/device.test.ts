@@ -116,10 +116,19 @@ describe('memspike bench dc', () => {
     expect(j['ms_per_sample'] as number).toBeGreaterThan(0);
   });
 
-  it('rejects an unknown rounding with the list of known ones', () => {
+  it('takes the defaults of memspike train: hfs2 pairs, wMax 0.5, feedback rounding, normalisation by pulses', () => {
+    const r = cli('bench', 'dc', '--neurons', '10', '--samples', '1', '--warmup', '0', '--json');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n')).toHaveLength(1); // --json: only the JSON object on stdout
+    const j = r.last as Record<string, unknown>;
+    expect([j['device'], j['cell'], j['w_max'], j['rounding'], j['device_normalisation']]).toEqual(['hfs2', 'pair', 0.5, 'feedback', 'pulses']);
+  });
+
+  it('rejects an unknown rounding and device flags with float weights, as memspike train does', () => {
     const r = cli('bench', 'dc', '--rounding', 'nearest', '--samples', '1', '--json');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/--rounding 'nearest': use stochastic, deterministic, accumulate, feedback/);
+    expect(r.stderr).toMatch(/--rounding nearest: is not one of 'stochastic', 'deterministic', 'accumulate', 'feedback'/);
+    expect(cli('bench', 'dc', '--device', 'float', '--cell', 'pair', '--samples', '1').stderr).toMatch(/--cell pair: does not apply to float weights/);
   });
 });
 

@@ -87,9 +87,10 @@ describe("rounding 'accumulate'", () => {
     const pre = net.add(spikeGenerator(20, [], [], { label: 'pre' }));
     const post = net.add(lif(3, LIF, 'post'));
     const proj = net.connect(pre, post, { connector: allToAll(), weight: 0.2, store: memristiveStore({ device: CLEAN16, mode: 'single', wMax: 1.5 }) });
+    const norm = net.addUpdater(columnNormaliser(proj, 6, { deviceMode: 'pulses', rounding: 'accumulate' }));
     net.build();
+    expect(norm.mode).toBe('pulses');
     const s = proj.store as MemristiveStore;
-    const norm = columnNormaliser(proj, 6, { deviceMode: 'pulses', rounding: 'accumulate', rng: new RandomStream('n') });
     norm.apply(1);
     const firstPulses = s.pulses;
     expect(firstPulses).toBeGreaterThan(0); // 20 × 0.2 = 4 → 6: every weight +50 % = +1 step

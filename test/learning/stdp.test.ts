@@ -26,6 +26,50 @@ function pairing(rule: RuleParams, preTime: number, driveTime: number, w0 = 0.5,
   return { dw: plastic.store.weights[0] - w0, dT };
 }
 
+/**
+ * Pre spikes at `preTimes`, post spikes forced at (about) `driveTimes` + one step; returns Δw and
+ * the steps of the spikes as they happened (rules see traces decayed by whole steps).
+ */
+function train(rule: RuleParams, preTimes: number[], driveTimes: number[], w0 = 0.5) {
+  const dt = 0.1;
+  const net = new Network({ dt, seed: 1 });
+  const pre = net.add(spikeGenerator(1, preTimes.map(() => 0), preTimes, { label: 'pre' }));
+  const driver = net.add(spikeGenerator(1, driveTimes.map(() => 0), driveTimes, { label: 'driver' }));
+  const post = net.add(lif(1, { tauMem: 10, vRest: -65, vReset: -65, vThresh: -50, tRef: 1, synapse: { type: 'current', tauExc: 0.1, tauInh: 5 } }, 'post'));
+  const plastic = net.connect(pre, post, { connector: allToAll(), weight: 1e-6, store: floatStore({ wMin: -10, wMax: 10 }) });
+  net.connect(driver, post, { connector: allToAll(), weight: 5000, label: 'drive' });
+  const recPost = net.spikeRecorder(post);
+  const recPre = net.spikeRecorder(pre);
+  net.addUpdater(stdp(plastic, rule));
+  net.build();
+  plastic.store.weights[0] = w0;
+  net.run(300);
+  return { dw: plastic.store.weights[0] - w0, post: Array.from(recPost.read().steps, (k) => k * dt), pre: Array.from(recPre.read().steps, (k) => k * dt) };
+}
+
+describe('pair STDP interaction', () => {
+  const base = { kind: 'pair', aPlus: 0.01, aMinus: 0.012, tauPlus: 16.8, tauMinus: 33.7 } as const;
+  it("two pre spikes before one post: all-to-all sums both, 'nearest' counts only the latest (closed forms)", () => {
+    const all = train({ ...base, interaction: 'allToAll' }, [50, 60], [69.9]);
+    const near = train({ ...base, interaction: 'nearest' }, [50, 60], [69.9]);
+    expect(all.post).toEqual(near.post);
+    expect(all.post).toHaveLength(1);
+    const [t] = all.post;
+    const [p1, p2] = all.pre;
+    expect(all.dw).toBeCloseTo(0.01 * (Math.exp(-(t - p1) / 16.8) + Math.exp(-(t - p2) / 16.8)), 6);
+    expect(near.dw).toBeCloseTo(0.01 * Math.exp(-(t - p2) / 16.8), 6);
+  });
+  it("two post spikes before one pre: all-to-all depresses by both, 'nearest' by the latest", () => {
+    const all = train({ ...base, interaction: 'allToAll' }, [100], [59.9, 79.9]);
+    const near = train({ ...base, interaction: 'nearest' }, [100], [59.9, 79.9]);
+    expect(all.post).toHaveLength(2);
+    const [s1, s2] = all.post;
+    const [p] = all.pre;
+    expect(all.dw).toBeCloseTo(-0.012 * (Math.exp(-(p - s1) / 33.7) + Math.exp(-(p - s2) / 33.7)), 6);
+    expect(near.dw).toBeCloseTo(-0.012 * Math.exp(-(p - s2) / 33.7), 6);
+  });
+});
+
 describe('pair STDP window (additive, all-to-all)', () => {
   const rule: RuleParams = { kind: 'pair', aPlus: 0.01, aMinus: 0.012, tauPlus: 16.8, tauMinus: 33.7 };
   it.each([5, 10, 30, 60])('pre %s ms before post potentiates by A+·exp(−Δt/τ+)', (lead) => {
@@ -79,6 +123,28 @@ describe('triplet rule', () => {
     expect(up.dw).toBeCloseTo(0.01 * Math.exp(-up.dT / 16.8), 6);
     const down = pairing(rule, 100, 79.9);
     expect(down.dw).toBeCloseTo(-0.007 * Math.exp(down.dT / 33.7), 6);
+  });
+});
+
+describe('triplet rule with triplet terms (Pfister & Gerstner 2006, minimal all-to-all model)', () => {
+  const rule: RuleParams = { kind: 'triplet', a2Plus: 0.004, a3Plus: 0.02, a2Minus: 0.003, a3Minus: 0.015, tauPlus: 16.8, tauMinus: 33.7, tauX: 101, tauY: 125 };
+  it('pre–post–post: the second post spike adds A3+·r1·o2⁻, o2⁻ the post trace before its own bump', () => {
+    const r = train(rule, [50], [59.9, 79.9]);
+    expect(r.post).toHaveLength(2);
+    const [t1, t2] = r.post;
+    const [p] = r.pre;
+    const first = Math.exp(-(t1 - p) / 16.8) * 0.004; // o2⁻ = 0 at the first post spike
+    const second = Math.exp(-(t2 - p) / 16.8) * (0.004 + 0.02 * Math.exp(-(t2 - t1) / 125));
+    expect(r.dw).toBeCloseTo(first + second, 6);
+  });
+  it('pre–post–pre: the second pre spike takes −o1·(A2− + A3−·r2⁻), r2⁻ the pre trace before its own bump', () => {
+    const r = train(rule, [50, 90], [59.9]);
+    expect(r.post).toHaveLength(1);
+    const [s] = r.post;
+    const [p1, p2] = r.pre;
+    const ltp = 0.004 * Math.exp(-(s - p1) / 16.8);
+    const ltd = -Math.exp(-(p2 - s) / 33.7) * (0.003 + 0.015 * Math.exp(-(p2 - p1) / 101));
+    expect(r.dw).toBeCloseTo(ltp + ltd, 6);
   });
 });
 

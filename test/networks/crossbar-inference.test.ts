@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadMnist } from '../../networks/datasets/idx-node.js';
 import { image } from '../../networks/datasets/image-dataset.js';
-import { buildDiehlCook, diehlCookSpec } from '../../networks/diehl-cook-spec.js';
-import { classifyDrives, crossbarEvaluate, programCrossbar } from '../../networks/crossbar-inference.js';
+import { resolveSpec } from '../../networks/diehl-cook/spec.js';
+import { buildModel } from '../../networks/diehl-cook/experiment.js';
+import { classifyDrives, crossbarEvaluate, crossbarEvaluation } from '../../networks/diehl-cook/crossbar.js';
 import { PIXEL_RATE_DIVISOR, PRESENTATION_MS, START_INTENSITY } from '../../networks/datasets/encoding.js';
 import { IO_IDEAL } from '../../core/crossbar/params.js';
 
@@ -29,13 +30,11 @@ function relativeRmsError(responses: Float32Array, weights: ArrayLike<number>, n
 describe('crossbar inference: per-column affine correction', () => {
   // An untrained 20-neuron network (its random initial weights): the correction concerns the
   // products, not the classification.
-  const { model } = buildDiehlCook(diehlCookSpec({ nExc: 20, seed: 2 }));
+  const { model, labels } = buildModel(resolveSpec({ device: 'float', neurons: 20, seed: 2 }));
   const w = model.inputToExc.store.weights;
   const samples = 200;
-  const run = (io: object, columnCorrection: boolean) => {
-    const o = { device: 'ideal', io: { ...IO_IDEAL, ...io }, calibration: train, calibrationSamples: 500, seed: 1, columnCorrection };
-    return crossbarEvaluate(model, test, { ...o, samples }, programCrossbar(model, o));
-  };
+  const run = (io: object, columnCorrection: boolean) =>
+    crossbarEvaluate(model, labels, test, { device: 'ideal', io: { ...IO_IDEAL, ...io }, calibration: train, calibrationSamples: 500, seed: 1, columnCorrection, samples });
 
   it('is the identity on an ideal array (the products are already exact)', () => {
     const e = run({}, true);
@@ -82,7 +81,21 @@ describe('crossbar inference: readouts', () => {
   });
 
   it('an unknown readout is an error naming it and the choices', () => {
-    const { model } = buildDiehlCook(diehlCookSpec({ nExc: 5, seed: 1 }));
-    expect(() => programCrossbar(model, { device: 'ideal', readout: 'mode' as never })).toThrow(/readout = "mode" is not a readout; give winner or vote/);
+    const { model, labels } = buildModel(resolveSpec({ device: 'float', neurons: 5, seed: 1 }));
+    expect(() => crossbarEvaluation(model, labels, test, { device: 'ideal', samples: 1, readout: 'mode' as never })).toThrow(/readout = "mode" is not a readout; give winner or vote/);
+  });
+
+  it('advances a bounded amount of work per call: the programming, each calibration image, each test image', () => {
+    const { model, labels } = buildModel(resolveSpec({ device: 'float', neurons: 5, seed: 1 }));
+    const o = { device: 'ideal', io: IO_IDEAL, calibration: train, calibrationSamples: 3, seed: 1, samples: 4 };
+    const r = crossbarEvaluation(model, labels, test, o);
+    // 1 programming + 3 calibration images before the first test image
+    expect([r.advance(1), r.advance(3), r.done]).toEqual([0, 0, 0]);
+    expect(r.advance(1)).toBe(1);
+    expect(r.advance(10)).toBe(3);
+    expect(r.finished).toBe(true);
+    const whole = crossbarEvaluate(model, labels, test, o);
+    expect(Array.from(r.result().responses)).toEqual(Array.from(whole.responses));
+    expect(() => crossbarEvaluation(model, labels, test, { ...o, samples: 10_001 })).toThrow(/10001 test images from 0 do not fit/);
   });
 });

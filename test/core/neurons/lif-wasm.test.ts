@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { lifConductanceStep, lifCurrentStep, type LifConstants, type LifState } from '../../../core/neurons/lif.js';
+import { lifConductanceStep, lifCurrentStep, THETA_MODE, type LifConstants, type LifState, type ThetaMode } from '../../../core/neurons/lif.js';
 import { createLifWasm, lifWasmAvailable } from '../../../core/neurons/lif-wasm.js';
 import { Network, lif } from '../../../core/index.js';
 
@@ -61,6 +61,13 @@ function sameBits(a: Float64Array | Int32Array, b: Float64Array | Int32Array): b
   return true;
 }
 
+/** The θ mode a population picks: adapting while learning (decaying when τθ is finite), held while frozen. */
+function thetaMode(adapt: boolean, plastic: boolean, k: LifConstants): ThetaMode {
+  if (!adapt) return THETA_MODE.NONE;
+  if (!plastic) return THETA_MODE.HELD;
+  return k.decayTheta !== 1 ? THETA_MODE.ADAPTS : THETA_MODE.GROWS;
+}
+
 describe.runIf(lifWasmAvailable())('WebAssembly SIMD lifCurrentStep and lifConductanceStep', () => {
   const cases = [
     { name: 'no adaptation', n: 1001, adapt: false, tauTheta: Infinity, thetaPlus: 0 },
@@ -103,8 +110,8 @@ describe.runIf(lifWasmAvailable())('WebAssembly SIMD lifCurrentStep and lifCondu
           }
         }
         const plastic = s % 700 < 500; // θ frozen in some stretches (plasticity off)
-        const cj = lifCurrentStep(js, k, s, c.adapt, plastic);
-        const cw = step(w, k, s, c.adapt, plastic);
+        const cj = lifCurrentStep(js, k, s, thetaMode(c.adapt, plastic, k));
+        const cw = step(w, k, s, thetaMode(c.adapt, plastic, k));
         expect(cw).toBe(cj);
         expect(w.spikes.count).toBe(cj);
         expect(Array.from(w.spikes.idx.subarray(0, cw))).toEqual(Array.from(js.spikes.idx.subarray(0, cj)));
@@ -192,8 +199,8 @@ describe.runIf(lifWasmAvailable())('WebAssembly SIMD lifCurrentStep and lifCondu
           }
         }
         const plastic = s % 700 < 500;
-        const cj = lifConductanceStep(js, k, s, c.adapt, plastic);
-        const cw = step(w, k, s, c.adapt, plastic);
+        const cj = lifConductanceStep(js, k, s, thetaMode(c.adapt, plastic, k));
+        const cw = step(w, k, s, thetaMode(c.adapt, plastic, k));
         expect(cw).toBe(cj);
         expect(w.spikes.count).toBe(cj);
         expect(Array.from(w.spikes.idx.subarray(0, cw))).toEqual(Array.from(js.spikes.idx.subarray(0, cj)));

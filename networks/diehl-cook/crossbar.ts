@@ -40,12 +40,13 @@
  * The array can be aged (drift) and read with or without global drift compensation
  * (aihwkit-style); the correction is fitted right after programming and kept at every age.
  */
-import { createCrossbar, type ProgramReport } from '../core/crossbar/crossbar.js';
-import { IO_HFS2_PAPER, type IoParams } from '../core/crossbar/params.js';
-import type { DeviceParams } from '../core/devices/params.js';
-import { image, type ImageDataset } from './datasets/image-dataset.js';
-import { PIXEL_RATE_DIVISOR, START_INTENSITY, PRESENTATION_MS } from './datasets/encoding.js';
-import { classify, type DiehlCookModel, type Evaluation } from './diehl-cook.js';
+import { createCrossbar, type ProgramReport } from '../../core/crossbar/crossbar.js';
+import { IO_HFS2_PAPER, type IoParams } from '../../core/crossbar/params.js';
+import type { DeviceParams } from '../../core/devices/params.js';
+import { image, type ImageDataset } from '../datasets/image-dataset.js';
+import { PIXEL_RATE_DIVISOR, START_INTENSITY, PRESENTATION_MS } from '../datasets/encoding.js';
+import { classify } from './readout.js';
+import type { DiehlCookModel } from './network.js';
 
 /**
  * ADC full scale for rate-coded MNIST inference [normalised output units]. aihwkit's default bound
@@ -63,6 +64,7 @@ export interface CrossbarInferenceOptions {
   readonly ageMs?: number;
   /** global drift compensation; default true */
   readonly compensate?: boolean;
+  /** test images, from `start` (default 0) */
   readonly samples: number;
   readonly start?: number;
   readonly seed?: number;
@@ -81,7 +83,16 @@ export interface CrossbarInferenceOptions {
 export type Readout = 'winner' | 'vote';
 export const READOUTS: readonly Readout[] = Object.freeze(['winner', 'vote'] as Readout[]);
 
-export interface CrossbarEvaluation extends Evaluation {
+/** The outcome of a crossbar evaluation, with the raw per-image outputs. */
+export interface CrossbarEvaluation {
+  readonly samples: number;
+  readonly correct: number;
+  readonly accuracy: number;
+  /** confusion[true][predicted]; predicted −1 (no labelled winner) in column 10 */
+  readonly confusion: number[][];
+  /** column outputs per test image after the correction (samples × neurons) */
+  readonly responses: Float32Array;
+  readonly predictions: Int8Array;
   readonly programming: ProgramReport;
   /** inference energy per image (one vmm) [nJ] */
   readonly inferenceEnergy_nJ: number;
@@ -98,81 +109,201 @@ export interface CrossbarEvaluation extends Evaluation {
   readonly readoutTemperature: number;
   /** whether the per-column affine correction was applied */
   readonly columnCorrection: boolean;
+  /** wall time of the test images [s] (programming and calibration excluded) */
+  readonly seconds: number;
 }
 
-/** Programs the model's weights once; returns a function that evaluates at a given age. */
-export function programCrossbar(model: DiehlCookModel, o: Omit<CrossbarInferenceOptions, 'samples' | 'ageMs' | 'compensate'> & { compensate?: boolean }) {
-  const nIn = model.options.nInput;
-  const nOut = model.options.nExc;
-  const xbar = createCrossbar({
-    rows: nIn,
-    cols: nOut,
-    device: o.device,
-    io: { ...IO_HFS2_PAPER, adcRange: INFERENCE_ADC_RANGE, ...o.io, driftCompensation: o.compensate === false ? 'none' : 'global' },
-    cell: 'differential',
-    seed: o.seed ?? 1,
-    label: 'inference',
-  });
-  // Dense, row-major input × excitatory = the crossbar layout. Cells are differential pairs (as in
-  // the seed paper): a trained memristive synapse can sit below zero weight (its device's own gMin
-  // lies below the nominal one, d2d variation), and the pair keeps that sign.
-  // Weight range: by default the trained store's own mapping (wMax per device window), so that the
-  // trained weights land on the same level grid; float-trained weights use max|w|. Weights beyond
-  // the range saturate at the window's end (a pair whose devices' windows were wider by d2d).
+/**
+ * A crossbar evaluation that advances a bounded amount of work at a time: first the programming
+ * (one unit), then one unit per calibration image, then one per test image.
+ */
+export interface CrossbarRun {
+  /** test images in all, and done so far */
+  readonly total: number;
+  readonly done: number;
+  readonly correct: number;
+  readonly finished: boolean;
+  /** Does at most `units` units of work; returns the test images completed. */
+  advance(units: number): number;
+  /** The outcome (once finished). */
+  result(): CrossbarEvaluation;
+}
+
+/**
+ * Starts a crossbar evaluation of `model` with the label assignment `labels`: nothing is done
+ * until `advance`. The array is programmed from the model's weights as they are when it starts.
+ */
+export function crossbarEvaluation(model: DiehlCookModel, labels: Int8Array, test: ImageDataset, o: CrossbarInferenceOptions): CrossbarRun {
   const readout = o.readout ?? 'winner';
   if (!READOUTS.includes(readout)) throw new Error(`readout = ${JSON.stringify(readout)} is not a readout; give ${READOUTS.join(' or ')}.`);
+  const start = o.start ?? 0;
+  if (!Number.isInteger(o.samples) || o.samples < 1 || start + o.samples > test.count) throw new Error(`crossbar evaluation: ${o.samples} test images from ${start} do not fit ${test.source} (${test.count} images).`);
+  const nIn = model.options.nInput;
+  const nOut = model.options.nExc;
+  const m = o.calibration ? Math.min(o.calibrationSamples ?? 2000, o.calibration.count) : 0;
+  const columnCorrection = o.calibration !== undefined && o.columnCorrection !== false;
   const store = model.inputToExc.store;
-  const weightRange = o.weightRange ?? (store.kind === 'memristive' ? store.wMax : undefined);
-  const programming = xbar.program(store.weights, { mode: o.program ?? 'open-loop', ...(weightRange !== undefined ? { weightRange } : {}) });
-  // Readout calibration on training images, read right after programming: per-column mean outputs
-  // ȳ_j, then the offset weight α and the gain exponent p of score_j = (y_j − α·ȳ_j)/(threshold
-  // distance_j)^p chosen from a small grid by accuracy on those same training images.
+  const x = new Float64Array(nIn);
+  const y = new Float64Array(nOut);
+  const outs = new Float64Array(m * nOut);
+  const wanted = columnCorrection ? new Float64Array(m * nOut) : null;
   const offsets = new Float64Array(nOut);
   const colGain = new Float64Array(nOut).fill(1);
   const colOffset = new Float64Array(nOut);
+  const response = new Float64Array(nOut);
+  const confusion = Array.from({ length: 10 }, () => new Array<number>(11).fill(0));
+  const responses = new Float32Array(o.samples * nOut);
+  const predictions = new Int8Array(o.samples);
+  let xbar: ReturnType<typeof createCrossbar> | null = null;
+  let programming: ProgramReport | null = null;
+  let calibrated = 0;
   let alpha = 1;
   let power = 1;
   let tau = 0;
-  const columnCorrection = o.calibration !== undefined && o.columnCorrection !== false;
-  if (o.calibration) {
-    const m = Math.min(o.calibrationSamples ?? 2000, o.calibration.count);
-    const x = new Float64Array(nIn);
-    const y = new Float64Array(nOut);
-    const outs = new Float64Array(m * nOut);
-    const wanted = columnCorrection ? new Float64Array(m * nOut) : null;
+  let gain: Float64Array = new Float64Array(0);
+  let done = 0;
+  let correct = 0;
+  let energy = 0;
+  let seconds = 0;
+  const ageMs = o.ageMs ?? 0;
+
+  // Programming: dense, row-major input × excitatory = the crossbar layout. Cells are differential
+  // pairs (as in the seed paper): a trained memristive synapse can sit below zero weight (its
+  // device's own gMin lies below the nominal one, d2d variation), and the pair keeps that sign.
+  // Weight range: by default the trained store's own mapping (wMax per device window), so that the
+  // trained weights land on the same level grid; float-trained weights use max|w|. Weights beyond
+  // the range saturate at the window's end (a pair whose devices' windows were wider by d2d).
+  const program = (): void => {
+    xbar = createCrossbar({
+      rows: nIn,
+      cols: nOut,
+      device: o.device,
+      io: { ...IO_HFS2_PAPER, adcRange: INFERENCE_ADC_RANGE, ...o.io, driftCompensation: o.compensate === false ? 'none' : 'global' },
+      cell: 'differential',
+      seed: o.seed ?? 1,
+      label: 'inference',
+    });
+    const weightRange = o.weightRange ?? (store.kind === 'memristive' ? store.wMax : undefined);
+    programming = xbar.program(store.weights, { mode: o.program ?? 'open-loop', ...(weightRange !== undefined ? { weightRange } : {}) });
     xbar.setAge(0);
-    for (let k = 0; k < m; k++) {
-      rateCode(x, image(o.calibration, k));
-      xbar.vmm(y, x);
-      outs.set(y, k * nOut);
-      if (wanted) exactProduct(wanted, k * nOut, x, store.weights, nOut);
-    }
-    if (wanted) {
-      fitColumns(colGain, colOffset, outs, wanted, m, nOut);
-      for (let k = 0; k < m; k++) correctColumns(outs, k * nOut, nOut, colGain, colOffset);
-    }
-    for (let k = 0; k < m; k++) for (let j = 0; j < nOut; j++) offsets[j] += outs[k * nOut + j];
-    for (let j = 0; j < nOut; j++) offsets[j] /= m;
+  };
+  // Readout calibration on training images, read right after programming: per-column mean outputs
+  // ȳ_j, then the offset weight α and the gain exponent p of score_j = (y_j − α·ȳ_j)/(threshold
+  // distance_j)^p chosen from a small grid by accuracy on those same training images.
+  const calibrateOne = (k: number): void => {
+    rateCode(x, image(o.calibration!, k));
+    xbar!.vmm(y, x);
+    outs.set(y, k * nOut);
+    if (wanted) exactProduct(wanted, k * nOut, x, store.weights, nOut);
+  };
+  const fit = (): void => {
     const distance = thresholdDistances(model);
-    const response = new Float64Array(nOut);
-    let best = -1;
-    for (const p of READOUT_POWERS) {
-      const gain = distance.map((d) => 1 / Math.pow(d, p));
-      for (const a of READOUT_OFFSETS) {
-        for (const t of readout === 'vote' ? READOUT_TEMPERATURES : [0]) {
-          let correct = 0;
-          for (let k = 0; k < m; k++) if (classifyDrives(outs, k * nOut, offsets, a, gain, t, model.labels, response) === o.calibration.labels[k]) correct++;
-          if (correct > best) {
-            best = correct;
-            alpha = a;
-            power = p;
-            tau = t;
+    if (m > 0) {
+      if (wanted) {
+        fitColumns(colGain, colOffset, outs, wanted, m, nOut);
+        for (let k = 0; k < m; k++) correctColumns(outs, k * nOut, nOut, colGain, colOffset);
+      }
+      for (let k = 0; k < m; k++) for (let j = 0; j < nOut; j++) offsets[j] += outs[k * nOut + j];
+      for (let j = 0; j < nOut; j++) offsets[j] /= m;
+      let best = -1;
+      for (const p of READOUT_POWERS) {
+        const g = distance.map((d) => 1 / Math.pow(d, p));
+        for (const a of READOUT_OFFSETS) {
+          for (const t of readout === 'vote' ? READOUT_TEMPERATURES : [0]) {
+            let right = 0;
+            for (let k = 0; k < m; k++) if (classifyDrives(outs, k * nOut, offsets, a, g, t, labels, response) === o.calibration!.labels[k]) right++;
+            if (right > best) {
+              best = right;
+              alpha = a;
+              power = p;
+              tau = t;
+            }
           }
         }
       }
     }
-  }
-  return { xbar, programming, offsets, alpha, power, tau, readout, colGain, colOffset, columnCorrection };
+    gain = distance.map((d) => 1 / Math.pow(d, power));
+    xbar!.setAge(ageMs);
+  };
+  const evaluateOne = (): void => {
+    const k = done;
+    const idx = start + k;
+    rateCode(x, image(test, idx));
+    xbar!.vmm(y, x);
+    energy += xbar!.lastEnergy_nJ;
+    if (columnCorrection) correctColumns(y, 0, nOut, colGain, colOffset);
+    for (let j = 0; j < nOut; j++) responses[k * nOut + j] = y[j];
+    const p = classifyDrives(y, 0, offsets, alpha, gain, tau, labels, response);
+    predictions[k] = p;
+    const cls = test.labels[idx];
+    confusion[cls][p < 0 ? 10 : p]++;
+    if (p === cls) correct++;
+    done++;
+  };
+  const run: CrossbarRun = {
+    total: o.samples,
+    get done() {
+      return done;
+    },
+    get correct() {
+      return correct;
+    },
+    get finished() {
+      return done === o.samples;
+    },
+    advance(units: number): number {
+      const before = done;
+      let left = units;
+      while (left > 0 && done < o.samples) {
+        if (xbar === null) program();
+        else if (calibrated < m) calibrateOne(calibrated++);
+        else {
+          if (calibrated === m) {
+            fit();
+            calibrated++;
+          }
+          const t0 = performance.now();
+          evaluateOne();
+          seconds += (performance.now() - t0) / 1000;
+        }
+        left--;
+      }
+      return done - before;
+    },
+    result(): CrossbarEvaluation {
+      if (done < o.samples) throw new Error(`crossbar evaluation: ${done} of ${o.samples} test images done; advance it to the end first.`);
+      const xb = xbar!;
+      const prog = programming!;
+      return {
+        samples: o.samples,
+        correct,
+        accuracy: correct / o.samples,
+        confusion,
+        responses,
+        predictions,
+        programming: prog,
+        inferenceEnergy_nJ: energy / o.samples,
+        programmingEnergy_nJ: prog.energy_nJ,
+        latencyUs: xb.latency * 1000,
+        ageMs,
+        compensate: o.compensate !== false,
+        readoutOffset: alpha,
+        readoutPower: power,
+        readout,
+        readoutTemperature: tau,
+        columnCorrection,
+        seconds,
+      };
+    },
+  };
+  return run;
+}
+
+/** A whole crossbar evaluation in one call (crossbarEvaluation run to the end). */
+export function crossbarEvaluate(model: DiehlCookModel, labels: Int8Array, test: ImageDataset, o: CrossbarInferenceOptions): CrossbarEvaluation {
+  const r = crossbarEvaluation(model, labels, test, o);
+  while (!r.finished) r.advance(Infinity);
+  return r.result();
 }
 
 /** out[off + j] = Σ_i x_i·w_ij (row-major weights, input i): the product the array should compute. */
@@ -263,58 +394,3 @@ function rateCode(x: Float64Array, px: Uint8Array): void {
   for (let i = 0; i < x.length; i++) x[i] = px[i] * countPerPixel;
 }
 
-export function crossbarEvaluate(model: DiehlCookModel, ds: ImageDataset, o: CrossbarInferenceOptions, programmed = programCrossbar(model, o)): CrossbarEvaluation {
-  if (o.samples > ds.count) throw new Error(`--samples ${o.samples} is larger than the test set (${ds.count} images); give at most ${ds.count}.`);
-  const { xbar, programming, offsets, alpha, power, tau, readout, colGain, colOffset, columnCorrection } = programmed;
-  const response = new Float64Array(model.options.nExc);
-  const ageMs = o.ageMs ?? 0;
-  xbar.setAge(ageMs);
-  const nIn = model.options.nInput;
-  const nOut = model.options.nExc;
-  const x = new Float64Array(nIn);
-  const y = new Float64Array(nOut);
-  const confusion = Array.from({ length: 10 }, () => new Array<number>(11).fill(0));
-  const responses = new Float32Array(o.samples * nOut);
-  const predictions = new Int8Array(o.samples);
-  const gain = thresholdDistances(model).map((d) => 1 / Math.pow(d, power));
-  let correct = 0;
-  let energy = 0;
-  const t0 = performance.now();
-  for (let k = 0; k < o.samples; k++) {
-    const idx = ((o.start ?? 0) + k) % ds.count;
-    rateCode(x, image(ds, idx));
-    xbar.vmm(y, x);
-    energy += xbar.lastEnergy_nJ;
-    if (columnCorrection) correctColumns(y, 0, nOut, colGain, colOffset);
-    for (let j = 0; j < nOut; j++) responses[k * nOut + j] = y[j];
-    const p = classifyDrives(y, 0, offsets, alpha, gain, tau, model.labels, response);
-    predictions[k] = p;
-    const cls = ds.labels[idx];
-    confusion[cls][p < 0 ? 10 : p]++;
-    if (p === cls) correct++;
-  }
-  const seconds = (performance.now() - t0) / 1000;
-  return {
-    samples: o.samples,
-    correct,
-    accuracy: correct / o.samples,
-    confusion,
-    silent: 0,
-    silentRate: 0,
-    seconds,
-    imagesPerSec: o.samples / seconds,
-    responses,
-    predictions,
-    programming,
-    inferenceEnergy_nJ: energy / o.samples,
-    programmingEnergy_nJ: programming.energy_nJ,
-    latencyUs: xbar.latency * 1000,
-    ageMs,
-    compensate: o.compensate !== false,
-    readoutOffset: alpha,
-    readoutPower: power,
-    readout,
-    readoutTemperature: tau,
-    columnCorrection,
-  };
-}

@@ -1,15 +1,15 @@
 /**
- * Population specifications (what the user asks for) and their built form (typed-array state plus
- * per-dt constants). Specs hold user values (numbers in internal units or strings with units);
- * `buildPopulation` validates and converts them once. See core/neurons/* for the models.
+ * LIF populations: parameters (numbers in internal units or strings with units), validation and
+ * unit conversion at build, per-dt constants, state in struct-of-arrays typed arrays (in
+ * WebAssembly memory where SIMD exists), the step kernel chosen once, and snapshot/restore.
+ * The model and its integration are in core/neurons/lif.ts.
  */
-import { positive, toInternal, nonNegative, positiveInteger, format, finiteNumber, type Quantity } from './units.js';
-import type { RandomStream, RandomStreams } from './random.js';
-import { createSpikeBuffer, type SpikeBuffer } from './neurons/spikes.js';
-import { currentCoupling, lifConductanceStep, lifCurrentStep, type LifConstants, type LifState } from './neurons/lif.js';
-import { createLifWasm } from './neurons/lif-wasm.js';
-import { poissonStep, setPoissonRates, type PoissonState } from './neurons/poisson.js';
-import { generatorStep, type GeneratorState } from './neurons/generator.js';
+import { positive, toInternal, nonNegative, positiveInteger, format, type Quantity } from '../units.js';
+import type { RandomStreams } from '../random.js';
+import { createSpikeBuffer } from '../neurons/spikes.js';
+import { currentCoupling, lifConductanceStep, lifCurrentStep, THETA_MODE, type LifConstants, type LifState, type ThetaMode } from '../neurons/lif.js';
+import { createLifWasm } from '../neurons/lif-wasm.js';
+import { checkArray, perNeuron, type BuiltPopulationBase } from './built.js';
 
 /** Synaptic input model of a LIF population. */
 export type SynapseModel =
@@ -67,69 +67,17 @@ export interface LifSpec {
   readonly label: string;
   readonly params: LifParams;
 }
-export interface PoissonSpec {
-  readonly kind: 'poisson';
-  readonly n: number;
-  readonly label: string;
-  /** initial rates [Hz]: one value or one per neuron */
-  readonly rates: Quantity | ArrayLike<number>;
-}
-export interface GeneratorSpec {
-  readonly kind: 'generator';
-  readonly n: number;
-  readonly label: string;
-  /** neuron index of each spike */
-  readonly indices: ArrayLike<number>;
-  /** time of each spike [ms] (or strings with units) */
-  readonly times: ArrayLike<number> | readonly Quantity[];
-  /** repeat the pattern with this period [ms]; default none */
-  readonly period?: Quantity;
-}
-export type PopulationSpec = LifSpec | PoissonSpec | GeneratorSpec;
-
 /** LIF population spec: `net.add(lif(400, { tauMem: '100 ms', … }, 'exc'))`. */
 export function lif(n: number, params: LifParams, label = 'lif'): LifSpec {
   return { kind: 'lif', n, label, params };
 }
-/** Poisson input spec (rates in Hz). */
-export function poissonInput(n: number, rates: Quantity | ArrayLike<number> = 0, label = 'poisson'): PoissonSpec {
-  return { kind: 'poisson', n, label, rates };
-}
-/** Spike generator spec: spike k is neuron indices[k] at times[k]. */
-export function spikeGenerator(n: number, indices: ArrayLike<number>, times: ArrayLike<number> | readonly Quantity[], options: { period?: Quantity; label?: string } = {}): GeneratorSpec {
-  return { kind: 'generator', n, label: options.label ?? 'generator', indices, times, ...(options.period !== undefined ? { period: options.period } : {}) };
-}
-
 /** Built LIF population. */
-export interface BuiltLif {
+export interface BuiltLif extends BuiltPopulationBase {
   readonly kind: 'lif';
   readonly state: LifState;
   readonly constants: LifConstants;
   readonly conductance: boolean;
   readonly adaptive: boolean;
-  readonly step: (st: LifState, k: LifConstants, step: number, adapt: boolean, plastic: boolean) => number;
-}
-export interface BuiltPoisson {
-  readonly kind: 'poisson';
-  readonly state: PoissonState;
-  readonly rng: RandomStream;
-}
-export interface BuiltGenerator {
-  readonly kind: 'generator';
-  readonly state: GeneratorState;
-}
-export type BuiltPopulation = BuiltLif | BuiltPoisson | BuiltGenerator;
-
-function perNeuron(value: Quantity | ArrayLike<number>, n: number, dim: 'voltage' | 'current' | 'frequency', name: string, out: Float64Array): void {
-  if (typeof value === 'number' || typeof value === 'string') {
-    out.fill(toInternal(value, dim, name));
-    return;
-  }
-  if (value == null || typeof (value as ArrayLike<number>).length !== 'number') {
-    throw new Error(`${name} = ${format(value)} is neither a value nor an array; give one value or ${n} numbers.`);
-  }
-  if (value.length !== n) throw new Error(`${name} has ${value.length} entries for ${n} neurons; give one value or exactly ${n} numbers.`);
-  for (let i = 0; i < n; i++) out[i] = finiteNumber(value[i], `${name}[${i}]`);
 }
 
 /** Validates a LIF spec and returns its built form (state allocated, constants computed). */
@@ -213,73 +161,34 @@ export function buildLif(spec: LifSpec, dt: number, random: RandomStreams): Buil
     thetaPlus,
     decayTheta,
   });
-  const step = wasm ? wasm.kernel(constants, conductance) : conductance ? lifConductanceStep : lifCurrentStep;
-  return { kind: 'lif', state, constants, conductance, adaptive, step };
+  const kernel = wasm ? wasm.kernel(constants, conductance) : conductance ? lifConductanceStep : lifCurrentStep;
+  // θ's behaviour is fixed here: learning mode adapts (decays only when τθ is finite), frozen mode holds it
+  const learningMode: ThetaMode = adaptive ? (decayTheta !== 1 ? THETA_MODE.ADAPTS : THETA_MODE.GROWS) : THETA_MODE.NONE;
+  const frozenMode: ThetaMode = adaptive ? THETA_MODE.HELD : THETA_MODE.NONE;
+  return {
+    kind: 'lif',
+    n,
+    spikes: state.spikes,
+    phase: 'integrate',
+    state,
+    constants,
+    conductance,
+    adaptive,
+    step: (s) => void kernel(state, constants, s, learningMode),
+    whenFrozen: adaptive ? (s) => void kernel(state, constants, s, frozenMode) : 'run',
+    snapshot: () => ({ v: state.v.slice(), gE: state.gE.slice(), gI: state.gI.slice(), theta: state.theta.slice(), iBias: state.iBias.slice(), refUntil: state.refUntil.slice() }),
+    check(s, where) {
+      for (const key of ['v', 'gE', 'gI', 'theta', 'iBias'] as const) checkArray(s, key, Float64Array, n, where);
+      checkArray(s, 'refUntil', Int32Array, n, where);
+    },
+    restore(s) {
+      state.v.set(s['v'] as Float64Array);
+      state.gE.set(s['gE'] as Float64Array);
+      state.gI.set(s['gI'] as Float64Array);
+      state.theta.set(s['theta'] as Float64Array);
+      state.iBias.set(s['iBias'] as Float64Array);
+      state.refUntil.set(s['refUntil'] as Int32Array);
+    },
+  };
 }
 
-export function buildPoisson(spec: PoissonSpec, random: RandomStreams): BuiltPoisson {
-  const n = positiveInteger(spec.n, `${spec.label}.n`, 'a population needs at least one neuron');
-  const rates = new Float64Array(n);
-  perNeuron(spec.rates, n, 'frequency', `${spec.label}.rates`, rates);
-  for (let i = 0; i < n; i++) {
-    if (!(rates[i] >= 0)) throw new Error(`${spec.label}.rates[${i}] = ${rates[i]} Hz is negative; rates must be ≥ 0 Hz.`);
-  }
-  const state: PoissonState = { n, rates: new Float64Array(n), nextEvent: new Float64Array(n), active: new Int32Array(n), activeCount: 0, spikes: createSpikeBuffer(n) };
-  const rng = random.stream(`${spec.label}/poisson`);
-  setPoissonRates(state, rng, rates, 1, 0);
-  return { kind: 'poisson', state, rng };
-}
-
-export function buildGenerator(spec: GeneratorSpec, dt: number): BuiltGenerator {
-  const L = spec.label;
-  const n = positiveInteger(spec.n, `${L}.n`, 'a population needs at least one neuron');
-  const { indices, times } = spec;
-  if (indices == null || times == null || indices.length !== times.length) {
-    throw new Error(`${L}: indices (${indices?.length}) and times (${times?.length}) must have the same length; give one time per spike.`);
-  }
-  const m = indices.length;
-  const order = new Array<number>(m);
-  const steps = new Int32Array(m);
-  const ids = new Int32Array(m);
-  for (let k = 0; k < m; k++) {
-    const i = indices[k];
-    if (!Number.isInteger(i) || i < 0 || i >= n) throw new Error(`${L}.indices[${k}] = ${format(i)} is not a neuron index in [0, ${n - 1}].`);
-    const t = nonNegative(times[k] as Quantity, 'time', `${L}.times[${k}]`, 'spike times must be ≥ 0 ms');
-    steps[k] = Math.round(t / dt);
-    ids[k] = i;
-    order[k] = k;
-  }
-  order.sort((a, b) => steps[a] - steps[b] || ids[a] - ids[b]);
-  const st = new Int32Array(m);
-  const ix = new Int32Array(m);
-  for (let k = 0; k < m; k++) {
-    st[k] = steps[order[k]];
-    ix[k] = ids[order[k]];
-    if (k > 0 && st[k] === st[k - 1] && ix[k] === ix[k - 1]) {
-      throw new Error(`${L}: neuron ${ix[k]} has two spikes in step ${st[k]} (t ≈ ${(st[k] * dt).toFixed(4)} ms); a neuron spikes at most once per step — separate them by at least dt = ${dt} ms.`);
-    }
-  }
-  let periodSteps = 0;
-  if (spec.period !== undefined) {
-    const period = positive(spec.period, 'time', `${L}.period`);
-    periodSteps = Math.round(period / dt);
-    if (m > 0 && st[m - 1] >= periodSteps) {
-      throw new Error(`${L}.period = ${format(spec.period)} is not longer than the last spike time (${st[m - 1] * dt} ms); make the period longer.`);
-    }
-  }
-  return { kind: 'generator', state: { n, steps: st, indices: ix, cursor: 0, periodSteps, spikes: createSpikeBuffer(n) } };
-}
-
-/** Runs one built population's step. */
-export function stepPopulation(p: BuiltPopulation, step: number, dt: number, plastic: boolean): number {
-  switch (p.kind) {
-    case 'lif':
-      return p.step(p.state, p.constants, step, p.adaptive, plastic);
-    case 'poisson':
-      return poissonStep(p.state, p.rng, step, dt);
-    case 'generator':
-      return generatorStep(p.state, step);
-  }
-}
-
-export type { SpikeBuffer };

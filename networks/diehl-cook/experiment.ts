@@ -1,0 +1,725 @@
+/**
+ * The Diehl & Cook experiment runner: a spec (spec.ts), the data it names, and a model (fresh or
+ * from a file) become a runner that walks the schedule's phases as explicit states and advances by
+ * a bounded slice of work — `advance({ steps })` or `advance({ samples })`. Stopping between any
+ * two slices and going on is bit-identical to one uninterrupted run: slices only decide where the
+ * loop pauses, never what it does.
+ *
+ *   train      learning on; each sample is presented (presentation + rest, re-presentations),
+ *              its response recorded in the training window; the running labels are reassigned
+ *              from that window every max(100, min(1000, samples/10)) samples and at the end of
+ *              each epoch, when the model's labels become the running ones
+ *   label      frozen; the `samples` training images before the training cursor; each neuron takes
+ *              the class it answered most (readout.ts); the network is then put back as it was
+ *   evaluate   frozen; temporal: the spiking simulation of the first `samples` test images;
+ *              crossbar: the weights programmed into a simulated array (crossbar.ts)
+ *
+ * A checkpoint (model-file.ts) can be written at any sample boundary: the model, the results so
+ * far and the progress of a training phase. A label pass or an evaluation that was interrupted
+ * starts again from its beginning on resume (it is a function of the trained state alone).
+ *
+ * Progress: one observable (`progress$`), emitted every `progressEvery` samples and at the end of
+ * each phase, only while observed; computing it costs nothing otherwise.
+ */
+import { Subject, type Observable } from 'rxjs';
+import { floatStore } from '../../core/synapses/store.js';
+import { memristiveStore } from '../../core/devices/store.js';
+import type { NetworkSnapshot } from '../../core/network.js';
+import { image, type ImageDataset } from '../datasets/image-dataset.js';
+import { dataIdentity, type DataIdentity } from '../experiment/data.js';
+import { SpecError } from '../experiment/spec-error.js';
+import type { ExperimentProgress, Slice, SteppableExperiment } from '../experiment/progress.js';
+import { DIEHL_COOK, diehlCook2015, type DiehlCookModel } from './network.js';
+import { classify, createResponseWindow, LABEL_WINDOW, type ResponseWindow } from './readout.js';
+import { crossbarEvaluation, type CrossbarRun } from './crossbar.js';
+import { programmingEnergy, pulsesApplied, rowReadEnergies } from './energy.js';
+import { deviceOf, ruleOf, type CrossbarPhaseSpec, type ExperimentSpec, type LabelPhaseSpec, type PhaseSpec, type TemporalPhaseSpec, type TrainPhaseSpec } from './spec.js';
+import type { CrossbarResult, ExperimentResult, LabelResult, PhaseResult, TemporalResult, TrainResult } from './results.js';
+
+/** The images an experiment runs on (`test` may be null when the schedule evaluates nothing). */
+export interface ExperimentData {
+  readonly train: ImageDataset;
+  readonly test: ImageDataset | null;
+}
+
+/** A network with its readout and training bookkeeping: everything a model file holds besides the spec. */
+export interface TrainedModel {
+  readonly model: DiehlCookModel;
+  /** the label assignment evaluations use (−1: none) */
+  readonly labels: Int8Array;
+  /** the running assignment training classifies with (reassigned from `window` as training goes) */
+  readonly runningLabels: Int8Array;
+  /** responses of the most recent training samples */
+  readonly window: ResponseWindow;
+  /** training images shown in all */
+  trainedSamples: number;
+  /** index of the next training image */
+  trainCursor: number;
+}
+
+/** Progress of a training phase at a sample boundary (what a checkpoint keeps of it). */
+export interface TrainProgress {
+  readonly epoch: number;
+  /** samples done in this epoch */
+  readonly k: number;
+  /** training image index where every epoch of this phase starts */
+  readonly start: number;
+  readonly presentations: number;
+  readonly judged: number;
+  readonly correct: number;
+  readonly seconds: number;
+  readonly pulsesBefore: number;
+  readonly energyBefore_nJ: number;
+}
+
+/** Where a run stands: what a checkpoint stores besides the model. */
+export interface RunnerState {
+  readonly phaseIndex: number;
+  /** progress of the current phase when it is a training phase (other phases restart) */
+  readonly train: TrainProgress | null;
+  readonly results: readonly PhaseResult[];
+}
+
+/** Builds a fresh model from a spec. */
+export function buildModel(spec: ExperimentSpec): TrainedModel {
+  const device = deviceOf(spec);
+  const store =
+    device === null
+      ? floatStore({ wMin: 0, wMax: DIEHL_COOK.wInputMax })
+      : spec.cell === 'pair'
+        ? memristiveStore({ device, mode: 'pair', pairPolicy: 'set-only', wMax: spec.wMax! })
+        : memristiveStore({ device, mode: 'single', wMax: spec.wMax! });
+  // Diehl & Cook's initial weights, (U[0,1) + 0.01)·0.3, capped at the device's wMax when that is lower.
+  const scale = DIEHL_COOK.inputWeightScale;
+  const top = Math.min(1.01 * scale, device === null ? Infinity : spec.wMax!);
+  const model = diehlCook2015({
+    nExc: spec.neurons,
+    seed: spec.seed,
+    store,
+    inputWeights: { uniform: [Math.min(0.01 * scale, top / 2), top] },
+    rule: ruleOf(spec),
+    rounding: spec.rounding ?? 'stochastic',
+    normalisation: spec.normalisation,
+    deviceNormalisation: spec.deviceNormalisation ?? 'off',
+    excitatory: { ...DIEHL_COOK.exc, ...(spec.excitatory ?? {}) },
+  });
+  model.rule.rateScale = spec.rateScale;
+  return {
+    model,
+    labels: new Int8Array(spec.neurons).fill(-1),
+    runningLabels: new Int8Array(spec.neurons).fill(-1),
+    window: createResponseWindow(spec.neurons, LABEL_WINDOW),
+    trainedSamples: 0,
+    trainCursor: 0,
+  };
+}
+
+/** Checks the image counts and sizes a spec needs against the loaded data; throws a SpecError before any work. */
+export function checkData(spec: ExperimentSpec, data: ExperimentData): void {
+  const pixels = (ds: ImageDataset) => ds.rows * ds.cols;
+  if (pixels(data.train) !== 784) throw new SpecError('data.train', spec.data.train, `holds ${data.train.rows}×${data.train.cols}-pixel images; the network has 784 inputs — give 28×28 images.`);
+  spec.schedule.forEach((p, i) => {
+    const at = `schedule[${i}].samples`;
+    if (p.phase === 'train' && p.samples > data.train.count) throw new SpecError(at, p.samples, `is more than the ${data.train.count} training images of ${data.train.source}; give at most ${data.train.count} per epoch (use epochs for more passes).`);
+    if (p.phase === 'label' && p.samples > data.train.count) throw new SpecError(at, p.samples, `is more than the ${data.train.count} training images of ${data.train.source}; give at most ${data.train.count}.`);
+    if (p.phase === 'evaluate') {
+      if (data.test === null) throw new Error(`schedule[${i}] evaluates, but no test data was loaded.`);
+      if (pixels(data.test) !== 784) throw new SpecError('data.test', spec.data.test, `holds ${data.test.rows}×${data.test.cols}-pixel images; the network has 784 inputs — give 28×28 images.`);
+      if (p.samples > data.test.count) throw new SpecError(at, p.samples, `is more than the ${data.test.count} test images of ${data.test.source}; give at most ${data.test.count}.`);
+    }
+  });
+}
+
+/** A phase in progress (internal): all phases advance by steps or by whole samples. */
+interface PhaseRun {
+  readonly spec: PhaseSpec;
+  readonly name: string;
+  readonly total: number;
+  readonly done: number;
+  /** running accuracy (NaN without predictions) */
+  readonly accuracy: number;
+  readonly finished: boolean;
+  /** a sample is half presented */
+  readonly midSample: boolean;
+  /** wall time spent advancing it [s] */
+  readonly seconds: number;
+  /** Runs at most `steps` simulation steps (an image without simulated time counts as one presentation's steps); returns [steps, samples]. */
+  advanceSteps(steps: number): readonly [number, number];
+  /** Completes at most `samples` samples; returns how many. */
+  advanceSamples(samples: number): number;
+  result(): PhaseResult;
+  /** the network state to save while this phase is current (frozen phases: the trained state) */
+  trainedSnapshot(): NetworkSnapshot | null;
+  progress(): TrainProgress | null;
+}
+
+/**
+ * The loop shared by simulated phases: sample k's image is presented a slice of steps at a time;
+ * `onStart(k)` runs before its first step, `onSample(k)` after its last.
+ */
+function sampleLoop(m: TrainedModel, total: number, first: number, imageOf: (k: number) => Uint8Array, onStart: (k: number) => void, onSample: (k: number) => void) {
+  const presenter = m.model.presenter;
+  let k = first;
+  let inSample = false;
+  const step = (budget: number, maxSamples = Infinity): readonly [number, number] => {
+    let used = 0;
+    let completed = 0;
+    while (k < total && used < budget && completed < maxSamples) {
+      if (!inSample) {
+        onStart(k);
+        presenter.start(imageOf(k));
+        inSample = true;
+      }
+      used += presenter.advance(budget - used);
+      if (!presenter.busy) {
+        inSample = false;
+        k++;
+        completed++;
+        onSample(k - 1);
+      }
+    }
+    return [used, completed];
+  };
+  return {
+    get k() {
+      return k;
+    },
+    get inSample() {
+      return inSample;
+    },
+    step,
+    samples(n: number): number {
+      let completed = 0;
+      while (completed < n && k < total) completed += step(Infinity, n - completed)[1];
+      return completed;
+    },
+  };
+}
+
+function trainPhase(m: TrainedModel, p: TrainPhaseSpec, train: ImageDataset, resume: TrainProgress | null, report: () => void): PhaseRun {
+  const { model, window } = m;
+  const start = resume ? resume.start : m.trainCursor;
+  const reassignEvery = Math.max(100, Math.min(1000, Math.floor(p.samples / 10)));
+  let epoch = resume ? resume.epoch : 0;
+  let presentations = resume ? resume.presentations : 0;
+  let judged = resume ? resume.judged : 0;
+  let correct = resume ? resume.correct : 0;
+  let seconds = resume ? resume.seconds : 0;
+  const pulsesBefore = resume ? resume.pulsesBefore : pulsesApplied(model);
+  const energyBefore = resume ? resume.energyBefore_nJ : programmingEnergy(model);
+  let haveLabels = m.runningLabels.some((l) => l >= 0);
+  const total = p.samples * p.epochs;
+  const onSample = (k: number): void => {
+    const idx = (start + k) % train.count;
+    const r = model.presenter.result;
+    presentations += r.presentations;
+    const cls = train.labels[idx];
+    if (haveLabels) {
+      judged++;
+      if (classify(r.counts, m.runningLabels) === cls) correct++;
+    }
+    window.push(r.counts, cls);
+    m.trainedSamples++;
+    m.trainCursor = (idx + 1) % train.count;
+    if ((k + 1) % reassignEvery === 0) {
+      window.assign(m.runningLabels);
+      haveLabels = true;
+    }
+    if (k + 1 === p.samples) {
+      // end of an epoch: the model's labels become the running ones
+      window.assign(m.runningLabels);
+      m.labels.set(m.runningLabels);
+      haveLabels = m.runningLabels.some((l) => l >= 0);
+    }
+  };
+  const epochLoop = (first: number) =>
+    sampleLoop(m, p.samples, first, (k) => image(train, (start + k) % train.count), () => {}, (k) => {
+      onSample(k);
+      report();
+    });
+  let loop = epochLoop(resume ? resume.k : 0);
+  const nextEpoch = () => {
+    if (loop.k === p.samples && epoch + 1 < p.epochs) {
+      epoch++;
+      loop = epochLoop(0);
+    }
+  };
+  const timed = <T>(f: () => T): T => {
+    model.net.plasticity.enabled = true;
+    const t0 = performance.now();
+    const out = f();
+    seconds += (performance.now() - t0) / 1000;
+    return out;
+  };
+  const run: PhaseRun = {
+    spec: p,
+    name: 'train',
+    total,
+    get done() {
+      return epoch * p.samples + loop.k;
+    },
+    get accuracy() {
+      return judged > 0 ? correct / judged : Number.NaN;
+    },
+    get finished() {
+      return epoch === p.epochs - 1 && loop.k === p.samples;
+    },
+    get midSample() {
+      return loop.inSample;
+    },
+    get seconds() {
+      return seconds;
+    },
+    advanceSteps: (steps) =>
+      timed(() => {
+        let used = 0;
+        let completed = 0;
+        while (used < steps && !run.finished) {
+          const [u, c] = loop.step(steps - used);
+          used += u;
+          completed += c;
+          nextEpoch();
+        }
+        return [used, completed] as const;
+      }),
+    advanceSamples: (n) =>
+      timed(() => {
+        let completed = 0;
+        while (completed < n && !run.finished) {
+          completed += loop.samples(n - completed);
+          nextEpoch();
+        }
+        return completed;
+      }),
+    result(): TrainResult {
+      return {
+        phase: 'train',
+        samples: total,
+        epochs: p.epochs,
+        presentations,
+        runningAccuracy: judged > 0 ? correct / judged : null,
+        seconds,
+        samplesPerSec: total / Math.max(seconds, 1e-9),
+        trainedSamples: m.trainedSamples,
+        pulses: pulsesApplied(model) - pulsesBefore,
+        programmingEnergy_nJ: programmingEnergy(model) - energyBefore,
+      };
+    },
+    trainedSnapshot: () => null,
+    progress: () => ({ epoch, k: loop.k, start, presentations, judged, correct, seconds, pulsesBefore, energyBefore_nJ: energyBefore }),
+  };
+  return run;
+}
+
+/**
+ * A frozen phase runs from the trained state with plasticity off and puts the network back as it
+ * was when it ends (state, random streams, step counter), so that what follows does not depend on it.
+ */
+function frozen(m: TrainedModel) {
+  const net = m.model.net;
+  let saved: NetworkSnapshot | null = null;
+  return {
+    enter() {
+      if (saved === null) saved = net.snapshot();
+      net.plasticity.enabled = false;
+    },
+    leave() {
+      if (saved !== null) net.restore(saved);
+      net.plasticity.enabled = true;
+    },
+    get saved() {
+      return saved;
+    },
+  };
+}
+
+function labelPhase(m: TrainedModel, p: LabelPhaseSpec, train: ImageDataset, report: () => void): PhaseRun {
+  const first = (((m.trainCursor - p.samples) % train.count) + train.count) % train.count;
+  const window = createResponseWindow(m.model.options.nExc, p.samples);
+  const state = frozen(m);
+  let seconds = 0;
+  let result: LabelResult | null = null;
+  const loop = sampleLoop(m, p.samples, 0, (k) => image(train, (first + k) % train.count), () => {}, (k) => {
+    window.push(m.model.presenter.result.counts, train.labels[(first + k) % train.count]);
+    if (k + 1 === p.samples) finish();
+    report();
+  });
+  const finish = () => {
+    const before = Int8Array.from(m.labels);
+    window.assign(m.labels);
+    let changed = 0;
+    let unlabelled = 0;
+    for (let i = 0; i < before.length; i++) {
+      if (before[i] !== m.labels[i]) changed++;
+      if (m.labels[i] < 0) unlabelled++;
+    }
+    state.leave();
+    result = { phase: 'label', samples: p.samples, first, labelsChanged: changed, unlabelled, seconds: 0, samplesPerSec: 0 };
+  };
+  return frozenRun(p, 'label', state, loop, () => seconds, (s) => (seconds += s), () => Number.NaN, (): LabelResult => ({ ...result!, seconds, samplesPerSec: p.samples / Math.max(seconds, 1e-9) }));
+}
+
+function temporalPhase(m: TrainedModel, p: TemporalPhaseSpec, test: ImageDataset, report: () => void): PhaseRun {
+  const { model } = m;
+  const confusion = Array.from({ length: 10 }, () => new Array<number>(11).fill(0));
+  const state = frozen(m);
+  let correct = 0;
+  let silent = 0;
+  let energy = 0;
+  let seconds = 0;
+  let rowEnergy: Float64Array | null = null;
+  const inputCounts = model.inputCounter.counts;
+  const loop = sampleLoop(
+    m,
+    p.samples,
+    0,
+    (k) => image(test, k),
+    () => {
+      rowEnergy ??= rowReadEnergies(model);
+      model.inputCounter.reset();
+    },
+    (k) => {
+      const r = model.presenter.result;
+      for (let i = 0; i < inputCounts.length; i++) energy += inputCounts[i] * rowEnergy![i];
+      if (r.silent) silent++;
+      const predicted = classify(r.counts, m.labels);
+      const cls = test.labels[k];
+      confusion[cls][predicted < 0 ? 10 : predicted]++;
+      if (predicted === cls) correct++;
+      if (k + 1 === p.samples) state.leave();
+      report();
+    },
+  );
+  return frozenRun(p, 'temporal', state, loop, () => seconds, (s) => (seconds += s), () => (loop.k > 0 ? correct / loop.k : Number.NaN), (): TemporalResult => ({
+    phase: 'evaluate',
+    mode: 'temporal',
+    samples: p.samples,
+    correct,
+    accuracy: correct / p.samples,
+    confusion,
+    seconds,
+    samplesPerSec: p.samples / Math.max(seconds, 1e-9),
+    inferenceEnergy_nJ: energy / p.samples,
+    silent,
+    silentRate: silent / p.samples,
+  }));
+}
+
+/** The PhaseRun of a frozen simulated phase over a sample loop. */
+function frozenRun(spec: PhaseSpec, name: string, state: ReturnType<typeof frozen>, loop: ReturnType<typeof sampleLoop>, seconds: () => number, addSeconds: (s: number) => void, accuracy: () => number, result: () => PhaseResult): PhaseRun {
+  const timed = <T>(f: () => T): T => {
+    state.enter();
+    const t0 = performance.now();
+    const out = f();
+    addSeconds((performance.now() - t0) / 1000);
+    return out;
+  };
+  const run: PhaseRun = {
+    spec,
+    name,
+    total: spec.samples,
+    get done() {
+      return loop.k;
+    },
+    get accuracy() {
+      return accuracy();
+    },
+    get finished() {
+      return loop.k === spec.samples;
+    },
+    get midSample() {
+      return loop.inSample;
+    },
+    get seconds() {
+      return seconds();
+    },
+    advanceSteps: (steps) => (run.finished ? [0, 0] : timed(() => loop.step(steps))),
+    advanceSamples: (n) => (run.finished ? 0 : timed(() => loop.samples(n))),
+    result,
+    trainedSnapshot: () => state.saved,
+    progress: () => null,
+  };
+  return run;
+}
+
+function crossbarPhase(m: TrainedModel, spec: ExperimentSpec, p: CrossbarPhaseSpec, train: ImageDataset, test: ImageDataset, report: () => void): PhaseRun {
+  const device = p.device ?? (spec.device === 'float' ? 'ideal' : spec.device);
+  const stepsPerSample = m.model.presenter.stepsPerPresentation;
+  let xbar: CrossbarRun | null = null;
+  let seconds = 0;
+  const start = () => (xbar ??= crossbarEvaluation(m.model, m.labels, test, { device: device === spec.device ? (deviceOf(spec) ?? device) : device, program: p.program, ageMs: p.age, compensate: p.compensate, samples: p.samples, seed: spec.seed, calibration: train, columnCorrection: p.columnCorrection, readout: p.readout }));
+  const units = (n: number): number => {
+    const x = start();
+    const t0 = performance.now();
+    let completed = 0;
+    while (completed < n && !x.finished) {
+      const c = x.advance(1);
+      completed += c;
+      if (c > 0) report();
+    }
+    seconds += (performance.now() - t0) / 1000;
+    return completed;
+  };
+  const name = `crossbar ${p.program === 'write-verify' ? 'w-v' : 'open-loop'} ${ageName(p.age)}${p.compensate ? ' +comp' : ''}${p.readout === 'vote' ? ' vote' : ''}`;
+  const run: PhaseRun = {
+    spec: p,
+    name,
+    total: p.samples,
+    get done() {
+      return xbar ? xbar.done : 0;
+    },
+    get accuracy() {
+      return xbar && xbar.done > 0 ? xbar.correct / xbar.done : Number.NaN;
+    },
+    get finished() {
+      return xbar !== null && xbar.finished;
+    },
+    midSample: false,
+    get seconds() {
+      return seconds;
+    },
+    advanceSteps(steps) {
+      // an image without simulated time counts as the steps of one presentation (at least one unit of work per call)
+      const n = Math.max(1, Math.floor(steps / stepsPerSample));
+      return [Math.min(steps, n * stepsPerSample), units(n)];
+    },
+    advanceSamples: (n) => {
+      let completed = 0;
+      while (completed < n && !run.finished) completed += units(n - completed);
+      return completed;
+    },
+    result(): CrossbarResult {
+      const r = xbar!.result();
+      return {
+        phase: 'evaluate',
+        mode: 'crossbar',
+        samples: r.samples,
+        correct: r.correct,
+        accuracy: r.accuracy,
+        confusion: r.confusion,
+        seconds,
+        samplesPerSec: r.samples / Math.max(r.seconds, 1e-9),
+        inferenceEnergy_nJ: r.inferenceEnergy_nJ,
+        device,
+        program: p.program,
+        age: p.age,
+        compensate: p.compensate,
+        readout: p.readout,
+        columnCorrection: r.columnCorrection,
+        readoutOffset: r.readoutOffset,
+        readoutPower: r.readoutPower,
+        readoutTemperature: r.readoutTemperature,
+        programmingPulses: r.programming.pulses,
+        programmingEnergy_nJ: r.programmingEnergy_nJ,
+        latencyUs: r.latencyUs,
+      };
+    },
+    trainedSnapshot: () => null,
+    progress: () => null,
+  };
+  return run;
+}
+
+const MS_PER_DAY = 86_400_000;
+/** A short name of an array age [ms]. */
+export function ageName(ms: number): string {
+  if (ms === 0) return 'fresh';
+  if (ms === 3_600_000) return '1 h';
+  if (ms === MS_PER_DAY) return '1 day';
+  if (Math.abs(ms - 365.25 * MS_PER_DAY) < 1) return '1 year';
+  return ms >= MS_PER_DAY ? `${+(ms / MS_PER_DAY).toPrecision(4)} days` : `${+(ms / 1000).toPrecision(4)} s`;
+}
+
+/** Relative cost of a frozen simulated image and of a crossbar image against a training image (ETA before they are measured). */
+const COST_GUESS = Object.freeze({ frozen: 0.8, crossbar: 0.005 });
+
+export interface ExperimentOptions {
+  /** a model to continue (from a model file); default: a fresh one built from the spec */
+  readonly trained?: TrainedModel;
+  /** where an interrupted run stood (from a checkpoint) */
+  readonly resume?: RunnerState;
+  /** emit progress every this many samples; default 50 */
+  readonly progressEvery?: number;
+}
+
+/** A Diehl & Cook experiment in progress. */
+export class DiehlCookExperiment implements SteppableExperiment<ExperimentResult> {
+  readonly spec: ExperimentSpec;
+  readonly data: ExperimentData;
+  readonly trained: TrainedModel;
+  private readonly progress = new Subject<ExperimentProgress>();
+  private readonly results: PhaseResult[];
+  private index: number;
+  private current: PhaseRun | null = null;
+  private pendingTrain: TrainProgress | null;
+  private readonly progressEvery: number;
+  /** measured seconds per sample, by kind of phase */
+  private readonly rates = { train: Number.NaN, frozen: Number.NaN, crossbar: Number.NaN };
+
+  readonly progress$: Observable<ExperimentProgress> = this.progress.asObservable();
+
+  constructor(spec: ExperimentSpec, data: ExperimentData, options: ExperimentOptions = {}) {
+    checkData(spec, data);
+    this.spec = spec;
+    this.data = data;
+    this.trained = options.trained ?? buildModel(spec);
+    this.trained.model.rule.rateScale = spec.rateScale;
+    this.progressEvery = options.progressEvery ?? 50;
+    const r = options.resume;
+    if (r && (r.phaseIndex < 0 || r.phaseIndex > spec.schedule.length || r.results.length !== r.phaseIndex)) throw new Error(`checkpoint: phase ${r.phaseIndex} with ${r.results.length} results does not fit a schedule of ${spec.schedule.length} phases (corrupt file).`);
+    this.results = r ? r.results.slice() : [];
+    this.index = r ? r.phaseIndex : 0;
+    this.pendingTrain = r ? r.train : null;
+  }
+
+  get phaseIndex(): number {
+    return this.index;
+  }
+  get finished(): boolean {
+    return this.index >= this.spec.schedule.length;
+  }
+  get atSampleBoundary(): boolean {
+    return this.current === null || !this.current.midSample;
+  }
+  /** The current phase's spec and display name (null when finished). */
+  get phase(): { readonly spec: PhaseSpec; readonly name: string; readonly done: number; readonly total: number } | null {
+    if (this.finished) return null;
+    const p = this.enter();
+    return { spec: p.spec, name: p.name, done: p.done, total: p.total };
+  }
+
+  advance(slice: Slice): number {
+    let completed = 0;
+    if ('steps' in slice) {
+      let budget = slice.steps;
+      if (!(budget >= 0)) throw new Error(`advance({ steps: ${budget} }): give a number of steps ≥ 0.`);
+      while (budget > 0 && !this.finished) {
+        const p = this.enter();
+        const [used, done] = p.advanceSteps(budget);
+        budget -= used;
+        completed += done;
+        this.leaveIfFinished(p);
+      }
+    } else {
+      const n = slice.samples;
+      if (!(n >= 0)) throw new Error(`advance({ samples: ${n} }): give a number of samples ≥ 0.`);
+      while (completed < n && !this.finished) {
+        const p = this.enter();
+        completed += p.advanceSamples(n - completed);
+        this.leaveIfFinished(p);
+      }
+    }
+    return completed;
+  }
+
+  /** Where the run stands (for a checkpoint; at a sample boundary). */
+  state(): { readonly runner: RunnerState; readonly snapshot: NetworkSnapshot | null } {
+    if (!this.atSampleBoundary) throw new Error('checkpoint: a sample is half presented; advance to a sample boundary first (advance({ samples: 1 })).');
+    const p = this.current;
+    return {
+      runner: { phaseIndex: this.index, train: p ? p.progress() : this.pendingTrain, results: this.results.slice() },
+      snapshot: p ? p.trainedSnapshot() : null,
+    };
+  }
+
+  result(): ExperimentResult {
+    if (!this.finished) throw new Error(`the experiment is at phase ${this.index + 1} of ${this.spec.schedule.length}; advance it to the end first.`);
+    return {
+      spec: this.spec,
+      data: { train: dataIdentity(this.data.train), test: this.data.test ? dataIdentity(this.data.test) : null },
+      phases: this.results.slice(),
+      model: this.summary(),
+      seconds: this.seconds(),
+    };
+  }
+
+  /** The model's state now (neurons, device, training so far, pulses and energy). */
+  summary(): ExperimentResult['model'] {
+    const m = this.trained.model;
+    const energy = programmingEnergy(m);
+    return { neurons: this.spec.neurons, device: this.spec.device, trainedSamples: this.trained.trainedSamples, pulses: pulsesApplied(m), programmingEnergy_nJ: energy, programmingEnergyPerSample_nJ: energy / Math.max(1, this.trained.trainedSamples) };
+  }
+
+  /** Typed results of the phases finished so far. */
+  get phaseResults(): readonly PhaseResult[] {
+    return this.results;
+  }
+
+  /** Wall time of the phases so far, before a resume included [s]. */
+  private seconds(): number {
+    return this.results.reduce((s, r) => s + r.seconds, 0) + (this.current ? this.current.seconds : 0);
+  }
+
+  private enter(): PhaseRun {
+    if (this.current) return this.current;
+    const p = this.spec.schedule[this.index];
+    const report = () => this.report();
+    const { train, test } = this.data;
+    switch (p.phase) {
+      case 'train':
+        this.current = trainPhase(this.trained, p, train, this.pendingTrain, report);
+        this.pendingTrain = null;
+        break;
+      case 'label':
+        this.current = labelPhase(this.trained, p, train, report);
+        break;
+      case 'evaluate':
+        this.current = p.mode === 'temporal' ? temporalPhase(this.trained, p, test!, report) : crossbarPhase(this.trained, this.spec, p, train, test!, report);
+        break;
+    }
+    return this.current;
+  }
+
+  private leaveIfFinished(p: PhaseRun): void {
+    if (!p.finished) return;
+    const r = p.result();
+    this.results.push(r);
+    const kind = kindOf(p.spec);
+    if (r.samples > 0 && r.seconds > 0) this.rates[kind] = r.seconds / r.samples;
+    this.current = null;
+    this.index++;
+  }
+
+  /** Called after every sample; emits every `progressEvery` samples and at the end of a phase, only while observed. */
+  private report(): void {
+    if (!this.progress.observed) return;
+    const p = this.current;
+    if (!p || (p.done % this.progressEvery !== 0 && p.done !== p.total)) return;
+    const perSample = p.seconds / Math.max(p.done, 1);
+    this.progress.next({
+      phase: p.spec.phase,
+      name: p.name,
+      index: this.index,
+      phases: this.spec.schedule.length,
+      done: p.done,
+      total: p.total,
+      samplesPerSec: p.done / Math.max(p.seconds, 1e-9),
+      accuracy: p.accuracy,
+      etaSeconds: this.eta(p, perSample),
+    });
+  }
+
+  /** Seconds left: the current phase at its own rate, later phases at the rate measured for their kind (or a guess from it). */
+  private eta(p: PhaseRun, perSample: number): number {
+    const kind = kindOf(p.spec);
+    const rates = { ...this.rates };
+    if (p.done > 0) rates[kind] = perSample;
+    const base = Number.isFinite(rates.train) ? rates.train : Number.isFinite(rates.frozen) ? rates.frozen / COST_GUESS.frozen : rates.crossbar / COST_GUESS.crossbar;
+    const rate = (k: keyof typeof rates) => (Number.isFinite(rates[k]) ? rates[k] : base * (k === 'train' ? 1 : COST_GUESS[k]));
+    let left = (p.total - p.done) * rate(kind);
+    for (let i = this.index + 1; i < this.spec.schedule.length; i++) {
+      const q = this.spec.schedule[i];
+      left += (q.phase === 'train' ? q.samples * q.epochs : q.samples) * rate(kindOf(q));
+    }
+    return left;
+  }
+}
+
+function kindOf(p: PhaseSpec): 'train' | 'frozen' | 'crossbar' {
+  return p.phase === 'train' ? 'train' : p.phase === 'evaluate' && p.mode === 'crossbar' ? 'crossbar' : 'frozen';
+}
+
+/** Data identities of an experiment's data (the test identity only when it evaluates). */
+export function identities(data: ExperimentData): { readonly train: DataIdentity; readonly test: DataIdentity | null } {
+  return { train: dataIdentity(data.train), test: data.test ? dataIdentity(data.test) : null };
+}
