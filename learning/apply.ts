@@ -19,8 +19,8 @@
  * (Nandakumar et al. 2020; compare write-verify, which repeats pulses at once). Where a device
  * cannot follow (at its own bound, which d2d variation puts below the nominal one), the request
  * stays pending in χ, so later requests the other way are absorbed instead of ratcheting the weight
- * down — open loop books the failed pulse as done and the next depression goes through. On
- * 400 neurons × 10 000 MNIST samples with hfs2 pairs that is worth 5 points (seed 1: 79.00 → 84.09 %).
+ * down — open loop books the failed pulse as done and the next depression goes through (its
+ * effect on accuracy: docs/code-history.md).
  * Two holds keep the loop from spending pulses where they do nothing:
  *   - when the pulses did not get halfway in the asked direction, χ is held just inside one step
  *     (FEEDBACK_HOLD_STEPS), so a device that cannot follow gets one pulse per event that asks,
@@ -28,8 +28,7 @@
  *   - an overshoot leaves χ at most that far against the pulses' direction, so a device whose
  *     step is more than twice the nominal one cannot answer each correction with a larger
  *     opposite one (it would be pulsed up and down at every event).
- * With χ merely bounded at ±2 steps instead, the same run sent 29× the pulses of 'accumulate'
- * (34.7 M); with the holds 3.4× (4.0 M).
+ * (A plain bound on χ instead of the holds multiplies the pulses sent; see docs/code-history.md.)
  * Then queued, and applied once per step by `store.pulse(...)`. What a pulse really does —
  * nonlinearity, asymmetry, noise, finite levels, endurance, energy — is the device's business.
  */

@@ -3,8 +3,8 @@
  * over 2²⁰ independent inputs (a throughput loop: nothing chains one element to the next), with
  * core/devices/drift-math.ts's table-driven driftLog/driftExp written in C and with glibc's
  * log/exp. Not part of the library or its build; it answers "what does a fold's ln + exp cost a
- * compiled kernel on this machine?" (13–14 ns either way here, so a pulse that folds cannot cost
- * less than that plus the pulse itself: bench/reference/linear-kernel.c measures 13 + 19).
+ * compiled kernel on this machine?" A pulse that folds cannot cost less than that plus the pulse
+ * itself (compare bench/reference/linear-kernel.c's fold and nofold figures).
  *
  *   gcc -O2 -fno-tree-vectorize -ffp-contract=off bench/reference/drift-math.c -o /tmp/dm -lm && /tmp/dm
  *

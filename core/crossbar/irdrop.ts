@@ -44,7 +44,7 @@
  * nodes sit at one voltage c (one Thomas solve per row).
  *
  * What it neglects: the non-uniformity of that row rise across columns and the coupling beyond a
- * cell's own column node, second order in R·g. Measured against the exact solve: see
+ * cell's own column node, second order in R·g. Its error against the exact solve: see
  * {@link IR_DROP_APPROX_MAX_REL_ERR}.
  *
  * References: the nodal model is the standard passive-array network (e.g. NeuroSim's and
@@ -59,12 +59,9 @@
  * error is ≤ 25 % of full scale. Beyond that the approximation still removes ≥ 93 % of the drop:
  * residual ≤ 0.07 × the uncorrected error (asserted on every tested case).
  *
- * Measured (random conductances, 3 random inputs each, test/core/crossbar/irdrop.test.ts and
- * `memspike bench vmm`), approx error / uncorrected error:
- *   64×64, 1–25 µS: 0.35 Ω 1.3e-4 / 4.6e-2; 1 Ω 1.2e-3 / 0.14; 2 Ω 5.7e-3 / 0.24; 5 Ω 2.5e-2 / 0.54
- *   64×64, 5–100 µS: 0.35 Ω 3.2e-3 / 0.18; 1 Ω 1.3e-2 / 0.46
- *   64×64, hfs2 window 2.6–3.8 mS at IO_HFS2_PAPER's 4.59e-4 Ω: 3.3e-5 / 1.7e-2 (differential outputs)
- *   32×32, 0.1–1.3 mS, 0.35 Ω: 1.3e-2 / 0.51;  64×64 at 0.35 Ω: 6.4e-2 / 1.15 (the drop exceeds the signal)
+ * The bound is asserted over random conductances and inputs in test/core/crossbar/irdrop.test.ts;
+ * `memspike bench vmm` reports the error at the hfs2 preset and at a stress setting. The errors
+ * recorded per wire resistance and conductance range are in docs/code-history.md.
  */
 export const IR_DROP_APPROX_MAX_REL_ERR = 0.01;
 

@@ -131,7 +131,8 @@ export function vmmKernel(out: Float32Array | Float64Array, x: ArrayLike<number>
         const u = xq[i];
         if (u === 0) continue;
         const row = i * cols;
-        // Unrolled by 4 (≈ 8 % faster in V8); every acc[j] sees the same operations in the same order.
+        // Unrolled by 4 (one loop test and one index computation per four multiply-adds); every acc[j]
+        // sees the same operations in the same order.
         let j = 0;
         for (; j + 3 < cols; j += 4) {
           const b = row + j;

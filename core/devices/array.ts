@@ -464,7 +464,7 @@ function linearWasmKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array, n
         cb[j] = counts[k0 + j];
       }
     } else {
-      // TypedArray.set is a memcpy (0.2 ns per entry here; the loop costs 3.5): for long calls two
+      // TypedArray.set is a memcpy, much cheaper per entry than the element loop: for long calls two
       // view objects per chunk are the cheaper price (none when the arrays are exactly n long)
       ib.set(k0 === 0 && m === idx.length ? idx : idx.subarray(k0, k0 + m));
       cb.set(k0 === 0 && m === counts.length ? counts : counts.subarray(k0, k0 + m));

@@ -1,24 +1,22 @@
 /**
  * WebAssembly version of the linear device kernel (array.ts `linearKernel`), bit-identical to it.
  *
- * Why: `bench devices` (10⁶ devices, every non-ideality on, one pulse of random polarity each)
- * costs 53 ns per pulse with the JavaScript kernel and 19.6–21.1 ns with this one (measured on the
- * 2-core bench machine; the same loop in C is 14–16.5 ns, bench/reference/linear-kernel.c). V8's
- * code for the JavaScript loop re-checks maps and bounds and spills most of its ~60 live values.
+ * Why: V8's code for the JavaScript loop re-checks maps and bounds and spills most of its ~60 live
+ * values; WebAssembly's types are static, so its code carries no map checks (the same loop in C,
+ * for scale: bench/reference/linear-kernel.c; timings: docs/code-history.md).
  *
  * The drift fold's ln and exp are drift-math.ts's `driftLog`/`driftExp`, written out inline here
  * (operation for operation, tables in this memory's header): calling the host's Math.log and
- * Math.exp instead cost 52–62 ns per folded pulse against 44–47 inline, and their bits depend on the
- * engine. The fold's floor is the ln + exp themselves: 13–14 ns per ln + exp even in C (glibc's or
- * these, in a loop of independent evaluations on this machine), and the C kernel takes 34–38 ns
- * per folded pulse.
+ * Math.exp instead would cross into JavaScript at every folded pulse, and their bits depend on the
+ * engine. The fold's floor is the ln + exp themselves, even in C (bench/reference/drift-math.c
+ * times them).
  *
  * Two adjacent single pulses on distinct devices that stay below their endurance (the STDP case)
  * run in the two lanes of f64x2 vectors, every lane doing the one-device path's operations in its
  * order: one device's chain of dependent operations is ~80 cycles long, and the one-device loop is
- * too large for the CPU to overlap two of them (in cache: 28 → 20 ns per pulse without, 64 → 51 ns
- * with the fold). Long trains without noise or wear (the ideal device) run in a loop of their own:
- * 1.6 ns per pulse against 1.9 in JS.
+ * too large for the CPU to overlap two of them, so the pair path runs two chains side by side. Long
+ * trains without noise or wear (the ideal device) run in a loop of their own: it needs a third of
+ * the live values, so energy and g stay in registers.
  *
  * Memory: an accelerated array owns one `WebAssembly.Memory` of fixed size (allocated at creation,
  * never grown, so the typed-array views below never detach). The DeviceArray's state arrays (g,

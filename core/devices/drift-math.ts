@@ -6,10 +6,9 @@
  * Why not Math.log / Math.exp: ECMAScript leaves their rounding to the engine (V8 has used fdlibm
  * and now LLVM's libc; SpiderMonkey and JavaScriptCore use their own), so a drifted array would not
  * be bit-identical between Node and a browser, nor between the JavaScript and WebAssembly kernels
- * once V8 changes its library; and the WebAssembly kernel had to call out to the host for them
- * (`bench devices`: a folded pulse 43.6–45.9 ns with these inline against 51.8–53.2 and more with
- * the calls). These use only IEEE-754 double +, −, × (each correctly rounded everywhere), bit moves
- * and tables computed here in exact BigInt arithmetic.
+ * once V8 changes its library; and the WebAssembly kernel would have to call out to the host for
+ * them at every folded pulse, where these run inline. These use only IEEE-754 double +, −, ×
+ * (each correctly rounded everywhere), bit moves and tables computed here in exact BigInt arithmetic.
  *
  * Method (the table-driven reductions of Tang, ACM TOMS 15 (1989) 144 and 16 (1990) 378):
  *   ln x:  x = 2^e·m with m ∈ [0.75, 1.5); j = the top 7 bits of x's mantissa; c_j the centre of

@@ -7,7 +7,8 @@
  * The tail (|x| > 3.4426) uses Marsaglia's exponential method. Using the low bits for the layer and
  * the full word for the value correlates them only below 2^−24 relative (Doornik 2005's caveat is
  * about SHR3's weak low bits; Alea's are full-quality). Mean, σ and kurtosis are tested.
- * Box–Muller (RandomStream.normal) costs ≈ 3× more, which matters at one draw per pulse.
+ * Box–Muller (RandomStream.normal) needs a log, a square root, a sine and a cosine per pair of
+ * draws, which matters at one draw per pulse.
  */
 import type { RandomStream } from '../random.js';
 

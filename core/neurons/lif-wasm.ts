@@ -3,8 +3,8 @@
  * (core/neurons/lif.ts), bit-identical to them.
  *
  * Why: the CUBA loop is dominated by the LIF integrate pass (40 M neuron-steps against ~2 M
- * synaptic events per simulated second at 4000 neurons); on the 2-core bench machine the
- * JavaScript kernel costs ≈ 3.5–7 ns per neuron-step, the SIMD kernel ≈ 1.4 ns (CPU time, same run).
+ * synaptic events per simulated second at 4000 neurons); its neurons are independent, so f64x2
+ * vectors integrate two at a time (timings: docs/code-history.md).
  * The conductance kernel calls the host's Math.exp for the rare lanes with y ≥ 0.05 (lif.ts header).
  *
  * Memory: each population owns one `WebAssembly.Memory` of a fixed size (allocated at build, never

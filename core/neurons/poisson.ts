@@ -2,7 +2,7 @@
  * Poisson input neurons.
  *
  * Each neuron i fires as a Poisson process of rate r_i [Hz]. Instead of one uniform draw per
- * neuron per step (≈ 8 ns × 784 inputs × 1000 steps = 8 ms per Diehl & Cook sample), each neuron
+ * neuron per step (784 inputs × 1000 steps = 784 000 draws per Diehl & Cook sample), each neuron
  * keeps the time of its next event, drawn from exponential intervals (mean 1000/r_i ms). Step s
  * covers [s·dt, (s+1)·dt): the neuron spikes in step s when its next event falls inside, and —
  * because the process is memoryless — the next event is drawn afresh from the end of the step.

@@ -17,10 +17,9 @@
  * distance is a per-column digital gain, both applied after the ADC); α ∈ {0, ¼, ½, ¾, 1} and
  * p ∈ {1, 1.5, 2} are chosen by accuracy on those same training images. The predicted class is
  * the winner's label (the same label assignment as the temporal evaluation; no test data is used).
- * Measured (exact products): 400 neurons trained on 10 000 samples, 2000 test images — float
- * weights: temporal 81.35 %, (α, p) = (1, 1) 81.05 %, (0, 1) 80.3 %, Diehl & Cook's class-mean
- * vote on drives 64 %; hfs2 weights: temporal 67.85 %, (1, 1) 70.35 %. After one epoch (float,
- * 10 000 test images): temporal 88.37 %, (0.5, 1) 88.37 %, (1, 1) 86.46 %.
+ * Why not Diehl & Cook's class-mean vote on the raw drives: drives are graded, spike counts under
+ * lateral inhibition are close to winner-take-all, so the plain vote mixes in neurons that would
+ * have stayed silent (docs/code-history.md has the comparison).
  * Readout 'vote' (option; the default is the winner above): Diehl & Cook's own decision — the
  * class whose assigned neurons respond most on average — applied to the drives. Each neuron's
  * response is e^((score_j − max score)/(τ·|max score|)), a steep stand-in for its spike count under
@@ -33,10 +32,7 @@
  * out what acts on a column as a whole — IR drop attenuating the far columns and rows of a tile,
  * the ADC's clipping offset, pair offsets left by programming — as the per-column gain/offset
  * calibration of mixed-signal in-memory computing chips does (e.g. Acore-CIM, Numan et al. 2025,
- * arXiv:2506.15440, on-chip column self-calibration). Measured on the three-pass hfs2 model
- * (README, Results: wMax 0.6, 10 000 test images, paper IO, pair-wise write-verify, compensation
- * on): 83.56 % without the correction, 85.20 % with it (temporal evaluation: 84.89 %); with the
- * same readout on exact products (ideal device and IO) 85.1 %, of which IR drop alone takes 1.2.
+ * arXiv:2506.15440, on-chip column self-calibration).
  * The array can be aged (drift) and read with or without global drift compensation
  * (aihwkit-style); the correction is fitted right after programming and kept at every age.
  */
@@ -50,9 +46,9 @@ import type { DiehlCookModel } from './network.js';
 
 /**
  * ADC full scale for rate-coded MNIST inference [normalised output units]. aihwkit's default bound
- * (12) saturates here: a 784-row column sums many active inputs. Measured on a 100-neuron network
- * (1000 training samples, 1000 test images, 8-bit ADC): range 12 → 39 %, 24 → 59 %, 48 → 62 %,
- * 64 → 61 %, 100 → 63 %, 200 → 57 % (IO_IDEAL: 62.5 %); 64 keeps a margin against saturation.
+ * (12) saturates here: a 784-row column sums many active inputs. 64 sits on the plateau between
+ * saturation (smaller ranges) and lost resolution of the 8-bit ADC (larger ones), with a margin
+ * against saturation (the sweep is in docs/code-history.md).
  */
 export const INFERENCE_ADC_RANGE = 64;
 
