@@ -83,7 +83,7 @@ export function addRunOptions(cmd: Command, what: { samples: string; labelPass: 
 }
 
 /** The label-pass help shared by train and experiment. */
-export const LABEL_PASS_HELP = `after training, label the neurons by Diehl & Cook's protocol: a frozen pass over the last N training images shown (≤ ${LABEL_WINDOW}); 0: labels from the responses recorded while training (default min(${LABEL_WINDOW}, the images trained on))`;
+export const LABEL_PASS_HELP = `after training, label the neurons by Diehl & Cook's protocol: a frozen pass over the last N images of the training set (≤ ${LABEL_WINDOW}); 0: labels from the responses recorded while training (default min(${LABEL_WINDOW}, the images trained on))`;
 
 /** Where each spec field came from (a flag, or the spec file), for error messages. */
 export class FieldSources {

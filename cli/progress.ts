@@ -5,7 +5,7 @@
  */
 import cliProgress from 'cli-progress';
 import type { Observable } from 'rxjs';
-import type { ExperimentProgress } from '../networks/experiment/progress.js';
+import type { ExperimentProgress } from '../networks/experiment/runner.js';
 
 /** Seconds as '42 s', '7 min', '1 h 05 min'. */
 export function duration(s: number): string {

@@ -9,7 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { loadDataSource } from '../networks/datasets/idx-node.js';
 import { readModelFile, writeModelFile } from '../networks/persist/file-node.js';
 import { dataIdentity, describeData, sameData, type DataIdentity, type DataSource } from '../networks/experiment/data.js';
-import { runExperiment } from '../networks/experiment/progress.js';
+import { runExperiment } from '../networks/experiment/runner.js';
 import { DiehlCookExperiment, type ExperimentData } from '../networks/diehl-cook/experiment.js';
 import { loadModel, saveModel, type SavedModel } from '../networks/diehl-cook/model-file.js';
 import type { ExperimentSpec } from '../networks/diehl-cook/spec.js';

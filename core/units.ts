@@ -155,3 +155,19 @@ export function nonNegativeInteger(value: unknown, name: string, fix = 'give a w
   }
   return value;
 }
+
+/** Short time units people type ('1d', '2 y') that mathjs does not know, and what they mean. */
+const TIME_ALIASES: Readonly<Record<string, string>> = { d: 'day', y: 'year', yr: 'year', w: 'week', wk: 'week' };
+
+/**
+ * A quantity typed by a person: a bare number in the internal unit, or a number with a unit,
+ * with or without a space ('1 s', '350ms', '1 day', and the short time units d, y, yr, w, wk).
+ */
+export function parseQuantity(text: string, dim: Dimension, name: string): number {
+  const v = text.trim();
+  if (/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(v)) return toInternal(Number(v), dim, name);
+  const m = /^([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.+)$/.exec(v);
+  if (!m) return toInternal(v, dim, name);
+  const u = dim === 'time' && TIME_ALIASES[m[2]] ? TIME_ALIASES[m[2]] : m[2];
+  return toInternal(`${m[1]} ${u}`, dim, name);
+}

@@ -15,5 +15,5 @@ export * from './cuba.js';
 export * from './diehl-cook/index.js';
 export * from './experiment/data.js';
 export * from './experiment/spec-error.js';
-export * from './experiment/progress.js';
+export * from './experiment/runner.js';
 export * from './snapshot-codec.js';

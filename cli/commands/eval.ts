@@ -69,7 +69,7 @@ export function register(program: Command): void {
     .argument('<FILE>', 'model file written by memspike train --out')
     .option('--mode <mode>', 'temporal (the spiking simulation) or crossbar (rate-coded inference on a simulated array) (default temporal)')
     .option('--samples <N>', 'test images, the first N (default 10000)')
-    .option('--label-pass <N>', `relabel the neurons first by a frozen pass over the last N training images the model was shown (≤ ${LABEL_WINDOW}); the file is not changed`)
+    .option('--label-pass <N>', `relabel the neurons first by a frozen pass over the last N images of the model's training set (≤ ${LABEL_WINDOW}); the file is not changed`)
     .option('--test-idx <IMAGES,LABELS>', 'evaluate on this IDX image/label pair instead of the MNIST test set')
     .option('--train-idx <IMAGES,LABELS>', "the model's training images, if they are no longer where it was trained from (checked against the identity in the file)")
     .option('--program <mode>', 'crossbar: open-loop or write-verify programming (default write-verify)')

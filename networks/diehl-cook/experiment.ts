@@ -9,8 +9,8 @@
  *              its response recorded in the training window; the running labels are reassigned
  *              from that window every max(100, min(1000, samples/10)) samples and at the end of
  *              each epoch, when the model's labels become the running ones
- *   label      frozen; the `samples` training images before the training cursor; each neuron takes
- *              the class it answered most (readout.ts); the network is then put back as it was
+ *   label      frozen; the last `samples` images of the training set; each neuron takes the class
+ *              it answered most (readout.ts); the network is then put back as it was
  *   evaluate   frozen; temporal: the spiking simulation of the first `samples` test images;
  *              crossbar: the weights programmed into a simulated array (crossbar.ts)
  *
@@ -28,7 +28,7 @@ import type { NetworkSnapshot } from '../../core/network.js';
 import { image, type ImageDataset } from '../datasets/image-dataset.js';
 import { dataIdentity, type DataIdentity } from '../experiment/data.js';
 import { SpecError } from '../experiment/spec-error.js';
-import type { ExperimentProgress, Slice, SteppableExperiment } from '../experiment/progress.js';
+import type { ExperimentProgress, Slice, SteppableExperiment } from '../experiment/runner.js';
 import { DIEHL_COOK, diehlCook2015, type DiehlCookModel } from './network.js';
 import { classify, createResponseWindow, LABEL_WINDOW, type ResponseWindow } from './readout.js';
 import { crossbarEvaluation, type CrossbarRun } from './crossbar.js';
@@ -70,6 +70,8 @@ export interface TrainProgress {
   readonly seconds: number;
   readonly pulsesBefore: number;
   readonly energyBefore_nJ: number;
+  /** whether training classifies with its running labels yet (1) or not (0) */
+  readonly haveLabels: number;
 }
 
 /** Where a run stands: what a checkpoint stores besides the model. */
@@ -207,7 +209,7 @@ function trainPhase(m: TrainedModel, p: TrainPhaseSpec, train: ImageDataset, res
   let seconds = resume ? resume.seconds : 0;
   const pulsesBefore = resume ? resume.pulsesBefore : pulsesApplied(model);
   const energyBefore = resume ? resume.energyBefore_nJ : programmingEnergy(model);
-  let haveLabels = m.runningLabels.some((l) => l >= 0);
+  let haveLabels = resume ? resume.haveLabels === 1 : m.runningLabels.some((l) => l >= 0);
   const total = p.samples * p.epochs;
   const onSample = (k: number): void => {
     const idx = (start + k) % train.count;
@@ -306,7 +308,7 @@ function trainPhase(m: TrainedModel, p: TrainPhaseSpec, train: ImageDataset, res
       };
     },
     trainedSnapshot: () => null,
-    progress: () => ({ epoch, k: loop.k, start, presentations, judged, correct, seconds, pulsesBefore, energyBefore_nJ: energyBefore }),
+    progress: () => ({ epoch, k: loop.k, start, presentations, judged, correct, seconds, pulsesBefore, energyBefore_nJ: energyBefore, haveLabels: haveLabels ? 1 : 0 }),
   };
   return run;
 }
@@ -334,7 +336,8 @@ function frozen(m: TrainedModel) {
 }
 
 function labelPhase(m: TrainedModel, p: LabelPhaseSpec, train: ImageDataset, report: () => void): PhaseRun {
-  const first = (((m.trainCursor - p.samples) % train.count) + train.count) % train.count;
+  // the last images of the set: held out from training unless training reached them
+  const first = train.count - p.samples;
   const window = createResponseWindow(m.model.options.nExc, p.samples);
   const state = frozen(m);
   let seconds = 0;

@@ -151,7 +151,7 @@ function checkRunner(v: JsonValue, spec: ExperimentSpec, source: string): Runner
   let train: TrainProgress | null = null;
   if (r['train'] !== null && r['train'] !== undefined) {
     const t = r['train'];
-    const keys: (keyof TrainProgress)[] = ['epoch', 'k', 'start', 'presentations', 'judged', 'correct', 'seconds', 'pulsesBefore', 'energyBefore_nJ'];
+    const keys: (keyof TrainProgress)[] = ['epoch', 'k', 'start', 'presentations', 'judged', 'correct', 'seconds', 'pulsesBefore', 'energyBefore_nJ', 'haveLabels'];
     if (!isPlainObject(t) || !keys.every((k) => typeof t[k] === 'number' && Number.isFinite(t[k]))) bad('training progress is incomplete');
     train = t as unknown as TrainProgress;
     const p = spec.schedule[index as number];

@@ -27,7 +27,7 @@ export interface TrainResult {
 export interface LabelResult {
   readonly phase: 'label';
   readonly samples: number;
-  /** index of the first training image shown (the pass wraps around the training set) */
+  /** index of the first training image shown (the pass shows the last `samples` images of the set) */
   readonly first: number;
   /** neurons whose label changed, and neurons left without a label (never fired) */
   readonly labelsChanged: number;

@@ -18,9 +18,11 @@
  *   { phase: 'train', samples, epochs }     learning on; each epoch shows `samples` training images
  *                                           from where training last stopped
  *   { phase: 'label', samples }             Diehl & Cook's labelling: the frozen network is shown the
- *                                           `samples` training images before where training stopped
- *                                           (the last ones it learned from) and each neuron takes the
- *                                           class it answered most (≤ 10 000)
+ *                                           last `samples` images of the training set (≤ 10 000) and
+ *                                           each neuron takes the class it answered most; images the
+ *                                           network was not trained on unless training reached them
+ *                                           (labels from held-out images generalise at least as well:
+ *                                           docs/results.md)
  *   { phase: 'evaluate', mode: 'temporal', samples }   the full spiking simulation, frozen, on the
  *                                           first `samples` test images
  *   { phase: 'evaluate', mode: 'crossbar', samples, program, age, compensate, readout,
@@ -33,7 +35,7 @@ import { DEVICE_PRESETS, devicePreset } from '../../core/devices/presets.js';
 import { deviceParams, type DeviceOverrides, type DeviceParams } from '../../core/devices/params.js';
 import { buildLif, lif } from '../../core/populations/lif.js';
 import { RandomStreams } from '../../core/random.js';
-import { toInternal } from '../../core/units.js';
+import { parseQuantity } from '../../core/units.js';
 import { RULES, ruleParams, type RuleName, type RuleParams } from '../../learning/rules.js';
 import { ROUNDINGS, type Rounding } from '../../learning/apply.js';
 import { dataSource, type DataSource } from '../experiment/data.js';
@@ -58,7 +60,7 @@ export interface TrainPhaseSpec {
 }
 export interface LabelPhaseSpec {
   readonly phase: 'label';
-  /** training images shown to the frozen network (≤ LABEL_WINDOW) */
+  /** the last `samples` images of the training set are shown to the frozen network (≤ LABEL_WINDOW) */
   readonly samples: number;
 }
 export interface TemporalPhaseSpec {
@@ -305,16 +307,13 @@ function dataSources(v: unknown): ExperimentSpec['data'] {
   return Object.freeze({ train: dataSource(v['train'] ?? 'mnist', 'data.train'), test: dataSource(v['test'] ?? 'mnist', 'data.test') });
 }
 
-const TIME_ALIASES: Readonly<Record<string, string>> = { d: 'day', y: 'year', yr: 'year', w: 'week', wk: 'week' };
-
 /** An age: milliseconds, or a string with a unit ('1 h', '1d', '1 year'). */
 function age(v: unknown, field: string): number {
   if (typeof v === 'number') return finiteIn(v, field, { min: 0 }, 'give the age of the array at read time in ms, or a string with a unit (e.g. "1 y")');
   if (typeof v === 'string') {
-    const m = /^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([a-zA-Zµ]+)\s*$/.exec(v);
     let ms: number;
     try {
-      ms = m ? toInternal(`${m[1]} ${TIME_ALIASES[m[2]] ?? m[2]}`, 'time', field) : toInternal(v, 'time', field);
+      ms = parseQuantity(v, 'time', field);
     } catch (e) {
       throw new SpecError(field, v, (e as Error).message);
     }

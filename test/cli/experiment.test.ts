@@ -42,7 +42,7 @@ describe('memspike train / eval / experiment', () => {
     const j = r.last as Record<string, any>;
     expect(j).toMatchObject({ command: 'train', out: model, spec: { neurons: 10, seed: 3, device: 'hfs2', cell: 'pair', wMax: 0.5, rounding: 'feedback', deviceNormalisation: 'pulses' }, model: { trainedSamples: 20 } });
     expect(j.phases.map((p: { phase: string }) => p.phase)).toEqual(['train', 'label']);
-    expect(j.phases[1]).toMatchObject({ samples: 20, first: 0 }); // the default label pass: the images trained on
+    expect(j.phases[1]).toMatchObject({ samples: 20, first: 59_980 }); // the default label pass: as many images as trained on, the last of the set
     expect(j.model.pulses).toBeGreaterThan(0);
     expect(j.data.train).toMatchObject({ count: 60000, rows: 28, cols: 28, files: [{ name: 'train-images-idx3-ubyte', bytes: 47040016 }, { name: 'train-labels-idx1-ubyte', bytes: 60008 }] });
     const d = doc(model);
@@ -66,7 +66,7 @@ describe('memspike train / eval / experiment', () => {
     const before = readFileSync(model);
     const r = runCli(['eval', model, '--label-pass', '15', '--samples', '20', '--json']);
     expect(r.code).toBe(0);
-    expect((r.last as any).phases[0]).toMatchObject({ phase: 'label', samples: 15, first: 5 });
+    expect((r.last as any).phases[0]).toMatchObject({ phase: 'label', samples: 15, first: 59_985 });
     expect(readFileSync(model).equals(before)).toBe(true);
     const plain = join(dir, 'plain.mspk');
     const labelled = join(dir, 'labelled.mspk');

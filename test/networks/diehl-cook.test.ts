@@ -15,7 +15,7 @@ import { loadModel, saveModel } from '../../networks/diehl-cook/model-file.js';
 import { dataIdentity } from '../../networks/experiment/data.js';
 import { deviceWindow } from '../../core/devices/array.js';
 import { IO_IDEAL } from '../../core/crossbar/params.js';
-import type { ExperimentProgress } from '../../networks/experiment/progress.js';
+import type { ExperimentProgress } from '../../networks/experiment/runner.js';
 import type { PhaseResult } from '../../networks/diehl-cook/results.js';
 
 const train = loadMnist({ split: 'train' });
@@ -78,7 +78,7 @@ describe('Diehl & Cook 2015 on MNIST', () => {
     expect(Array.from(e.trained.labels)).toEqual(labels);
   });
 
-  it("the label pass (Diehl & Cook's labelling) shows the frozen network the last N training images it learned from, labels from exactly those, and puts the network back as it was", () => {
+  it("the label pass (Diehl & Cook's labelling) shows the frozen network the last N images of the training set, labels from exactly those, and puts the network back as it was", () => {
     const base = { device: 'float', neurons: 20, seed: 4 };
     const a = run(spec({ ...base, schedule: [{ phase: 'train', samples: 60 }] }), { train, test: null });
     const before = state(a.trained);
@@ -87,15 +87,15 @@ describe('Diehl & Cook 2015 on MNIST', () => {
     // everything but the labels is as if no pass had happened: weights, θ, v, step, random streams, training window
     expect({ ...after, labels: null }).toEqual({ ...before, labels: null });
     const lp = b.result().phases[1];
-    expect(lp).toMatchObject({ phase: 'label', samples: 50, first: 10 });
-    // the labels are Diehl & Cook's assignment over the frozen responses to images 10…59
+    expect(lp).toMatchObject({ phase: 'label', samples: 50, first: 59_950 });
+    // the labels are Diehl & Cook's assignment over the frozen responses to images 59 950…59 999
     const frozen = buildModel(spec({ ...base, schedule: [{ phase: 'train', samples: 60 }] }));
     const replay = new DiehlCookExperiment(spec({ ...base, schedule: [{ phase: 'train', samples: 60 }] }), { train, test: null }, { trained: frozen });
     replay.advance({ samples: 60 });
     frozen.model.net.plasticity.enabled = false;
     const responses = new Float32Array(50 * 20);
-    for (let k = 0; k < 50; k++) responses.set(frozen.model.present(image(train, 10 + k)).counts, k * 20);
-    expect(after.labels).toEqual(Array.from(assignLabels(new Int8Array(20), responses, train.labels.slice(10, 60), 50, 20)));
+    for (let k = 0; k < 50; k++) responses.set(frozen.model.present(image(train, 59_950 + k)).counts, k * 20);
+    expect(after.labels).toEqual(Array.from(assignLabels(new Int8Array(20), responses, train.labels.slice(59_950), 50, 20)));
     const changed = after.labels.filter((l, i) => l !== before.labels[i]).length;
     expect(lp).toMatchObject({ labelsChanged: changed, unlabelled: after.labels.filter((l) => l < 0).length });
     expect(() => spec({ ...base, schedule: [{ phase: 'label', samples: 10_001 }] })).toThrow(/schedule\[0\]\.samples = 10001: must be in \[1, 10000\]; the label window/);
