@@ -80,7 +80,7 @@ export async function drive(exp: DiehlCookExperiment, o: DriveOptions): Promise<
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   }
-  const hide = showProgress(exp.progress$, o.quiet || o.json);
+  const hide = showProgress(exp.progress$, o.quiet);
   let finished: boolean;
   try {
     finished = await runExperiment(exp, { shouldStop: () => stop });

@@ -209,11 +209,14 @@ export class Network {
       get state() {
         return (net.requireBuilt(entry, 'state') as { state: unknown }).state;
       },
-      setRates(rates: ArrayLike<number>, scale = 1): void {
-        (net.requireBuilt(entry, 'setRates') as BuiltPoisson).setRates(rates, scale, net.time);
-      },
     };
-    if (spec.kind !== 'poisson') delete (handle as { setRates?: unknown }).setRates;
+    if (spec.kind === 'poisson') {
+      Object.defineProperty(handle, 'setRates', {
+        value(rates: ArrayLike<number>, scale = 1): void {
+          (net.requireBuilt(entry, 'setRates') as BuiltPoisson).setRates(rates, scale, net.time);
+        },
+      });
+    }
     (entry as { handle: Population }).handle = handle as unknown as Population;
     this.pops.push(entry);
     return handle as unknown as HandleFor<S>;

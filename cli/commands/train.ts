@@ -46,7 +46,7 @@ const EXPERIMENT_CROSSBAR_ROWS = [
 ] as const;
 
 const SCHEDULE_FLAGS = ['--samples', '--epochs', '--label-pass', '--test-samples'];
-const ALWAYS_ALLOWED = ['--out', '--json', '--quiet', '--resume'];
+const ALWAYS_ALLOWED = ['--out', '--json', '--quiet', '--resume', '--print-spec'];
 
 /** The schedule of a command from its flags (sources record which flag set which field). */
 function scheduleFrom(kind: Kind, opts: Record<string, unknown>, sources: FieldSources): Record<string, unknown>[] {
