@@ -364,7 +364,7 @@ export class Network {
   step(): void {
     const step = this.stepIndex;
     const runs = this.plasticity.enabled ? this.schedule.learning : this.schedule.frozen;
-    for (let u = 0; u < runs.length; u++) runs[u](step);
+    for (let u = 0; u < runs.length; u++) runs[u].run(step);
     this.stepIndex = step + 1;
     if (this.stepSubject.observed) {
       this.frame.step = step;

@@ -54,26 +54,28 @@ export interface BuildContext {
   projection(proj: Projection): ProjectionStructure;
 }
 
-/** The sorted schedule: the updaters in order, and the run functions of each plasticity state. */
+/** Something the step loop runs: an updater, or what stands in for one while plasticity is off. */
+export interface Runnable {
+  run(step: number): void;
+}
+
+/** The sorted schedule: the updaters in order, and what runs in each plasticity state. */
 export interface Schedule {
   readonly updaters: readonly Updater[];
-  readonly learning: ReadonlyArray<(step: number) => void>;
-  readonly frozen: ReadonlyArray<(step: number) => void>;
+  readonly learning: readonly Runnable[];
+  readonly frozen: readonly Runnable[];
 }
 
 /** Sorts updaters by (phase, order, name) once and resolves what each does in both plasticity states. */
 export function buildSchedule(all: readonly Updater[]): Schedule {
   const rank = (u: Updater) => PHASES.indexOf(u.phase);
   const updaters = all.slice().sort((a, b) => rank(a) - rank(b) || a.order - b.order || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const learning: ((step: number) => void)[] = [];
-  const frozen: ((step: number) => void)[] = [];
+  const frozen: Runnable[] = [];
   for (const u of updaters) {
-    const run = u.run.bind(u);
-    learning.push(run);
     const when = u.whenFrozen ?? (u.phase === 'plasticity' ? 'skip' : 'run');
-    if (when === 'run') frozen.push(run);
-    else if (typeof when === 'function') frozen.push(when);
+    if (when === 'run') frozen.push(u);
+    else if (typeof when === 'function') frozen.push({ run: when });
     else if (when !== 'skip') throw new Error(`updater '${u.name}': whenFrozen = ${String(when)} is not 'run', 'skip' or a function.`);
   }
-  return { updaters, learning, frozen };
+  return { updaters, learning: updaters, frozen };
 }

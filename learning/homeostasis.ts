@@ -12,7 +12,7 @@
 import type { Projection } from '../core/network.js';
 import type { BuildContext, Updater } from '../core/schedule.js';
 import { finiteNumber } from '../core/units.js';
-import { createPulseQueue, flushPulses, isPulsed, queueChange, type PulseQueue, type PulsedStore, type Rounding } from './apply.js';
+import { createPulseQueue, flushPulses, isPulsed, queueChange, type PulseQueue, type Rounding } from './apply.js';
 
 /**
  * Weight normalisation as a plug-in: `request()` asks for one normalisation, which runs first in
@@ -66,16 +66,48 @@ export function columnNormaliser(projection: Projection, target: number, options
       const nPost = s.nPost;
       if (!isPulsed(store)) {
         (normaliser as { mode: Normaliser['mode'] }).mode = 'exact';
-        apply = () => {
-          normaliseColumns(w, cols.colPtr, cols.synapse, nPost, target);
-          return 0;
-        };
+        // all-to-all dense weights: the same sums and products row by row (contiguous memory, the
+        // same order of additions per column, so the same bits as the column-wise loop)
+        const full = s.storage === 'dense' && s.mask !== null && s.mask.every((m) => m === 1);
+        const sums = new Float64Array(nPost);
+        const nPre = s.nPre;
+        apply = full
+          ? () => {
+              normaliseDenseColumns(w, nPre, nPost, target, sums);
+              return 0;
+            }
+          : () => {
+              normaliseColumns(w, cols.colPtr, cols.synapse, nPost, target);
+              return 0;
+            };
         return;
       }
       if (deviceMode === 'off') return;
       (normaliser as { mode: Normaliser['mode'] }).mode = 'pulses';
       const queue: PulseQueue = createPulseQueue(store, 65536, options.rounding ?? 'stochastic', ctx.random.stream(options.stream ?? 'normalisation/rounding'));
-      apply = (tNow) => normalisePulses(queue, store, cols.colPtr, cols.synapse, nPost, target, tNow);
+      // The loops stand in this closure, over its own constants, rather than in a module-level
+      // function taking them as arguments: called once per presentation, that function ran ≈ 3×
+      // slower in V8 (docs/code-history.md). With an accumulator ('accumulate'/'feedback') the
+      // intended weight is w + χ (χ: the change decided, not yet pulsed); normalising w alone would
+      // add the same correction again at every presentation.
+      apply = (tNow) => {
+        const before = queue.requested;
+        const { colPtr, synapse } = cols;
+        const res = queue.residual;
+        for (let i = 0; i < nPost; i++) {
+          let sum = 0;
+          if (res === null) for (let c = colPtr[i]; c < colPtr[i + 1]; c++) sum += w[synapse[c]];
+          else for (let c = colPtr[i]; c < colPtr[i + 1]; c++) sum += w[synapse[c]] + res[synapse[c]];
+          if (sum <= 0) continue;
+          const f = target / sum;
+          for (let c = colPtr[i]; c < colPtr[i + 1]; c++) {
+            const k = synapse[c];
+            queueChange(queue, k, (res === null ? w[k] : w[k] + res[k]) * (f - 1), store, tNow);
+          }
+        }
+        flushPulses(queue, store, tNow);
+        return queue.requested - before;
+      };
     },
     request() {
       due = true;
@@ -96,31 +128,6 @@ export function columnNormaliser(projection: Projection, target: number, options
   return normaliser;
 }
 
-/**
- * Device mode: queues, for every synapse, the pulses that move it to its normalised value and sends
- * them. With an accumulator ('accumulate'/'feedback' rounding) the intended weight is w + χ (χ: the
- * change decided but not yet pulsed); normalising w alone would add the same correction again at
- * every presentation. Returns the pulses requested.
- */
-function normalisePulses(queue: PulseQueue, store: PulsedStore, colPtr: Int32Array, synapse: Int32Array, nPost: number, target: number, tNow: number): number {
-  const before = queue.requested;
-  const w = store.weights;
-  const res = queue.residual;
-  for (let i = 0; i < nPost; i++) {
-    let sum = 0;
-    if (res === null) for (let c = colPtr[i]; c < colPtr[i + 1]; c++) sum += w[synapse[c]];
-    else for (let c = colPtr[i]; c < colPtr[i + 1]; c++) sum += w[synapse[c]] + res[synapse[c]];
-    if (sum <= 0) continue;
-    const f = target / sum;
-    for (let c = colPtr[i]; c < colPtr[i + 1]; c++) {
-      const k = synapse[c];
-      queueChange(queue, k, (res === null ? w[k] : w[k] + res[k]) * (f - 1), store, tNow);
-    }
-  }
-  flushPulses(queue, store, tNow);
-  return queue.requested - before;
-}
-
 /** Scales each column (post neuron) of weights to sum to `target`. */
 export function normaliseColumns(w: Float32Array, colPtr: Int32Array, synapse: Int32Array, nPost: number, target: number): void {
   for (let i = 0; i < nPost; i++) {
@@ -129,5 +136,27 @@ export function normaliseColumns(w: Float32Array, colPtr: Int32Array, synapse: I
     if (sum <= 0) continue;
     const f = target / sum;
     for (let c = colPtr[i]; c < colPtr[i + 1]; c++) w[synapse[c]] *= f;
+  }
+}
+
+/**
+ * normaliseColumns for dense all-to-all weights (row-major nPre × nPost): the column sums are
+ * accumulated row by row in `sums` (scratch, length nPost), then every weight is scaled by its
+ * column's target/sum (columns summing to ≤ 0 are left alone). Bit-identical to normaliseColumns:
+ * the same additions in the same order per column, over contiguous memory.
+ */
+export function normaliseDenseColumns(w: Float32Array, nPre: number, nPost: number, target: number, sums: Float64Array): void {
+  sums.fill(0);
+  for (let j = 0; j < nPre; j++) {
+    const row = j * nPost;
+    for (let i = 0; i < nPost; i++) sums[i] += w[row + i];
+  }
+  for (let i = 0; i < nPost; i++) sums[i] = sums[i] > 0 ? target / sums[i] : Number.NaN; // NaN: leave the column
+  for (let j = 0; j < nPre; j++) {
+    const row = j * nPost;
+    for (let i = 0; i < nPost; i++) {
+      const f = sums[i];
+      if (f === f) w[row + i] *= f;
+    }
   }
 }

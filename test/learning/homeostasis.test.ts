@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Network, lif, spikeGenerator, allToAll, floatStore } from '../../core/index.js';
-import { columnNormaliser } from '../../learning/index.js';
+import { columnNormaliser, normaliseColumns, normaliseDenseColumns } from '../../learning/index.js';
+import { RandomStream } from '../../core/random.js';
 
 function net(weights: number[][]) {
   const n = new Network({ dt: 0.5, seed: 1 });
@@ -48,6 +49,25 @@ describe('column normaliser on float weights', () => {
     n.plasticity.enabled = true;
     n.step();
     expect(column(0).map((x) => +x.toFixed(5))).toEqual([2, 2, 2]);
+  });
+
+  it('the row-wise kernel for dense all-to-all weights equals the column-wise one bit for bit (a column of zeros left alone)', () => {
+    const nPre = 37;
+    const nPost = 11;
+    const rng = new RandomStream('normalise');
+    const a = new Float32Array(nPre * nPost).map(() => rng.uniform() * 0.3);
+    for (let j = 0; j < nPre; j++) a[j * nPost + 4] = 0;
+    const b = a.slice();
+    const colPtr = Int32Array.from({ length: nPost + 1 }, (_, i) => i * nPre);
+    const synapse = new Int32Array(nPre * nPost);
+    for (let i = 0; i < nPost; i++) for (let j = 0; j < nPre; j++) synapse[i * nPre + j] = j * nPost + i;
+    normaliseColumns(a, colPtr, synapse, nPost, 7.8);
+    normaliseDenseColumns(b, nPre, nPost, 7.8, new Float64Array(nPost));
+    expect(new Uint32Array(b.buffer)).toEqual(new Uint32Array(a.buffer));
+    expect(b[4]).toBe(0);
+    let sum = 0;
+    for (let j = 0; j < nPre; j++) sum += b[j * nPost + 2];
+    expect(sum).toBeCloseTo(7.8, 5);
   });
 
   it('rejects a target ≤ 0 and an unknown device mode', () => {
