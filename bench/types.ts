@@ -2,7 +2,6 @@
  * A benchmark driver behind `memspike bench <name>`. Drivers declare their options as data; the
  * CLI turns them into flags (bench/ depends on networks/, never on cli/).
  */
-import type { ExperimentSpec } from '../networks/diehl-cook/spec.js';
 
 /** One option of a benchmark: `--rows <n>` parsed as a whole number ≥ min, and so on. */
 export interface BenchOption {
