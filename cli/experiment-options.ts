@@ -126,13 +126,15 @@ export function givenFlags(opts: Record<string, unknown>, flags: readonly string
   return flags.filter((f) => opts[keyOf(f)] !== undefined);
 }
 
-/** A whole-number flag value ≥ min (schedule fields are checked by the spec too; this catches text). */
-export function wholeFlag(opts: Record<string, unknown>, flag: string, sources: FieldSources, field: string): number | undefined {
+/**
+ * The value of a schedule flag (a sample count), read as a number when it looks like one, and
+ * recorded as the source of `field`; the spec checks its range and names the flag in its error.
+ */
+export function scheduleFlag(opts: Record<string, unknown>, flag: string, sources: FieldSources, field: string): number | undefined {
   const raw = opts[keyOf(flag)];
   if (raw === undefined) return undefined;
   sources.set(field, nameOf(flag), String(raw));
-  const n = numeric(String(raw));
-  return n as number;
+  return numeric(String(raw)) as number;
 }
 
 /** `IMAGES,LABELS` → a data source. */

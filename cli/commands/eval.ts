@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { resolveSpec } from '../../networks/diehl-cook/spec.js';
 import { DiehlCookExperiment } from '../../networks/diehl-cook/experiment.js';
 import { LABEL_WINDOW } from '../../networks/diehl-cook/readout.js';
-import { FieldSources, idxPair, keyOf, wholeFlag } from '../experiment-options.js';
+import { FieldSources, idxPair, keyOf, scheduleFlag } from '../experiment-options.js';
 import { checkTrainingData, drive, loadData, readModel } from '../run-experiment.js';
 
 /** Crossbar-only flags: each sets the field of the evaluation phase it is named after. */
@@ -26,12 +26,12 @@ async function evaluate(file: string, opts: Record<string, unknown>, cmd: Comman
   let exp: DiehlCookExperiment;
   try {
     const schedule: Record<string, unknown>[] = [];
-    const labelPass = wholeFlag(opts, '--label-pass', sources, 'schedule[0].samples');
+    const labelPass = scheduleFlag(opts, '--label-pass', sources, 'schedule[0].samples');
     if (labelPass !== undefined && labelPass !== 0) schedule.push({ phase: 'label', samples: labelPass });
     const at = schedule.length;
     const mode = opts['mode'] === undefined ? 'temporal' : String(opts['mode']);
     if (opts['mode'] !== undefined) sources.set(`schedule[${at}].mode`, '--mode', mode);
-    const phase: Record<string, unknown> = { phase: 'evaluate', mode, samples: wholeFlag(opts, '--samples', sources, `schedule[${at}].samples`) ?? 10_000 };
+    const phase: Record<string, unknown> = { phase: 'evaluate', mode, samples: scheduleFlag(opts, '--samples', sources, `schedule[${at}].samples`) ?? 10_000 };
     for (const f of CROSSBAR_FLAGS) {
       const raw = opts[keyOf(f.flag)];
       if (raw === undefined) continue;

@@ -28,7 +28,7 @@ import {
   networkFields,
   RATE_FLAG,
   readSpecFile,
-  wholeFlag,
+  scheduleFlag,
 } from '../experiment-options.js';
 import { checkOutPath, checkTrainingData, drive, loadData, readModel } from '../run-experiment.js';
 
@@ -51,11 +51,11 @@ const ALWAYS_ALLOWED = ['--out', '--json', '--quiet', '--resume', '--print-spec'
 /** The schedule of a command from its flags (sources record which flag set which field). */
 function scheduleFrom(kind: Kind, opts: Record<string, unknown>, sources: FieldSources): Record<string, unknown>[] {
   const phases: Record<string, unknown>[] = [];
-  const samples = wholeFlag(opts, '--samples', sources, 'schedule[0].samples') ?? 10_000;
-  const epochs = wholeFlag(opts, '--epochs', sources, 'schedule[0].epochs') ?? 1;
+  const samples = scheduleFlag(opts, '--samples', sources, 'schedule[0].samples') ?? 10_000;
+  const epochs = scheduleFlag(opts, '--epochs', sources, 'schedule[0].epochs') ?? 1;
   phases.push({ phase: 'train', samples, epochs });
   const trained = typeof samples === 'number' && typeof epochs === 'number' ? samples * epochs : LABEL_WINDOW;
-  const labelPass = wholeFlag(opts, '--label-pass', sources, 'schedule[1].samples') ?? Math.min(LABEL_WINDOW, trained);
+  const labelPass = scheduleFlag(opts, '--label-pass', sources, 'schedule[1].samples') ?? Math.min(LABEL_WINDOW, trained);
   if (labelPass !== 0) phases.push({ phase: 'label', samples: labelPass });
   if (kind === 'experiment') {
     const first = phases.length;

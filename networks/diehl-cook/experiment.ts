@@ -629,7 +629,7 @@ export class DiehlCookExperiment implements SteppableExperiment<ExperimentResult
     if (!this.finished) throw new Error(`the experiment is at phase ${this.index + 1} of ${this.spec.schedule.length}; advance it to the end first.`);
     return {
       spec: this.spec,
-      data: { train: dataIdentity(this.data.train), test: this.data.test ? dataIdentity(this.data.test) : null },
+      data: identities(this.data),
       phases: this.results.slice(),
       model: this.summary(),
       seconds: this.seconds(),
