@@ -419,7 +419,7 @@ export class Network {
       stores: this.projs.map((e) => e.built!.store.snapshot()),
       rings: this.rings.map((r) => r.ring.slice()),
       random: this.random.save(),
-      updaters: this.schedule.updaters.map((u) => (u.snapshot ? u.snapshot() : null)),
+      updaters: this.saved().map((u) => (u.snapshot ? u.snapshot() : null)),
     };
   }
 
@@ -430,7 +430,7 @@ export class Network {
     if (s.dt !== this.dt) throw new Error(`net.restore(): snapshot dt = ${s.dt} ms differs from this network's dt = ${this.dt} ms.`);
     if (s.seed !== this.random.seed) throw new Error(`net.restore(): snapshot seed '${s.seed}' differs from this network's seed '${this.random.seed}'.`);
     if (!Number.isInteger(s.step) || s.step < 0) throw new Error(`net.restore(): step = ${s.step} is not a whole number ≥ 0.`);
-    const updaters = this.schedule.updaters;
+    const updaters = this.saved();
     if (s.populations.length !== this.pops.length || s.stores.length !== this.projs.length || s.rings.length !== this.rings.length || s.updaters.length !== updaters.length) {
       throw new Error('net.restore(): the snapshot has a different structure (populations, projections, delay rings or updaters).');
     }
@@ -454,6 +454,11 @@ export class Network {
   }
 
   // ——— internals ———
+
+  /** The updaters a snapshot holds (all but observers). */
+  private saved(): readonly Updater[] {
+    return this.schedule.updaters.filter((u) => u.observer !== true);
+  }
 
   private monitor<M>(parts: { monitor: M; updater: Updater }): M {
     this.monitorUpdaters.push(parts.updater);

@@ -39,6 +39,11 @@ export interface Updater {
   run(step: number): void;
   /** While plasticity is off; default 'skip' in the plasticity phase, 'run' elsewhere. */
   readonly whenFrozen?: FrozenBehaviour;
+  /**
+   * Reads the network and changes nothing in it (a live viewer's recorders): left out of
+   * snapshots, so a network saves and restores alike with or without it.
+   */
+  readonly observer?: boolean;
   /** Plain-data state for snapshot()/restore() (for updaters that hold state). */
   snapshot?(): unknown;
   restore?(state: unknown): void;

@@ -17,3 +17,4 @@ export * from './experiment/data.js';
 export * from './experiment/spec-error.js';
 export * from './experiment/runner.js';
 export * from './snapshot-codec.js';
+export * from './live/index.js';

@@ -29,7 +29,7 @@ import { image, type ImageDataset } from '../datasets/image-dataset.js';
 import { dataIdentity, type DataIdentity } from '../experiment/data.js';
 import { SpecError } from '../experiment/spec-error.js';
 import type { ExperimentProgress, Slice, SteppableExperiment } from '../experiment/runner.js';
-import { DIEHL_COOK, diehlCook2015, type DiehlCookModel } from './network.js';
+import { DIEHL_COOK, diehlCook2015, type DiehlCookModel, type Instrument } from './network.js';
 import { classify, createResponseWindow, LABEL_WINDOW, type ResponseWindow } from './readout.js';
 import { crossbarEvaluation, type CrossbarRun } from './crossbar.js';
 import { programmingEnergy, pulsesApplied, rowReadEnergies } from './energy.js';
@@ -82,8 +82,8 @@ export interface RunnerState {
   readonly results: readonly PhaseResult[];
 }
 
-/** Builds a fresh model from a spec. */
-export function buildModel(spec: ExperimentSpec): TrainedModel {
+/** Builds a fresh model from a spec (`instrument`: observers added before the build, see DiehlCookOptions). */
+export function buildModel(spec: ExperimentSpec, instrument?: Instrument): TrainedModel {
   const device = deviceOf(spec);
   const store =
     device === null
@@ -104,6 +104,7 @@ export function buildModel(spec: ExperimentSpec): TrainedModel {
     normalisation: spec.normalisation,
     deviceNormalisation: spec.deviceNormalisation ?? 'off',
     excitatory: { ...DIEHL_COOK.exc, ...(spec.excitatory ?? {}) },
+    instrument,
   });
   model.rule.rateScale = spec.rateScale;
   return {
@@ -132,6 +133,12 @@ export function checkData(spec: ExperimentSpec, data: ExperimentData): void {
   });
 }
 
+/** Which image a simulated phase presents: its split and index in that dataset. */
+export interface ShownSample {
+  readonly split: 'train' | 'test';
+  readonly index: number;
+}
+
 /** A phase in progress (internal): all phases advance by steps or by whole samples. */
 interface PhaseRun {
   readonly spec: PhaseSpec;
@@ -143,6 +150,8 @@ interface PhaseRun {
   readonly finished: boolean;
   /** a sample is half presented */
   readonly midSample: boolean;
+  /** the image presented now or last (null before the first, and in phases without simulated images) */
+  readonly shown: ShownSample | null;
   /** wall time spent advancing it [s] */
   readonly seconds: number;
   /** Runs at most `steps` simulation steps (an image without simulated time counts as one presentation's steps); returns [steps, samples]. */
@@ -159,17 +168,20 @@ interface PhaseRun {
  * The loop shared by simulated phases: sample k's image is presented a slice of steps at a time;
  * `onStart(k)` runs before its first step, `onSample(k)` after its last.
  */
-function sampleLoop(m: TrainedModel, total: number, first: number, imageOf: (k: number) => Uint8Array, onStart: (k: number) => void, onSample: (k: number) => void) {
+function sampleLoop(m: TrainedModel, total: number, first: number, data: ImageDataset, split: 'train' | 'test', indexOf: (k: number) => number, onStart: (k: number) => void, onSample: (k: number) => void) {
   const presenter = m.model.presenter;
   let k = first;
   let inSample = false;
+  let shown: ShownSample | null = null;
   const step = (budget: number, maxSamples = Infinity): readonly [number, number] => {
     let used = 0;
     let completed = 0;
     while (k < total && used < budget && completed < maxSamples) {
       if (!inSample) {
         onStart(k);
-        presenter.start(imageOf(k));
+        const index = indexOf(k);
+        presenter.start(image(data, index));
+        shown = { split, index };
         inSample = true;
       }
       used += presenter.advance(budget - used);
@@ -188,6 +200,9 @@ function sampleLoop(m: TrainedModel, total: number, first: number, imageOf: (k: 
     },
     get inSample() {
       return inSample;
+    },
+    get shown() {
+      return shown;
     },
     step,
     samples(n: number): number {
@@ -235,7 +250,7 @@ function trainPhase(m: TrainedModel, p: TrainPhaseSpec, train: ImageDataset, res
     }
   };
   const epochLoop = (first: number) =>
-    sampleLoop(m, p.samples, first, (k) => image(train, (start + k) % train.count), () => {}, (k) => {
+    sampleLoop(m, p.samples, first, train, 'train', (k) => (start + k) % train.count, () => {}, (k) => {
       onSample(k);
       report();
     });
@@ -268,6 +283,9 @@ function trainPhase(m: TrainedModel, p: TrainPhaseSpec, train: ImageDataset, res
     },
     get midSample() {
       return loop.inSample;
+    },
+    get shown() {
+      return loop.shown;
     },
     get seconds() {
       return seconds;
@@ -342,7 +360,7 @@ function labelPhase(m: TrainedModel, p: LabelPhaseSpec, train: ImageDataset, rep
   const state = frozen(m);
   let seconds = 0;
   let result: LabelResult | null = null;
-  const loop = sampleLoop(m, p.samples, 0, (k) => image(train, (first + k) % train.count), () => {}, (k) => {
+  const loop = sampleLoop(m, p.samples, 0, train, 'train', (k) => (first + k) % train.count, () => {}, (k) => {
     window.push(m.model.presenter.result.counts, train.labels[(first + k) % train.count]);
     if (k + 1 === p.samples) finish();
     report();
@@ -376,7 +394,9 @@ function temporalPhase(m: TrainedModel, p: TemporalPhaseSpec, test: ImageDataset
     m,
     p.samples,
     0,
-    (k) => image(test, k),
+    test,
+    'test',
+    (k) => k,
     () => {
       rowEnergy ??= rowReadEnergies(model);
       model.inputCounter.reset();
@@ -433,6 +453,9 @@ function frozenRun(spec: PhaseSpec, name: string, state: ReturnType<typeof froze
     get midSample() {
       return loop.inSample;
     },
+    get shown() {
+      return loop.shown;
+    },
     get seconds() {
       return seconds();
     },
@@ -478,6 +501,7 @@ function crossbarPhase(m: TrainedModel, spec: ExperimentSpec, p: CrossbarPhaseSp
       return xbar !== null && xbar.finished;
     },
     midSample: false,
+    shown: null,
     get seconds() {
       return seconds;
     },
@@ -584,11 +608,15 @@ export class DiehlCookExperiment implements SteppableExperiment<ExperimentResult
   get atSampleBoundary(): boolean {
     return this.current === null || !this.current.midSample;
   }
-  /** The current phase's spec and display name (null when finished). */
-  get phase(): { readonly spec: PhaseSpec; readonly name: string; readonly done: number; readonly total: number } | null {
+  /** The image the current simulated phase presents now or presented last (null when none). */
+  get shown(): ShownSample | null {
+    return this.current === null ? null : this.current.shown;
+  }
+  /** The current phase's spec, display name, progress and running accuracy (NaN: none yet); null when finished. */
+  get phase(): { readonly spec: PhaseSpec; readonly name: string; readonly done: number; readonly total: number; readonly accuracy: number } | null {
     if (this.finished) return null;
     const p = this.enter();
-    return { spec: p.spec, name: p.name, done: p.done, total: p.total };
+    return { spec: p.spec, name: p.name, done: p.done, total: p.total, accuracy: p.accuracy };
   }
 
   advance(slice: Slice): number {

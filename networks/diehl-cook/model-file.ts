@@ -26,6 +26,7 @@ import { flattenTree, unflattenTree } from '../snapshot-codec.js';
 import { checkIdentity, type DataIdentity } from '../experiment/data.js';
 import { isPlainObject } from '../experiment/spec-error.js';
 import { resolveSpec, type ExperimentSpec } from './spec.js';
+import type { Instrument } from './network.js';
 import { buildModel, type RunnerState, type TrainedModel, type TrainProgress } from './experiment.js';
 
 /** The model file `kind` of a Diehl & Cook network. */
@@ -84,7 +85,7 @@ export function saveModel(m: ModelToSave): ModelDoc {
  * Rebuilds a model from a file's document, validated before anything is returned. A checkpoint
  * written by another memspike version is refused (its run would not continue bit for bit).
  */
-export function loadModel(doc: ModelDoc, source: string): SavedModel {
+export function loadModel(doc: ModelDoc, source: string, instrument?: Instrument): SavedModel {
   if (doc.kind !== DIEHL_COOK_KIND) throw new Error(`${source}: holds a '${doc.kind}' model, not a Diehl & Cook network ('${DIEHL_COOK_KIND}').`);
   const params = doc.params as Record<string, JsonValue>;
   const format = params['format'];
@@ -124,7 +125,7 @@ export function loadModel(doc: ModelDoc, source: string): SavedModel {
     throw new Error(`${source}: a checkpoint written by memspike ${memspike}; this is memspike ${MEMSPIKE_VERSION}, whose run would not continue bit for bit — resume it with memspike ${memspike}, or start the run again.`);
   }
   const snapshot = unflattenTree(params['snapshot'] as JsonValue, doc.arrays, doc.scalars, source) as NetworkSnapshot;
-  const trained = buildModel(spec);
+  const trained = buildModel(spec, instrument);
   try {
     trained.model.net.restore({ ...snapshot, random: doc.rng as Record<string, number[]> });
     trained.window.load(responses, classes, responseCount);

@@ -91,7 +91,16 @@ export interface DiehlCookOptions {
   readonly inhibitory?: DiehlCookNeurons;
   /** presentations per sample before giving up (intensity 2, 3, …); default 12 */
   readonly maxPresentations?: number;
+  /**
+   * Called once before the network is built, to add monitors or read-only updaters (a live viewer's
+   * spike recorders and probes). It must not change the model: anything it adds runs in the record
+   * phase and draws no random numbers, so the run is bit-identical with or without it.
+   */
+  readonly instrument?: Instrument;
 }
+
+/** Adds observers to a Diehl & Cook network before it is built (see DiehlCookOptions.instrument). */
+export type Instrument = (net: Network, populations: { readonly input: PoissonPopulation; readonly exc: LifPopulation; readonly inh: LifPopulation }) => void;
 
 /** Outcome of presenting one sample. */
 export interface Presentation {
@@ -188,6 +197,7 @@ export function diehlCook2015(options: DiehlCookOptions = {}): DiehlCookModel {
         );
   const counter = net.spikeCounter(exc);
   const inputCounter = net.spikeCounter(input);
+  options.instrument?.(net, { input, exc, inh });
   net.build();
 
   const presenter = createPresenter(net, input, counter, normaliser, nInput, maxPresentations);
