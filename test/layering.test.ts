@@ -106,6 +106,13 @@ describe('layers', () => {
     for (const barrel of ['index.ts', 'networks/index.ts']) expect(readFileSync(join(ROOT, barrel), 'utf8')).not.toMatch(/-node\.js/);
   });
 
+  it('the viewer page and its Worker use no Node API (only its vite build config does)', () => {
+    const NODE_IMPORT = /\bfrom\s+['"](node:[^'"]+|fs|path|os|zlib|module|url|crypto|buffer|child_process)['"]|\brequire\(\s*['"]node:/;
+    const page = tsFiles('viewer').filter((f) => f !== 'viewer/vite.config.ts');
+    expect(page.length).toBeGreaterThan(10);
+    expect(page.filter((f) => NODE_IMPORT.test(readFileSync(join(ROOT, f), 'utf8')) || /-node\.js/.test(readFileSync(join(ROOT, f), 'utf8')))).toEqual([]);
+  });
+
   it('uses no Math.random in library code or tests (results come from the seeded streams)', () => {
     const self = 'test/layering.test.ts';
     const files = [...tsFiles('core'), ...tsFiles('learning'), ...tsFiles('networks'), ...tsFiles('test')].filter((f) => f !== self);

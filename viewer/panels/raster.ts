@@ -31,11 +31,15 @@ in vec2 vUV;
 out vec4 finalColor;
 uniform sampler2D uSpikes;
 uniform float uScroll;
+// texel value: 0 = no spike, k/255 = a spike of a population with role k (1 input, 2 exc, 3 inh)
 void main() {
-  finalColor = texture(uSpikes, vec2(fract(vUV.x + uScroll), vUV.y));
+  float k = floor(texture(uSpikes, vec2(fract(vUV.x + uScroll), vUV.y)).r * 255.0 + 0.5);
+  vec3 c = k < 0.5 ? vec3(0.047, 0.047, 0.063) : k < 1.5 ? vec3(0.47, 0.67, 1.0) : k < 2.5 ? vec3(1.0, 0.75, 0.24) : vec3(1.0, 0.35, 0.43);
+  finalColor = vec4(c, 1.0);
 }`;
 
-/** Colours by role (RGBA bytes). */
+/** Texel code by role (the shader's palette), and the legend's colours. */
+const CODES: Record<string, number> = { input: 1, exc: 2, inh: 3 };
 const COLOURS: Record<string, readonly [number, number, number]> = {
   input: [120, 170, 255],
   exc: [255, 190, 60],
@@ -99,7 +103,7 @@ export class RasterPanel implements Panel {
 
   constructor(host: PanelHost, size: { width: number; height: number } = { width: 900, height: 400 }) {
     this.host = host;
-    this.width = size.width;
+    this.width = size.width - (size.width % 4); // texture rows of whole 4-byte words (WebGL's unpack alignment)
     this.height = size.height;
     this.element = document.createElement('section');
     this.element.className = 'panel panel-wide';
@@ -135,8 +139,9 @@ export class RasterPanel implements Panel {
 
   private allocate(rows: number): void {
     const app = this.app!;
-    this.pixels = new Uint8Array(this.width * rows * 4);
-    this.source = new BufferImageSource({ resource: this.pixels, width: this.width, height: rows, format: 'rgba8unorm', scaleMode: 'nearest', addressMode: 'repeat' });
+    // one byte per texel (a population code): a quarter of the upload of RGBA
+    this.pixels = new Uint8Array(this.width * rows);
+    this.source = new BufferImageSource({ resource: this.pixels, width: this.width, height: rows, format: 'r8unorm', scaleMode: 'nearest', addressMode: 'repeat' });
     const texture = new Texture({ source: this.source });
     const shader = Shader.from({ gl: { vertex: VERTEX, fragment: FRAGMENT }, resources: { uSpikes: texture.source, rasterUniforms: this.uniforms! } });
     const geometry = new MeshGeometry({
@@ -216,13 +221,7 @@ export class RasterPanel implements Panel {
     const first = Math.max(from, to - w + 1);
     for (let c = first; c <= to; c++) {
       const x = ((c % w) + w) % w;
-      for (let r = 0; r < rowsTotal; r++) {
-        const o = (r * w + x) * 4;
-        px[o] = 12;
-        px[o + 1] = 12;
-        px[o + 2] = 16;
-        px[o + 3] = 255;
-      }
+      for (let r = 0; r < rowsTotal; r++) px[r * w + x] = 0;
     }
     const spc = this.stepsPerColumn;
     const s0 = first * spc;
@@ -230,15 +229,12 @@ export class RasterPanel implements Panel {
     const pops = this.hello!.populations;
     const g = this.layout.group;
     this.history.forEach(s0, s1, (p, steps, indices, k0, k1) => {
-      const [cr, cg, cb] = COLOURS[pops[p].role] ?? [200, 200, 200];
+      const code = CODES[pops[p].role] ?? 2;
       const base = this.layout.rowStart[p];
       for (let k = k0; k < k1; k++) {
         const c = Math.floor(steps[k] / spc);
         const x = ((c % w) + w) % w;
-        const o = ((base + Math.floor(indices[k] / g)) * w + x) * 4;
-        px[o] = cr;
-        px[o + 1] = cg;
-        px[o + 2] = cb;
+        px[(base + Math.floor(indices[k] / g)) * w + x] = code;
       }
       this.spikesDrawn += k1 - k0;
     });

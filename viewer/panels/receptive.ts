@@ -7,6 +7,17 @@
 import type { LiveFrame, LiveHello } from '../../networks/live/frame.js';
 import type { Panel, PanelHost, PanelTable } from './panel.js';
 
+/** ABGR words (little-endian RGBA bytes): a dark-blue → orange → yellow ramp over 256 levels. */
+const PALETTE = Uint32Array.from({ length: 256 }, (_, k) => {
+  const v = k / 255;
+  const r = Math.round(255 * Math.min(1, v * 1.4));
+  const g = Math.round(255 * v * v);
+  const b = Math.round(80 * (1 - v) + 40 * v);
+  return (255 << 24) | (b << 16) | (g << 8) | r;
+});
+const PALETTE_BACKGROUND = (255 << 24) | (17 << 16) | (17 << 8) | 17;
+const PALETTE_SELECTED = (255 << 24) | (120 << 16) | (255 << 8) | 80;
+
 export class ReceptivePanel implements Panel {
   readonly id = 'receptive';
   readonly title = 'Receptive fields (input → excitatory weights)';
@@ -23,6 +34,10 @@ export class ReceptivePanel implements Panel {
   private selected = -1;
   /** times the tiles were redrawn (tests read it through the panel's data attribute) */
   private draws = 0;
+  private image: ImageData | null = null;
+  private offsets = new Int32Array(0);
+  private scratchMax = new Float32Array(0);
+  private scratchScale = new Float32Array(0);
 
   constructor(host: PanelHost) {
     this.host = host;
@@ -55,11 +70,13 @@ export class ReceptivePanel implements Panel {
     this.cvs.style.imageRendering = 'pixelated';
     this.note.textContent = r ? `${this.neurons} neurons, one ${this.side} × ${this.side} tile each (weight of each input pixel), each tile scaled to its own maximum; click a tile to probe that neuron` : 'this network has no plastic input weights (no receptive fields to show)';
     this.element.dataset['draws'] = '0';
+    this.offsets = new Int32Array(0);
+    this.image = null;
     this.clear();
   }
 
   private clear(): void {
-    const ctx = this.cvs.getContext('2d')!;
+    const ctx = this.cvs.getContext('2d', { willReadFrequently: true })!;
     ctx.fillStyle = '#111';
     ctx.fillRect(0, 0, this.cvs.width, this.cvs.height);
   }
@@ -81,47 +98,51 @@ export class ReceptivePanel implements Panel {
     const w = this.weights;
     const n = this.neurons;
     const side = this.side;
-    const ctx = this.cvs.getContext('2d')!;
-    const img = ctx.createImageData(this.cvs.width, this.cvs.height);
-    const px = img.data;
     const W = this.cvs.width;
-    for (let i = 0; i < px.length; i += 4) {
-      px[i] = 17;
-      px[i + 1] = 17;
-      px[i + 2] = 17;
-      px[i + 3] = 255;
-    }
+    const ctx = this.cvs.getContext('2d', { willReadFrequently: true })!;
+    if (!this.image || this.image.width !== W || this.image.height !== this.cvs.height) this.image = ctx.createImageData(W, this.cvs.height);
+    const px = new Uint32Array(this.image.data.buffer);
+    px.fill(PALETTE_BACKGROUND);
+    // the weights are inputs × neurons, row-major: walk them in memory order
+    const max = this.scratchMax.length === n ? this.scratchMax.fill(1e-12) : (this.scratchMax = new Float32Array(n).fill(1e-12));
+    for (let i = 0, o = 0; i < this.inputs; i++) for (let j = 0; j < n; j++, o++) if (w[o] > max[j]) max[j] = w[o];
+    const tileAt = this.tileOffsets(n, side, W);
+    const scale = this.scratchScale.length === n ? this.scratchScale : (this.scratchScale = new Float32Array(n));
     let globalMax = 0;
     for (let j = 0; j < n; j++) {
-      let max = 1e-12;
-      for (let i = 0; i < this.inputs; i++) max = Math.max(max, w[i * n + j]);
-      globalMax = Math.max(globalMax, max);
-      const gx = (j % this.grid) * (side + 1);
-      const gy = Math.floor(j / this.grid) * (side + 1);
-      for (let i = 0; i < this.inputs; i++) {
-        const v = Math.max(0, Math.min(1, w[i * n + j] / max));
-        const o = ((gy + Math.floor(i / side)) * W + gx + (i % side)) * 4;
-        // a dark-blue → yellow ramp
-        px[o] = Math.round(255 * Math.min(1, v * 1.4));
-        px[o + 1] = Math.round(255 * v * v);
-        px[o + 2] = Math.round(80 * (1 - v) + 40 * v);
+      scale[j] = 255 / max[j];
+      if (max[j] > globalMax) globalMax = max[j];
+    }
+    for (let i = 0, o = 0; i < this.inputs; i++) {
+      const rowOff = Math.floor(i / side) * W + (i % side);
+      for (let j = 0; j < n; j++, o++) {
+        const v = w[o] * scale[j];
+        px[tileAt[j] + rowOff] = PALETTE[v <= 0 ? 0 : v >= 255 ? 255 : v | 0];
       }
-      if (j === this.selected) {
-        for (let k = -1; k <= side; k++) {
-          for (const [x, y] of [[gx + k, gy - 1], [gx + k, gy + side], [gx - 1, gy + k], [gx + side, gy + k]] as const) {
-            if (x < 0 || y < 0 || x >= W || y >= this.cvs.height) continue;
-            const o = (y * W + x) * 4;
-            px[o] = 80;
-            px[o + 1] = 255;
-            px[o + 2] = 120;
-          }
+    }
+    if (this.selected >= 0 && this.selected < n) {
+      const t = tileAt[this.selected];
+      const x0 = (t % W) - 1;
+      const y0 = Math.floor(t / W) - 1;
+      for (let k = 0; k <= side + 1; k++) {
+        for (const [x, y] of [[x0 + k, y0], [x0 + k, y0 + side + 1], [x0, y0 + k], [x0 + side + 1, y0 + k]]) {
+          if (x >= 0 && y >= 0 && x < W && y < this.cvs.height) px[y * W + x] = PALETTE_SELECTED;
         }
       }
     }
-    ctx.putImageData(img, 0, 0);
+    ctx.putImageData(this.image, 0, 0);
     this.draws++;
     this.element.dataset['draws'] = String(this.draws);
     this.note.textContent = `${n} neurons, one ${side} × ${side} tile each; weights 0 … ${globalMax.toPrecision(3)} (each tile scaled to its own maximum, dark = 0, yellow = max); click a tile to probe that neuron`;
+  }
+
+  /** Pixel offset of each neuron's tile in the canvas. */
+  private tileOffsets(n: number, side: number, W: number): Int32Array {
+    if (this.offsets.length !== n) {
+      this.offsets = new Int32Array(n);
+      for (let j = 0; j < n; j++) this.offsets[j] = Math.floor(j / this.grid) * (side + 1) * W + (j % this.grid) * (side + 1);
+    }
+    return this.offsets;
   }
 
   private click(e: MouseEvent): void {
