@@ -139,7 +139,9 @@ export class DevicesPanel extends CanvasPanel {
     if (r !== null && this.pulseCount.length === r.inputs * r.neurons) {
       const rect = this.wearRect();
       const map = endurance !== null && endurance > 0 ? (v: number) => v / endurance : (v: number) => Math.log10(1 + v);
-      this.wear = downsampleMatrix(this.pulseCount, r.inputs, r.neurons, Math.round(rect.h), Math.round(rect.w), { transpose: true, reduce: 'max', map });
+      // the map is monotone, so the max of the mapped values is the mapped max: map the cells, not the 300 k synapses
+      this.wear = downsampleMatrix(this.pulseCount, r.inputs, r.neurons, Math.round(rect.h), Math.round(rect.w), { transpose: true, reduce: 'max' });
+      for (let k = 0; k < this.wear.length; k++) if (!Number.isNaN(this.wear[k])) this.wear[k] = map(this.wear[k]);
       this.wearShape = { rows: Math.min(Math.round(rect.h), r.neurons), cols: Math.min(Math.round(rect.w), r.inputs) };
       this.wearMax = finiteRange(this.wear)[1];
     } else this.wear = null;
