@@ -13,6 +13,7 @@ import { COMMON_DEFAULTS, DEVICE_DEFAULTS, MAX_D2D } from '../networks/diehl-coo
 import { LABEL_WINDOW } from '../networks/diehl-cook/readout.js';
 import { isPlainObject, SpecError, showValue } from '../networks/experiment/spec-error.js';
 import type { DataSource } from '../networks/experiment/data.js';
+import { LIVE_DEFAULT_PORT, portOption } from './options.js';
 
 /** A flag that sets one top-level spec field. */
 interface FieldFlag {
@@ -79,7 +80,16 @@ export function addRunOptions(cmd: Command, what: { samples: string; labelPass: 
     .option('--resume <FILE>', 'continue a saved model (train more) or an interrupted run (a checkpoint); the network stays as it was trained')
     .option('--out <FILE>', 'save the trained model here (written atomically)')
     .option('--json', 'print the result as one JSON object on stdout (progress and notes go to stderr)')
-    .option('--quiet', 'no progress display');
+    .option('--quiet', 'no progress display')
+    .option('--live [PORT]', `stream the run to viewers over a WebSocket on 127.0.0.1:PORT (default ${LIVE_DEFAULT_PORT}; 0: any free port); watch it with \`memspike view\` — the run never waits for a viewer`);
+}
+
+/** The port of `--live` (null: not given); refuses anything but a port. */
+export function livePort(opts: Record<string, unknown>): number | null {
+  const raw = opts['live'];
+  if (raw === undefined || raw === false) return null;
+  if (raw === true) return LIVE_DEFAULT_PORT;
+  return portOption('--live', LIVE_DEFAULT_PORT)(String(raw));
 }
 
 /** The label-pass help shared by train and experiment. */

@@ -26,3 +26,27 @@ export function numberOption(flag: string, min = -Infinity): (value: string) => 
 export function quantityOption(flag: string, dim: Dimension): (value: string) => number {
   return (value: string) => parseQuantity(value, dim, flag);
 }
+
+/** Port of `memspike view`. */
+export const VIEW_DEFAULT_PORT = 8765;
+/** Port of `memspike train --live` given without a value. */
+export const LIVE_DEFAULT_PORT = 8766;
+
+/** A TCP port on 127.0.0.1: a whole number in [0, 65535], 0 meaning any free port. */
+export function portOption(flag: string, example: number): (value: string) => number {
+  return (value: string) => {
+    const t = value.trim();
+    const n = Number(t);
+    if (!/^\d+$/.test(t) || n > 65535) throw new Error(`${flag} ${value}: expected a port, a whole number in [0, 65535] (0: any free port); e.g. ${flag} ${example}.`);
+    return n;
+  };
+}
+
+/** A listen error in the CLI's words: the flag, the port and what to do instead. */
+export function listenError(e: unknown, flag: string, port: number, what: string): Error {
+  const code = (e as NodeJS.ErrnoException).code;
+  const other = port === 65535 ? port - 1 : port + 1;
+  if (code === 'EADDRINUSE') return new Error(`${flag} ${port}: port ${port} on 127.0.0.1 is in use (another ${what}?); give another port (${flag} ${other}) or ${flag} 0 for any free port.`);
+  if (code === 'EACCES') return new Error(`${flag} ${port}: not allowed to listen on port ${port} (ports below 1024 need privileges); give a port ≥ 1024 or ${flag} 0 for any free port.`);
+  return new Error(`${flag} ${port}: cannot listen on 127.0.0.1:${port} (${(e as Error).message}); give another port or ${flag} 0 for any free port.`);
+}

@@ -13,6 +13,7 @@ import { runExperiment } from '../networks/experiment/runner.js';
 import { DiehlCookExperiment, type ExperimentData } from '../networks/diehl-cook/experiment.js';
 import { loadModel, saveModel, type SavedModel } from '../networks/diehl-cook/model-file.js';
 import type { ExperimentSpec } from '../networks/diehl-cook/spec.js';
+import type { Instrument } from '../networks/diehl-cook/network.js';
 import type { ExperimentResult } from '../networks/diehl-cook/results.js';
 import { showProgress } from './progress.js';
 import { resultJson, resultTable } from './output.js';
@@ -25,10 +26,10 @@ export function checkOutPath(out: string | undefined, flag = '--out'): void {
   if (existsSync(out) && statSync(out).isDirectory()) throw new Error(`${flag} ${out} is a directory; give a file path.`);
 }
 
-/** Reads a model file (or checkpoint), validated. */
-export function readModel(file: string, flag: string): SavedModel {
+/** Reads a model file (or checkpoint), validated (`instrument`: observers such as a live tap, added before the network is built). */
+export function readModel(file: string, flag: string, instrument?: Instrument): SavedModel {
   if (!existsSync(file)) throw new Error(`${flag === 'FILE' ? '' : `${flag} `}${file}: no such model file; write one with memspike train --out ${file}.`);
-  return loadModel(readModelFile(file), file);
+  return loadModel(readModelFile(file), file, instrument);
 }
 
 /** Loads the images a spec names: the training set always, the test set when the schedule evaluates. */
@@ -62,6 +63,8 @@ export interface DriveOptions {
   readonly resumeArgs?: string;
   /** extra fields of the JSON output */
   readonly extra?: Record<string, unknown>;
+  /** called at every yield of the run, between slices (a live stream takes its frames here) */
+  readonly onYield?: (busyMs: number) => void;
 }
 
 /** Runs the experiment to its end, saves and prints. Returns the result, or null if interrupted. */
@@ -83,7 +86,7 @@ export async function drive(exp: DiehlCookExperiment, o: DriveOptions): Promise<
   const hide = showProgress(exp.progress$, o.quiet);
   let finished: boolean;
   try {
-    finished = await runExperiment(exp, { shouldStop: () => stop });
+    finished = await runExperiment(exp, { shouldStop: () => stop, ...(o.onYield ? { onYield: o.onYield } : {}) });
   } finally {
     hide();
     process.off('SIGINT', onSignal);

@@ -8,11 +8,14 @@
  *
  * Both take the same network flags and defaults (cli/experiment-options.ts, from the spec's), a
  * spec file (--spec), --print-spec, --resume (a saved model to train further, or a checkpoint of an
- * interrupted run), and write checkpoints on Ctrl-C.
+ * interrupted run), write checkpoints on Ctrl-C, and stream the run to viewers with --live
+ * (cli/live-server.ts; the model is built with a live tap, which changes nothing in the run).
  */
 import type { Command } from 'commander';
 import { resolveSpec, type ExperimentSpec } from '../../networks/diehl-cook/spec.js';
-import { DiehlCookExperiment } from '../../networks/diehl-cook/experiment.js';
+import { buildModel, DiehlCookExperiment } from '../../networks/diehl-cook/experiment.js';
+import type { Instrument } from '../../networks/diehl-cook/network.js';
+import { diehlCookTap, experimentSource } from '../../networks/live/source.js';
 import { LABEL_WINDOW } from '../../networks/diehl-cook/readout.js';
 import type { SavedModel } from '../../networks/diehl-cook/model-file.js';
 import { isPlainObject } from '../../networks/experiment/spec-error.js';
@@ -24,6 +27,7 @@ import {
   idxPair,
   keyOf,
   LABEL_PASS_HELP,
+  livePort,
   NETWORK_FLAGS,
   networkFields,
   RATE_FLAG,
@@ -31,6 +35,7 @@ import {
   scheduleFlag,
 } from '../experiment-options.js';
 import { checkOutPath, checkTrainingData, drive, loadData, readModel } from '../run-experiment.js';
+import { liveLine, startLiveServer, type LiveOutcome } from '../live-server.js';
 
 type Kind = 'train' | 'experiment';
 
@@ -46,7 +51,7 @@ const EXPERIMENT_CROSSBAR_ROWS = [
 ] as const;
 
 const SCHEDULE_FLAGS = ['--samples', '--epochs', '--label-pass', '--test-samples'];
-const ALWAYS_ALLOWED = ['--out', '--json', '--quiet', '--resume', '--print-spec'];
+const ALWAYS_ALLOWED = ['--out', '--json', '--quiet', '--resume', '--print-spec', '--live'];
 
 /** The schedule of a command from its flags (sources record which flag set which field). */
 function scheduleFrom(kind: Kind, opts: Record<string, unknown>, sources: FieldSources): Record<string, unknown>[] {
@@ -68,8 +73,8 @@ function scheduleFrom(kind: Kind, opts: Record<string, unknown>, sources: FieldS
   return phases;
 }
 
-/** Resolves the spec of a train/experiment command, and the model it resumes (if any). */
-function specOf(kind: Kind, opts: Record<string, unknown>, sources: FieldSources): { spec: ExperimentSpec; saved: SavedModel | null; file: string | null } {
+/** Resolves the spec of a train/experiment command, and the model it resumes (if any), built with `instrument`. */
+function specOf(kind: Kind, opts: Record<string, unknown>, sources: FieldSources, instrument?: Instrument): { spec: ExperimentSpec; saved: SavedModel | null; file: string | null } {
   const resume = opts['resume'] as string | undefined;
   const specFile = opts['spec'] as string | undefined;
   if (resume && specFile) throw new Error(`--spec ${specFile} with --resume ${resume}: a resumed model keeps the spec it was trained with; give the new schedule by flags (--samples, --epochs, --label-pass).`);
@@ -78,7 +83,7 @@ function specOf(kind: Kind, opts: Record<string, unknown>, sources: FieldSources
   if (trainData) sources.set('data.train', '--train-idx', String(opts['trainIdx']));
   if (testData) sources.set('data.test', '--test-idx', String(opts['testIdx']));
   if (resume) {
-    const saved = readModel(resume, '--resume');
+    const saved = readModel(resume, '--resume', instrument);
     if (saved.runner) {
       // a checkpoint continues the run it was written from, exactly as it was specified
       const extra = Object.keys(opts).filter((k) => opts[k] !== undefined && !ALWAYS_ALLOWED.map(keyOf).includes(k));
@@ -112,9 +117,12 @@ function specOf(kind: Kind, opts: Record<string, unknown>, sources: FieldSources
 
 async function run(kind: Kind, opts: Record<string, unknown>): Promise<void> {
   const sources = new FieldSources();
+  const port = livePort(opts);
+  // --live: the model is built with a tap (observers outside snapshots: the run stays bit for bit the same)
+  const tap = port === null || opts['printSpec'] ? null : diehlCookTap();
   let built: ReturnType<typeof specOf>;
   try {
-    built = specOf(kind, opts, sources);
+    built = specOf(kind, opts, sources, tap?.instrument);
   } catch (e) {
     throw sources.translate(e);
   }
@@ -129,18 +137,38 @@ async function run(kind: Kind, opts: Record<string, unknown>): Promise<void> {
   try {
     const data = loadData(spec);
     if (saved) checkTrainingData(saved, file!, data, spec.data.train);
-    exp = new DiehlCookExperiment(spec, data, saved ? { trained: saved.trained, ...(saved.runner ? { resume: saved.runner } : {}) } : {});
+    exp = new DiehlCookExperiment(spec, data, saved ? { trained: saved.trained, ...(saved.runner ? { resume: saved.runner } : {}) } : tap ? { trained: buildModel(spec, tap.instrument) } : {});
   } catch (e) {
     throw sources.translate(e);
   }
-  await drive(exp, {
-    command: kind,
-    title: kind === 'experiment' ? 'Diehl & Cook 2015 on MNIST' : 'memspike train',
-    json: opts['json'] === true,
-    quiet: opts['quiet'] === true,
-    ...(out ? { out } : {}),
-    checkpoint: true,
-  });
+  const title = kind === 'experiment' ? 'Diehl & Cook 2015 on MNIST' : 'memspike train';
+  const live =
+    tap === null || port === null
+      ? null
+      : await startLiveServer(experimentSource(exp, tap.tap(), 'diehl-cook', `${title}: ${spec.neurons} neurons, ${spec.device === 'float' ? 'float weights' : `${spec.device} ${spec.cell === 'pair' ? 'pairs' : 'devices'}`}, seed ${spec.seed}`), {
+          port,
+          flag: '--live',
+          log: (line) => process.stderr.write(`${line}\n`),
+        });
+  if (live) process.stderr.write(`${liveLine(live.url)}\n`);
+  let outcome: LiveOutcome = 'interrupted';
+  try {
+    const result = await drive(exp, {
+      command: kind,
+      title,
+      json: opts['json'] === true,
+      quiet: opts['quiet'] === true,
+      ...(out ? { out } : {}),
+      checkpoint: true,
+      ...(live ? { onYield: live.onYield } : {}),
+    });
+    outcome = result === null ? 'interrupted' : 'finished';
+  } catch (e) {
+    outcome = { error: `the run failed: ${e instanceof Error ? e.message : String(e)}` };
+    throw e;
+  } finally {
+    await live?.close(outcome);
+  }
 }
 
 const SAMPLES_HELP = 'training images per epoch, taken from where training last stopped (default 10000)';
@@ -165,7 +193,11 @@ export function register(program: Command): void {
 Defaults (the best validated setting, docs/results.md): --device hfs2 in differential pairs (--cell pair),
 --w-max 0.5, --rounding feedback, --device-normalisation pulses. With --device float the device flags
 do not apply (float weights lie in [0, 1] and normalise exactly); giving one is an error.
-Ctrl-C finishes the current sample, writes a checkpoint and prints the command that resumes it.`,
+Ctrl-C finishes the current sample, writes a checkpoint and prints the command that resumes it.
+--live streams spikes, the probed neuron, the image on show and (once a second) the weights and device
+state to any number of viewers: run \`memspike view\` and open the URL --live prints on stderr,
+http://127.0.0.1:8765/?attach=ws://127.0.0.1:PORT. A slow viewer misses frames (counted) and never
+slows the run; with or without --live the run, its result and its model file are the same.`,
     );
     cmd.action(async (opts: Record<string, unknown>) => run(kind, opts));
   }

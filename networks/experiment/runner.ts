@@ -41,19 +41,35 @@ export interface SteppableExperiment<Result> {
   result(): Result;
 }
 
+/** Options of runExperiment. */
+export interface RunOptions {
+  /** asked before every slice; true stops the run at the next sample boundary */
+  readonly shouldStop?: () => boolean;
+  /** wall time between two yields to the event loop [ms] (default 50) */
+  readonly yieldMs?: number;
+  /**
+   * Called at every yield, between two slices (never inside a step), with the wall time spent
+   * advancing since the previous yield [ms]: where a driver takes a live frame. Not called after
+   * the last slice; the driver takes its last frame when runExperiment returns.
+   */
+  readonly onYield?: (busyMs: number) => void;
+}
+
 /**
  * Runs an experiment to its end (or until `shouldStop()` says so, at a sample boundary), one sample
  * per slice, yielding to the event loop every `yieldMs` so that signals and I/O are served.
  * Returns whether it finished.
  */
-export async function runExperiment<R>(exp: SteppableExperiment<R>, options: { shouldStop?: () => boolean; yieldMs?: number } = {}): Promise<boolean> {
+export async function runExperiment<R>(exp: SteppableExperiment<R>, options: RunOptions = {}): Promise<boolean> {
   const yieldMs = options.yieldMs ?? 50;
+  const onYield = options.onYield;
   let last = performance.now();
   while (!exp.finished) {
     if (options.shouldStop?.() && exp.atSampleBoundary) return false;
     exp.advance({ samples: 1 });
     const now = performance.now();
     if (now - last >= yieldMs) {
+      onYield?.(now - last);
       await nextTurn();
       last = performance.now();
     }
