@@ -1,0 +1,145 @@
+/**
+ * The viewer in real headless Chromium, served by the real `memspike view`: it loads without
+ * console errors on WebGL; the raster fills while running and freezes when paused; receptive
+ * fields change while learning; a saved model loads and classifies; a corrupt file is refused in
+ * the page, which stays usable; attach mode shows a real `memspike train --live` run, and closing
+ * the viewer leaves that run's result bit for bit the same as without --live.
+ *
+ * Screenshots for the README are written to docs/img/ when MEMSPIKE_SCREENSHOTS=1.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import type { Browser, Page } from 'playwright-core';
+import { launch, litPixels, readouts, startCli, until, watchErrors, type Served } from './chromium.js';
+import { MAIN, ROOT, runCli } from '../cli/run-cli.js';
+
+const shots = process.env['MEMSPIKE_SCREENSHOTS'] === '1' ? join(ROOT, 'docs', 'img') : null;
+let browser: Browser;
+let view: Served;
+let base: string;
+let dir: string;
+let model: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'memspike-viewer-'));
+  model = join(dir, 'small.mspk');
+  const r = runCli(['train', '--neurons', '20', '--samples', '60', '--seed', '2', '--out', model, '--json']);
+  if (r.code !== 0) throw new Error(`training the test model failed: ${r.stderr}`);
+  [browser, view] = await Promise.all([launch(), startCli(['view', '--port', '0', '--json'])]);
+  base = String(view.info['url']);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await view?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function open(query: string, viewport = { width: 1400, height: 1000 }): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport });
+  const errors = watchErrors(page);
+  await page.goto(`${base}${query}`);
+  return { page, errors };
+}
+const simulatedSeconds = async (page: Page) => parseFloat((await readouts(page))['time']);
+
+describe('the viewer in headless Chromium', () => {
+  it('loads without console errors, draws with WebGL, fills the raster while running and freezes it when paused', async () => {
+    const { page, errors } = await open('?span=5000&speed=1');
+    await until(async () => (await simulatedSeconds(page)) > 0.5, 60_000, 'half a simulated second');
+    expect(await page.evaluate(() => document.body.dataset['renderer'])).toBe('webgl');
+    const raster = page.locator('[data-testid=raster] canvas');
+    const lit1 = await litPixels(page, await raster.screenshot());
+    await until(async () => (await simulatedSeconds(page)) > 2.5, 60_000, '2.5 simulated seconds');
+    const lit2 = await litPixels(page, await raster.screenshot());
+    // a 5 s window fills from the right: more of it is lit after 2.5 s than after 0.5 s
+    expect(lit1).toBeGreaterThan(0);
+    expect(lit2).toBeGreaterThan(lit1 * 1.5);
+    const r = await readouts(page);
+    expect(Number(r['spikes'])).toBeGreaterThan(1000);
+    expect(r['phase']).toMatch(/^train \d+\/60000$/);
+    if (shots) await page.screenshot({ path: join(shots, 'viewer-default.png'), fullPage: true });
+    await page.keyboard.press('Space');
+    await page.waitForTimeout(500);
+    const paused1 = await raster.screenshot();
+    const t1 = await simulatedSeconds(page);
+    await page.waitForTimeout(1500);
+    const paused2 = await raster.screenshot();
+    expect(await simulatedSeconds(page)).toBe(t1);
+    expect(paused2.equals(paused1)).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('receptive-field tiles change as the network learns', async () => {
+    const { page, errors } = await open('?speed=max&neurons=100');
+    const tiles = page.locator('[data-testid=receptive-canvas]');
+    await until(async () => Number(await page.getAttribute('[data-testid=panel-receptive]', 'data-draws')) >= 1, 60_000, 'the first receptive fields');
+    const before = await tiles.evaluate((c: HTMLCanvasElement) => c.toDataURL());
+    await until(async () => /^train (\d+)/.test((await readouts(page))['phase']) && Number(/^train (\d+)/.exec((await readouts(page))['phase'])![1]) >= 5, 120_000, 'five training images');
+    await until(async () => (await tiles.evaluate((c: HTMLCanvasElement) => c.toDataURL())) !== before, 30_000, 'new receptive fields');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('loads a saved model by the file picker and classifies test images with it', async () => {
+    const { page, errors } = await open('?speed=max');
+    await until(async () => (await simulatedSeconds(page)) > 0, 60_000, 'the default scenario');
+    await page.setInputFiles('[data-testid=model-file]', model);
+    await until(async () => /small\.mspk/.test((await page.textContent('[data-testid=title]')) ?? ''), 30_000, 'the model title');
+    await until(async () => /%$/.test((await readouts(page))['accuracy']), 120_000, 'an accuracy readout');
+    const r = await readouts(page);
+    expect(r['phase']).toMatch(/^temporal \d+\/10000$/);
+    expect(parseFloat(r['accuracy'])).toBeGreaterThanOrEqual(0);
+    expect(errors).toEqual([]);
+    if (shots) await page.screenshot({ path: join(shots, 'viewer-model.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('refuses a corrupt file with a message in the page and stays usable', async () => {
+    const { page, errors } = await open('?speed=max');
+    await until(async () => (await simulatedSeconds(page)) > 0, 60_000, 'the default scenario');
+    const bad = join(dir, 'corrupt.mspk');
+    const bytes = readFileSync(model);
+    writeFileSync(bad, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    await page.setInputFiles('[data-testid=model-file]', bad);
+    await until(async () => (await page.isVisible('[data-testid=banner]')) && /corrupt\.mspk/.test((await page.textContent('[data-testid=banner]')) ?? ''), 30_000, 'the error message');
+    expect(await page.textContent('[data-testid=banner]')).toMatch(/truncated|corrupt|not a memspike model/i);
+    const notModel = join(dir, 'notes.mspk');
+    writeFileSync(notModel, 'hello');
+    await page.setInputFiles('[data-testid=model-file]', notModel);
+    await until(async () => /notes\.mspk is not a memspike model file/.test((await page.textContent('[data-testid=banner]')) ?? ''), 10_000, 'the second error message');
+    // still usable: back to the learning scenario, which runs
+    await page.selectOption('[data-testid=scenario]', 'diehl-cook');
+    const t0 = await simulatedSeconds(page);
+    await until(async () => (await simulatedSeconds(page)) > t0 + 0.2 || (await simulatedSeconds(page)) > 0.2, 60_000, 'the simulation to run again');
+    expect(errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+    await page.close();
+  });
+
+  it('attaches to a real `memspike train --live` run; closing the viewer leaves the result bit for bit as without --live', async () => {
+    const args = ['train', '--neurons', '20', '--samples', '40', '--seed', '5', '--json'];
+    const plain = runCli([...args, '--out', join(dir, 'plain.mspk')]);
+    expect(plain.code).toBe(0);
+    const child = spawn(process.execPath, [MAIN, ...args, '--out', join(dir, 'live.mspk'), '--live', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += String(d)));
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
+    await until(async () => /ws:\/\/127\.0\.0\.1:\d+/.test(stderr), 30_000, 'the live URL on stderr');
+    const url = /ws:\/\/127\.0\.0\.1:\d+/.exec(stderr)![0];
+    const { page, errors } = await open(`?attach=${encodeURIComponent(url)}`);
+    await until(async () => Number((await readouts(page))['spikes']) > 0, 60_000, 'spikes from the live run');
+    expect((await readouts(page))['connection']).toContain(url);
+    expect(errors).toEqual([]);
+    await page.close();
+    expect(await exited).toBe(0);
+    const timeless = (s: string) => JSON.stringify(JSON.parse(s.trim().split('\n').pop()!), (k, v: unknown) => (/seconds|PerSec|eta|out$/i.test(k) ? undefined : v));
+    expect(timeless(stdout)).toBe(timeless(plain.stdout));
+    expect(readFileSync(join(dir, 'live.mspk')).equals(readFileSync(join(dir, 'plain.mspk')))).toBe(true);
+  });
+});
