@@ -9,8 +9,9 @@
  * (`bufferedAmount`) exceed a bound is skipped — the frame is dropped for it alone and counted, and
  * the next frame it does get carries that count in `droppedFrames`. With no viewer, no frame is
  * taken at all. Viewers may connect, leave and come back at any time; a viewer's text messages are
- * requests (`{"select": n}` probes excitatory neuron n), and a bad one is answered with a non-fatal
- * LiveError to that viewer only.
+ * requests (`{"select": n}` probes excitatory neuron n; `{"analyse": {"ageMs", "program"}}` asks for
+ * the crossbar view, at most one every 2 s), and a bad one is answered with a non-fatal LiveError
+ * to that viewer only.
  *
  * Test hooks (environment, read once at start): MEMSPIKE_LIVE_MAX_BUFFERED (bytes a viewer may
  * have unsent before frames are dropped for it; default 8 MiB) and MEMSPIKE_LIVE_STATE_MS (wall
@@ -27,6 +28,8 @@ import { listenError, VIEW_DEFAULT_PORT } from './options.js';
 export const LIVE_MAX_BUFFERED = 8 * 1024 * 1024;
 /** Wall time between two frames that carry weights and device state [ms]. */
 export const LIVE_STATE_INTERVAL_MS = 1000;
+/** Least wall time between two crossbar views computed for viewers [ms]. */
+export const ANALYSIS_INTERVAL_MS = 2000;
 /** How long viewers get to acknowledge the close before they are cut off [ms]. */
 const CLOSE_GRACE_MS = 1000;
 /** Largest message a viewer may send (requests are small JSON). */
@@ -144,13 +147,37 @@ export async function startLiveServer(source: LiveSource, o: LiveServerOptions):
     } catch {
       return reply(ws, `request ${JSON.stringify(text.slice(0, 80))} is not JSON; send {"select": n} with n an excitatory neuron.`);
     }
+    if (request !== null && typeof request === 'object' && !Array.isArray(request) && 'analyse' in request) return analyse(ws, (request as { analyse: unknown }).analyse);
     if (request === null || typeof request !== 'object' || Array.isArray(request) || !('select' in request)) {
-      return reply(ws, `request ${text.slice(0, 80)} is not understood; this stream answers {"select": n} (probe excitatory neuron n).`);
+      return reply(ws, `request ${text.slice(0, 80)} is not understood; this stream answers {"select": n} (probe excitatory neuron n) and {"analyse": {"ageMs": t, "program": "write-verify"}} (the crossbar view).`);
     }
     try {
       source.select((request as { select: unknown }).select as number);
     } catch (e) {
       reply(ws, `${(e as Error).message} The probe stays on neuron ${source.selected}.`);
+    }
+  };
+
+  /**
+   * The crossbar view for one viewer: the current weights programmed into a simulated array (its
+   * own random streams: the run's draws are untouched) and its drift curve. It runs between two
+   * slices of the run, so at most one per ANALYSIS_INTERVAL_MS, whoever asks.
+   */
+  let lastAnalysis = -Infinity;
+  const analyse = (ws: WebSocket, r: unknown): void => {
+    const o = (r ?? {}) as { ageMs?: unknown; program?: unknown };
+    const programs = ['open-loop', 'write-verify', 'exact'];
+    if (typeof o.ageMs !== 'number' || !(o.ageMs > 0 && o.ageMs <= 100 * 365.25 * 86_400_000)) return reply(ws, `analyse.ageMs = ${JSON.stringify(o.ageMs)} must be an age in ms, > 0 and at most 100 years.`);
+    if (typeof o.program !== 'string' || !programs.includes(o.program)) return reply(ws, `analyse.program = ${JSON.stringify(o.program)} must be one of ${programs.join(', ')}.`);
+    const now = performance.now();
+    if (now - lastAnalysis < ANALYSIS_INTERVAL_MS) return reply(ws, `the crossbar view was computed ${((now - lastAnalysis) / 1000).toFixed(1)} s ago; this stream computes at most one every ${ANALYSIS_INTERVAL_MS / 1000} s, so as not to slow the run — ask again in a moment.`);
+    lastAnalysis = now;
+    try {
+      const a = source.analyse({ ageMs: o.ageMs, program: o.program as 'open-loop' | 'write-verify' | 'exact' });
+      if (a === null) return reply(ws, 'this run has no plastic input weights to program.');
+      if (ws.readyState === WebSocket.OPEN) ws.send(encodeLive(a));
+    } catch (e) {
+      reply(ws, `the crossbar view failed: ${(e as Error).message}`);
     }
   };
 

@@ -106,7 +106,10 @@ const frameTimes: number[] = [];
 
 function send(cmd: EngineCommand): void {
   if (worker) worker.postMessage(cmd);
-  else if (socket && socket.readyState === WebSocket.OPEN && cmd.type === 'select') socket.send(JSON.stringify({ select: cmd.neuron }));
+  else if (socket && socket.readyState === WebSocket.OPEN) {
+    if (cmd.type === 'select') socket.send(JSON.stringify({ select: cmd.neuron }));
+    if (cmd.type === 'analyse') socket.send(JSON.stringify({ analyse: cmd.request }));
+  }
 }
 
 function onMessage(m: LiveMessage): void {
@@ -184,8 +187,9 @@ function connect(url: string): void {
   };
   ws.onclose = (e) => {
     socket = null;
-    const done = e.code === 1000;
-    status.connection.textContent = done ? `${url}: the run finished` : `lost ${url}; reconnecting in ${(reconnectDelay / 1000).toFixed(1)} s`;
+    // 1000: the run ended (its reason says how); 1011: the stream broke for good (the error was shown)
+    const done = e.code === 1000 || e.code === 1011;
+    status.connection.textContent = done ? `${url}: ${e.reason || (e.code === 1000 ? 'the run finished' : 'the stream stopped')}` : `lost ${url}; reconnecting in ${(reconnectDelay / 1000).toFixed(1)} s`;
     if (!done) {
       say(`the live run at ${url} is not reachable (${e.code}); retrying — is \`memspike train --live\` still running?`, 'info');
       setTimeout(() => connect(url), reconnectDelay);
@@ -218,7 +222,14 @@ const scrubWrap = control<HTMLElement>(`<span class="scrub">look back <input dat
 const scrub = scrubWrap.querySelector('input')!;
 const liveButton = scrubWrap.querySelector('button')!;
 const spanSelect = scrubWrap.querySelector('select')!;
-deviceSelect.value = params.get('device') ?? 'hfs2';
+/** a message for the first start (a URL parameter that could not be used) */
+let startupNote: string | null = null;
+const wantedDevice = params.get('device') ?? 'hfs2';
+deviceSelect.value = wantedDevice;
+if (deviceSelect.value !== wantedDevice) {
+  deviceSelect.value = 'hfs2';
+  startupNote = `device '${wantedDevice}' is not a preset this build knows; choose one of ${['float', ...Object.keys(DEVICE_PRESETS)].join(', ')}. Showing hfs2.`;
+}
 speedSelect.value = params.get('speed') ?? '1';
 spanSelect.value = params.get('span') ?? '1000';
 if (params.get('scenario') === 'cuba') scenarioSelect.value = 'cuba';
@@ -288,6 +299,10 @@ function restart(): void {
   const o = options();
   if (!o || !worker) return;
   unsay();
+  if (startupNote !== null) {
+    say(startupNote, 'info');
+    startupNote = null;
+  }
   send({ type: 'speed', speed: speedSelect.value === 'max' ? null : Number(speedSelect.value) });
   send({ type: 'start', options: o, dataBase: new URL(params.get('data') ?? 'mnist/', location.href).href });
 }

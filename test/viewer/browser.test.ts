@@ -45,6 +45,22 @@ async function open(query: string, viewport = { width: 1400, height: 1000 }): Pr
   return { page, errors };
 }
 const simulatedSeconds = async (page: Page) => parseFloat((await readouts(page))['time']);
+/** Clicks an export button and returns the downloaded file's bytes. */
+async function exported(page: Page, testid: string): Promise<Buffer> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click(`[data-testid=${testid}]`)]);
+  const path = await download.path();
+  return readFileSync(path);
+}
+/** Programs the crossbar from the page and returns the column currents the panel exports. */
+async function crossbarCurrents(page: Page): Promise<string[]> {
+  await page.click('[data-testid=crossbar-program]');
+  let lines: string[] = [];
+  await until(async () => {
+    lines = (await exported(page, 'export-csv-crossbar')).toString('utf8').trim().split(/\r?\n/);
+    return lines.length > 1;
+  }, 60_000, 'the column currents of the programmed crossbar');
+  return lines;
+}
 
 describe('the viewer in headless Chromium', () => {
   it('loads without console errors, draws with WebGL, fills the raster while running and freezes it when paused', async () => {
@@ -95,6 +111,17 @@ describe('the viewer in headless Chromium', () => {
     expect(r['phase']).toMatch(/^temporal \d+\/10000$/);
     expect(parseFloat(r['accuracy'])).toBeGreaterThanOrEqual(0);
     expect(errors).toEqual([]);
+    // the crossbar view of the loaded model: one current per excitatory neuron (20), exported as CSV
+    const lines = await crossbarCurrents(page);
+    expect(lines[0]).toBe('column,current [normalised]');
+    expect(lines.length).toBe(1 + 20);
+    expect(lines.slice(1).every((l) => Number.isFinite(Number(l.split(',')[1])))).toBe(true);
+    // every panel exports a PNG
+    for (const id of ['raster', 'receptive', 'input', 'probe', 'activity', 'devices', 'crossbar', 'accuracy']) {
+      const png = await exported(page, `export-png-${id}`);
+      expect(png.subarray(1, 4).toString('latin1'), id).toBe('PNG');
+    }
+    expect(errors).toEqual([]);
     if (shots) await page.screenshot({ path: join(shots, 'viewer-model.png'), fullPage: true });
     await page.close();
   });
@@ -120,8 +147,34 @@ describe('the viewer in headless Chromium', () => {
     await page.close();
   });
 
+  it('says so in the page when a URL names a preset the build does not know, and runs hfs2', async () => {
+    const { page, errors } = await open('?device=nope&speed=max');
+    await until(async () => (await simulatedSeconds(page)) > 0, 60_000, 'the simulation');
+    expect(await page.textContent('[data-testid=banner]')).toMatch(/device 'nope' is not a preset this build knows; choose one of float, hfs2/);
+    expect(await page.textContent('[data-testid=title]')).toMatch(/on hfs2/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('in a browser without WebGL, says what is missing instead of a blank page', async () => {
+    const { chromium } = await import('playwright-core');
+    const { CHROMIUM, CHROMIUM_ARGS } = await import('./chromium.js');
+    const noGl = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, '--disable-3d-apis'] });
+    try {
+      const page = await noGl.newPage();
+      const pageErrors: string[] = [];
+      page.on('pageerror', (e) => pageErrors.push(e.message));
+      await page.goto(base);
+      await until(async () => page.isVisible('[data-testid=banner]'), 30_000, 'the message');
+      expect(await page.textContent('[data-testid=banner]')).toMatch(/no WebGL2, which the spike raster needs/);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await noGl.close();
+    }
+  });
+
   it('attaches to a real `memspike train --live` run; closing the viewer leaves the result bit for bit as without --live', async () => {
-    const args = ['train', '--neurons', '20', '--samples', '40', '--seed', '5', '--json'];
+    const args = ['train', '--neurons', '20', '--samples', '1500', '--label-pass', '200', '--seed', '5', '--json'];
     const plain = runCli([...args, '--out', join(dir, 'plain.mspk')]);
     expect(plain.code).toBe(0);
     const child = spawn(process.execPath, [MAIN, ...args, '--out', join(dir, 'live.mspk'), '--live', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -135,6 +188,8 @@ describe('the viewer in headless Chromium', () => {
     const { page, errors } = await open(`?attach=${encodeURIComponent(url)}`);
     await until(async () => Number((await readouts(page))['spikes']) > 0, 60_000, 'spikes from the live run');
     expect((await readouts(page))['connection']).toContain(url);
+    // the crossbar view is computed by the training process, between two of its slices
+    expect((await crossbarCurrents(page)).length).toBe(1 + 20);
     expect(errors).toEqual([]);
     await page.close();
     expect(await exited).toBe(0);
