@@ -17,6 +17,14 @@ import { launch, litPixels, readouts, startCli, until, watchErrors, type Served 
 import { MAIN, ROOT, runCli } from '../cli/run-cli.js';
 
 const shots = process.env['MEMSPIKE_SCREENSHOTS'] === '1' ? join(ROOT, 'docs', 'img') : null;
+/** A screenshot of the whole page at its own height (the way a tall window would show it). */
+async function screenshot(page: Page, name: string): Promise<void> {
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  await page.setViewportSize({ width: 1400, height });
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: join(shots!, name) });
+  await page.setViewportSize({ width: 1400, height: 1000 });
+}
 let browser: Browser;
 let view: Served;
 let base: string;
@@ -77,7 +85,7 @@ describe('the viewer in headless Chromium', () => {
     const r = await readouts(page);
     expect(Number(r['spikes'])).toBeGreaterThan(1000);
     expect(r['phase']).toMatch(/^train \d+\/60000$/);
-    if (shots) await page.screenshot({ path: join(shots, 'viewer-default.png'), fullPage: true });
+    if (shots) await screenshot(page, 'viewer-default.png');
     await page.keyboard.press('Space');
     await page.waitForTimeout(500);
     const paused1 = await raster.screenshot();
@@ -122,7 +130,7 @@ describe('the viewer in headless Chromium', () => {
       expect(png.subarray(1, 4).toString('latin1'), id).toBe('PNG');
     }
     expect(errors).toEqual([]);
-    if (shots) await page.screenshot({ path: join(shots, 'viewer-model.png'), fullPage: true });
+    if (shots) await screenshot(page, 'viewer-model.png');
     await page.close();
   });
 

@@ -165,7 +165,7 @@ export class InputPanel extends CanvasPanel {
     ctx.strokeRect(img.x - 0.5, img.y - 0.5, img.w + 1, img.h + 1);
     const p = this.predictionAt(to);
     if (p !== null) {
-      const text = p.predicted < 0 ? 'previous: no prediction yet' : p.predicted === p.label ? `previous: predicted ${p.predicted} ✓` : `previous: predicted ${p.predicted} ✗ (label ${p.label})`;
+      const text = p.predicted < 0 ? 'previous: no answer (no labelled neuron spiked)' : p.predicted === p.label ? `previous: predicted ${p.predicted} ✓` : `previous: predicted ${p.predicted} ✗ (label ${p.label})`;
       drawText(ctx, text, img.x, img.y + img.h + 31, { colour: p.predicted < 0 ? THEME.dim : p.predicted === p.label ? '#aed581' : '#ff8a80', maxWidth: 178 });
     }
 

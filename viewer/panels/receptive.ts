@@ -64,7 +64,7 @@ export class ReceptivePanel implements Panel {
     const tile = this.side;
     this.cvs.width = Math.max(1, this.grid * (tile + 1));
     this.cvs.height = Math.max(1, Math.ceil(this.neurons / this.grid) * (tile + 1));
-    const scale = Math.max(1, Math.floor(560 / Math.max(this.cvs.width, 1)));
+    const scale = Math.max(1, Math.min(4, Math.floor(560 / Math.max(this.cvs.width, 1))));
     this.cvs.style.width = `${this.cvs.width * scale}px`;
     this.cvs.style.height = `${this.cvs.height * scale}px`;
     this.cvs.style.imageRendering = 'pixelated';
