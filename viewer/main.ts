@@ -215,6 +215,7 @@ const neuronsInput = control<HTMLInputElement>(`<label>neurons <input data-testi
 const deviceSelect = control<HTMLSelectElement>(`<label>device <select data-testid="device">${['float', ...Object.keys(DEVICE_PRESETS)].map((d) => `<option value="${d}">${d}</option>`).join('')}</select></label>`).querySelector('select')!;
 const cellSelect = control<HTMLSelectElement>(`<label>cell <select data-testid="cell"><option value="pair">pair</option><option value="single">single</option></select></label>`).querySelector('select')!;
 const roundingSelect = control<HTMLSelectElement>(`<label>rounding <select data-testid="rounding"><option value="">default</option><option>stochastic</option><option>deterministic</option><option>accumulate</option><option>feedback</option></select></label>`).querySelector('select')!;
+const evaluateSelect = control<HTMLSelectElement>(`<label>classify <select data-testid="evaluate" title="how a saved model classifies the test images"><option value="temporal">temporal, then crossbar</option><option value="crossbar">on the crossbar</option></select></label>`).querySelector('select')!;
 const learningBox = control<HTMLInputElement>(`<label><input data-testid="learning" type="checkbox" checked> learning</label>`).querySelector('input')!;
 const resetButton = control<HTMLButtonElement>(`<button data-testid="reset" title="rebuild with these settings">reset</button>`);
 const fileInput = control<HTMLInputElement>(`<label>model <input data-testid="model-file" type="file" accept=".mspk"></label>`).querySelector('input')!;
@@ -236,9 +237,10 @@ if (params.get('scenario') === 'cuba') scenarioSelect.value = 'cuba';
 
 function controlsFor(h: LiveHello): void {
   const local = worker !== null;
-  for (const el of [stepButton, speedSelect, scenarioSelect, seedInput, neuronsInput, deviceSelect, cellSelect, roundingSelect, learningBox, resetButton, fileInput, playButton]) el.disabled = !local;
+  for (const el of [stepButton, speedSelect, scenarioSelect, seedInput, neuronsInput, deviceSelect, cellSelect, roundingSelect, learningBox, evaluateSelect, resetButton, fileInput, playButton]) el.disabled = !local;
   const dc = h.scenario !== 'cuba';
   for (const el of [deviceSelect, cellSelect, roundingSelect, learningBox]) if (local) el.disabled = !dc || h.scenario === 'model';
+  if (local) evaluateSelect.disabled = modelBytes === null;
   if (h.scenario === 'model') {
     const opt = scenarioSelect.querySelector('option[value=model]') as HTMLOptionElement;
     opt.disabled = false;
@@ -292,7 +294,7 @@ function options(): StartOptions | null {
     ...(roundingSelect.value ? { rounding: roundingSelect.value as StartOptions['rounding'] } : {}),
     learning: learningBox.checked,
     play: playing,
-    ...(scenario === 'model' && modelBytes ? { model: modelBytes.bytes.slice(0), modelName: modelBytes.name } : {}),
+    ...(scenario === 'model' && modelBytes ? { model: modelBytes.bytes.slice(0), modelName: modelBytes.name, evaluate: evaluateSelect.value as 'temporal' | 'crossbar' } : {}),
   };
 }
 function restart(): void {
@@ -307,6 +309,9 @@ function restart(): void {
   send({ type: 'start', options: o, dataBase: new URL(params.get('data') ?? 'mnist/', location.href).href });
 }
 resetButton.onclick = restart;
+evaluateSelect.onchange = () => {
+  if (scenarioSelect.value === 'model') restart();
+};
 scenarioSelect.onchange = () => {
   if (scenarioSelect.value === 'cuba' && neuronsInput.value === '400') neuronsInput.value = '4000';
   if (scenarioSelect.value === 'diehl-cook' && neuronsInput.value === '4000') neuronsInput.value = '400';

@@ -124,6 +124,9 @@ describe('the viewer in headless Chromium', () => {
     expect(lines[0]).toBe('column,current [normalised]');
     expect(lines.length).toBe(1 + 20);
     expect(lines.slice(1).every((l) => Number.isFinite(Number(l.split(',')[1])))).toBe(true);
+    // … and on the crossbar only: the crossbar phase's running accuracy
+    await page.selectOption('[data-testid=evaluate]', 'crossbar');
+    await until(async () => /^crossbar .*\d+\/10000$/.test((await readouts(page))['phase']) && /%$/.test((await readouts(page))['accuracy']), 120_000, 'crossbar classification');
     // every panel exports a PNG
     for (const id of ['raster', 'receptive', 'input', 'probe', 'activity', 'devices', 'crossbar', 'accuracy']) {
       const png = await exported(page, `export-png-${id}`);
@@ -152,6 +155,29 @@ describe('the viewer in headless Chromium', () => {
     const t0 = await simulatedSeconds(page);
     await until(async () => (await simulatedSeconds(page)) > t0 + 0.2 || (await simulatedSeconds(page)) > 0.2, 60_000, 'the simulation to run again');
     expect(errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+    await page.close();
+  });
+
+  it('runs the CUBA network of 4 000 neurons, its raster sub-sampled and saying so', async () => {
+    const { page, errors } = await open('?scenario=cuba&speed=max');
+    await until(async () => (await simulatedSeconds(page)) > 0.5, 60_000, 'half a simulated second of CUBA');
+    expect(await page.textContent('[data-testid=title]')).toMatch(/CUBA, 4000 neurons/);
+    expect(await page.textContent('[data-testid=raster-group]')).toMatch(/each row merges 10 neurons \(4000 neurons in 400 rows\)/);
+    expect(Number((await readouts(page))['spikes'])).toBeGreaterThan(1000);
+    expect(await page.textContent('[data-testid=panel-devices]')).toMatch(/no devices/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('turns learning off (the network classifies test images) and on again (training goes on)', async () => {
+    const { page, errors } = await open('?speed=max&neurons=50');
+    await until(async () => /^train [1-9]/.test((await readouts(page))['phase']), 60_000, 'training');
+    await page.click('[data-testid=learning]');
+    await until(async () => /^temporal /.test((await readouts(page))['phase']), 30_000, 'classification with learning off');
+    expect(await page.textContent('[data-testid=title]')).toMatch(/learning off/);
+    await page.click('[data-testid=learning]');
+    await until(async () => /^train /.test((await readouts(page))['phase']), 30_000, 'training again');
+    expect(errors).toEqual([]);
     await page.close();
   });
 

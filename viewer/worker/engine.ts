@@ -86,11 +86,9 @@ function learningSchedule() {
   ];
 }
 /** What a trained model does in the viewer: classify the test set, temporally then on the crossbar. */
-function classifySchedule() {
-  return [
-    { phase: 'evaluate', mode: 'temporal', samples: 10000 },
-    { phase: 'evaluate', mode: 'crossbar', samples: 10000 },
-  ];
+function classifySchedule(from: 'temporal' | 'crossbar' = 'temporal') {
+  const crossbar = { phase: 'evaluate', mode: 'crossbar', samples: 10000 };
+  return from === 'crossbar' ? [crossbar] : [{ phase: 'evaluate', mode: 'temporal', samples: 10000 }, crossbar];
 }
 
 async function start(o: StartOptions, gen: number): Promise<void> {
@@ -114,7 +112,7 @@ async function start(o: StartOptions, gen: number): Promise<void> {
       if (saved.trainData.hash !== id.hash) {
         post({ kind: 'error', message: `${name} was trained on ${saved.trainData.source} (${saved.trainData.count} images), not on the MNIST served here; it is shown classifying MNIST test images anyway.`, fatal: false });
       }
-      spec = resolveSpec({ ...(saved.spec as object), schedule: classifySchedule() }, { trained: true });
+      spec = resolveSpec({ ...(saved.spec as object), schedule: classifySchedule(o.evaluate) }, { trained: true });
       trained = saved.trained;
       if (!trained.labels.some((l) => l >= 0)) trained.labels.set(trained.runningLabels);
       title = `${name}: ${saved.spec.neurons} neurons, ${String(saved.spec.device)}, ${saved.trained.trainedSamples} training images`;
@@ -155,7 +153,7 @@ function setLearning(on: boolean): void {
   if (!on && !trained.labels.some((l) => l >= 0)) trained.labels.set(trained.runningLabels);
   const spec = resolveSpec({ ...(current.spec as object), schedule: on ? learningSchedule() : classifySchedule() }, { trained: true });
   const exp = new DiehlCookExperiment(spec, data, { trained });
-  source = experimentSource(exp, current.tap, on ? 'diehl-cook' : 'model', current.title + (on ? '' : ' — learning off: classifying test images'));
+  source = experimentSource(exp, current.tap, 'diehl-cook', current.title + (on ? '' : ' — learning off: classifying test images'));
   current = { ...current, learning: on };
   post(source.hello());
   forceFrame = true;

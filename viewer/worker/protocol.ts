@@ -14,6 +14,8 @@ export interface StartOptions {
   readonly learning?: boolean;
   /** start playing at once */
   readonly play?: boolean;
+  /** how a saved model classifies: the temporal simulation, then the crossbar (default), or the crossbar only */
+  readonly evaluate?: 'temporal' | 'crossbar';
   /** the bytes of a saved model (scenario 'model') and its file name */
   readonly model?: ArrayBuffer;
   readonly modelName?: string;
