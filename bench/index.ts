@@ -4,5 +4,6 @@ import { cubaBenchmark } from './cuba.js';
 import { dcBenchmark } from './dc.js';
 import { vmmBench } from './vmm.js';
 import { devicesBench } from './devices.js';
+import { viewerBenchmark } from './viewer.js';
 
-export const BENCHMARKS: ReadonlyArray<Benchmark> = [cubaBenchmark, dcBenchmark, vmmBench, devicesBench];
+export const BENCHMARKS: ReadonlyArray<Benchmark> = [cubaBenchmark, dcBenchmark, vmmBench, devicesBench, viewerBenchmark];
