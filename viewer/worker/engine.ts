@@ -23,10 +23,12 @@ import type { EngineCommand, StartOptions } from './protocol.js';
 
 const scope = self as unknown as { postMessage(m: unknown, t?: Transferable[]): void; onmessage: ((e: MessageEvent) => void) | null };
 
-/** Minimum wall time between two frames [ms] (a frame per animation frame at most). */
-const FRAME_MS = 15;
+/** Minimum wall time between two frames [ms]: about one per frame the page draws (≤ 31 fps). */
+const FRAME_MS = 30;
 /** Wall time between two frames carrying weights and device state [ms]. */
-let stateEveryMs = 500;
+let stateEveryMs = 1000;
+/** simulated ms per wall ms asked for by the page (Infinity = as fast as possible); kept across restarts */
+let requestedSpeed = 1;
 
 let source: LiveSource | null = null;
 let pacer: Pacer | null = null;
@@ -134,10 +136,9 @@ async function start(o: StartOptions, gen: number): Promise<void> {
     if (o.learning === false && o.scenario !== 'model') setLearning(false);
   }
   const dt = source.hello().dt;
-  const speed = pacer?.speed ?? 1;
   const playing = pacer?.isPlaying ?? false;
   pacer = new Pacer({ dt, clock: () => performance.now() });
-  pacer.speed = speed;
+  pacer.speed = requestedSpeed;
   if (playing || o.play) pacer.play();
   post(source.hello());
   lastState = -Infinity;
@@ -232,7 +233,8 @@ scope.onmessage = (e: MessageEvent) => {
         forceFrame = true;
         break;
       case 'speed':
-        if (pacer) pacer.speed = cmd.speed === null ? Infinity : cmd.speed;
+        requestedSpeed = cmd.speed === null ? Infinity : cmd.speed;
+        if (pacer) pacer.speed = requestedSpeed;
         break;
       case 'step':
         if (source && pacer) {
