@@ -162,7 +162,11 @@ describe('the viewer in headless Chromium', () => {
     const { page, errors } = await open('?scenario=cuba&speed=max');
     await until(async () => (await simulatedSeconds(page)) > 0.5, 60_000, 'half a simulated second of CUBA');
     expect(await page.textContent('[data-testid=title]')).toMatch(/CUBA, 4000 neurons/);
-    expect(await page.textContent('[data-testid=raster-group]')).toMatch(/each row merges 10 neurons \(4000 neurons in 400 rows\)/);
+    const [, group, rows] = /each row merges (\d+) neurons \(4000 neurons in (\d+) rows\)/.exec((await page.textContent('[data-testid=raster-group]')) ?? '') ?? [];
+    // every neuron has a row, and the rows fit the raster's 320 pixel rows
+    expect(Number(group) * Number(rows)).toBeGreaterThanOrEqual(4000);
+    expect(Number(rows)).toBeLessThanOrEqual(320);
+    expect((Number(group) - 1) * Number(rows)).toBeLessThan(4000);
     expect(Number((await readouts(page))['spikes'])).toBeGreaterThan(1000);
     expect(await page.textContent('[data-testid=panel-devices]')).toMatch(/no devices/);
     expect(errors).toEqual([]);
