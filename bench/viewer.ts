@@ -20,17 +20,51 @@
  * Diagnostics (not part of the targets): --page idle stops the page drawing (requestAnimationFrame
  * never fires), so the worker runs beside an idle page; --hide <selector> hides those elements
  * (display: none), e.g. the receptive-field panel; --init-script runs a script in the page before its
- * own (to try a setting without a rebuild); --viewer-dir serves another build of the viewer.
+ * own (to try a setting without a rebuild).
+ *
+ * The viewer is served by the real `memspike view --port 0` (a child process: bench/ does not import
+ * cli/), so the benchmark measures what users run.
  */
 import type { Browser, Page } from 'playwright-core';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { Benchmark } from './types.js';
-import { serveViewer } from './viewer-server.js';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { loadMnist } from '../networks/datasets/idx-node.js';
 import { DiehlCookExperiment } from '../networks/diehl-cook/experiment.js';
 import { resolveSpec } from '../networks/diehl-cook/spec.js';
 import { cubaNetwork } from '../networks/cuba.js';
 import type { ImageDataset } from '../networks/datasets/image-dataset.js';
+
+/** Starts `memspike view --port 0 --json` (this installation's CLI) and returns its URL. */
+function serveViewer(): Promise<{ readonly url: string; close(): Promise<void> }> {
+  const main = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+  const child = spawn(process.execPath, [main, 'view', '--port', '0', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += String(d)));
+  return new Promise((resolve, reject) => {
+    child.on('exit', (code) => reject(new Error(`memspike view exited with ${String(code)}: ${stderr.trim()}`)));
+    createInterface({ input: child.stdout! }).once('line', (line) => {
+      let url: string;
+      try {
+        url = String((JSON.parse(line) as { url: unknown }).url);
+      } catch {
+        reject(new Error(`memspike view printed ${JSON.stringify(line)}, not its JSON line.`));
+        return;
+      }
+      resolve({
+        url,
+        close: () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      });
+    });
+  });
+}
 
 export const CHROMIUM = '/usr/lib/chromium/chromium';
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--enable-unsafe-swiftshader', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
@@ -465,7 +499,6 @@ export const viewerBenchmark: Benchmark = {
     { flag: '--hide <selector>', key: 'hide', description: "diagnostic: hide these elements (CSS selector, e.g. 'section.panel:not(.panel-wide)')", type: 'string', default: '' },
     { flag: '--viewport <WxH>', key: 'viewport', description: "page size in CSS pixels, kept as given; 'auto': 1600x2400, taller (up to 4800) when a panel does not fit", type: 'string', default: 'auto' },
     { flag: '--init-script <file>', key: 'initScript', description: 'diagnostic: JavaScript run in the page before its own (try a setting without a rebuild)', type: 'string', default: '' },
-    { flag: '--viewer-dir <dir>', key: 'viewerDir', description: 'serve this built viewer instead of dist/viewer/ (A/B of two builds)', type: 'string', default: '' },
   ],
   async run(opts, log) {
     const which = opts['scenario'] as string;
@@ -486,8 +519,7 @@ export const viewerBenchmark: Benchmark = {
     }
     const o: Options = { seconds: opts['seconds'] as number, warmup: opts['warmup'] as number, idle: page === 'idle', hide: opts['hide'] as string, viewport: { width: Number(size[1]), height: Number(size[2]) }, growViewport: auto, initScript };
     const scenarios: Scenario[] = which === 'both' ? ['dc', 'cuba'] : [which];
-    const dir = opts['viewerDir'] as string;
-    const server = await serveViewer(dir === '' ? undefined : dir);
+    const server = await serveViewer();
     let browser: Browser | null = null;
     try {
       browser = await launchChromium();
@@ -510,7 +542,6 @@ export const viewerBenchmark: Benchmark = {
         chromium,
         page,
         ...(o.hide !== '' ? { hide: o.hide } : {}),
-        ...(dir !== '' ? { viewer_dir: dir } : {}),
         ...(scriptFile !== '' ? { init_script: scriptFile } : {}),
         seconds: o.seconds,
         warmup: o.warmup,
