@@ -18,6 +18,8 @@
  * the header, every array's type, length and bounds before it returns anything.
  */
 
+import { dtypeOf as modelDtypeOf } from '../persist/model-file.js';
+
 /** Bumped whenever the layout or the meaning of a field changes. */
 export const LIVE_FORMAT = 1;
 const MAGIC = 0x564c534d; // 'MSLV' read as little-endian u32
@@ -182,15 +184,10 @@ const DTYPES = {
 } as const;
 type Dtype = keyof typeof DTYPES;
 
+/** The stream's type of a typed array (the model file's names), or null for anything else. */
 function dtypeOf(a: unknown): Dtype | null {
-  if (a instanceof Float32Array) return 'f32';
-  if (a instanceof Float64Array) return 'f64';
-  if (a instanceof Int32Array) return 'i32';
-  if (a instanceof Uint32Array) return 'u32';
-  if (a instanceof Uint16Array) return 'u16';
-  if (a instanceof Uint8Array) return 'u8';
-  if (a instanceof Int8Array) return 'i8';
-  return null;
+  const d = modelDtypeOf(a);
+  return d !== undefined && d in DTYPES ? (d as Dtype) : null;
 }
 
 const align8 = (n: number): number => (n + 7) & ~7;

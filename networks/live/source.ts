@@ -187,6 +187,22 @@ function recordTap(st: TapState): void {
   st.tick = tick + 1;
 }
 
+/** What a source adds to a frame besides the spikes and the probe. */
+type FrameExtras = Pick<LiveFrame, 'sample' | 'progress' | 'weights' | 'devices' | 'prediction'>;
+
+/** Numbers frames and takes the tap's spikes and probe since the previous frame. */
+function frameClock(tap: LiveTap) {
+  let seq = 0;
+  let lastStep = tap.tick;
+  return {
+    frame(o: FrameOptions, probePopulation: number, extras: FrameExtras): LiveFrame {
+      const stepFrom = lastStep;
+      lastStep = tap.tick;
+      return { kind: 'frame', seq: seq++, stepFrom, stepTo: lastStep, busyMs: o.busyMs ?? 0, droppedFrames: o.droppedFrames ?? 0, behind: o.behind ?? false, spikes: tap.takeSpikes(), probe: tap.takeProbe(probePopulation), ...extras };
+    },
+  };
+}
+
 /** A Diehl & Cook tap to hand to buildModel / loadModel: its `tap` exists once the model is built. */
 export function diehlCookTap(): { readonly instrument: Instrument; readonly tap: () => LiveTap } {
   let tap: LiveTap | null = null;
@@ -225,8 +241,7 @@ export function experimentSource(exp: DiehlCookExperiment, tap: LiveTap, scenari
   const net = model.net;
   const spec = exp.spec;
   const nExc = model.options.nExc;
-  let seq = 0;
-  let lastStep = tap.tick;
+  const clock = frameClock(tap);
   let lastShown: string | null = null;
   let lastDone = -1;
   let lastPhase = -1;
@@ -303,27 +318,13 @@ export function experimentSource(exp: DiehlCookExperiment, tap: LiveTap, scenari
       tap.selected = checkNeuron(i, nExc);
     },
     frame(o: FrameOptions): LiveFrame {
-      const stepTo = tap.tick;
-      const stepFrom = lastStep;
-      lastStep = stepTo;
-      const spikes = tap.takeSpikes();
-      const probe = tap.takeProbe(1);
-      return {
-        kind: 'frame',
-        seq: seq++,
-        stepFrom,
-        stepTo,
-        busyMs: o.busyMs ?? 0,
-        droppedFrames: o.droppedFrames ?? 0,
-        behind: o.behind ?? false,
-        spikes,
-        probe,
+      return clock.frame(o, 1, {
         sample: sample(),
         progress: progress(),
         weights: o.state ? store.weights.slice() : null,
         devices: o.state ? devices() : null,
         prediction: takePrediction(),
-      };
+      });
     },
     analyse(r: AnalysisRequest): LiveAnalysis {
       const s = exp.shown;
@@ -391,8 +392,7 @@ export function cubaSource(options: { readonly neurons?: number; readonly seed?:
   const { net, exc, inh } = cubaNetwork({ neurons: options.neurons ?? 4000, seed: options.seed ?? 1 });
   const tap = attachTap(net, [exc, inh], { population: exc, thresholdBase: CUBA.vThresh });
   net.build();
-  let seq = 0;
-  let lastStep = tap.tick;
+  const clock = frameClock(tap);
   return {
     hello: () => ({
       kind: 'hello',
@@ -424,14 +424,7 @@ export function cubaSource(options: { readonly neurons?: number; readonly seed?:
     select(i: number) {
       tap.selected = checkNeuron(i, exc.n);
     },
-    frame(o: FrameOptions): LiveFrame {
-      const stepTo = tap.tick;
-      const stepFrom = lastStep;
-      lastStep = stepTo;
-      const spikes = tap.takeSpikes();
-      const probe = tap.takeProbe(0);
-      return { kind: 'frame', seq: seq++, stepFrom, stepTo, busyMs: o.busyMs ?? 0, droppedFrames: o.droppedFrames ?? 0, behind: o.behind ?? false, spikes, probe, sample: null, progress: null, weights: null, devices: null, prediction: null };
-    },
+    frame: (o: FrameOptions): LiveFrame => clock.frame(o, 0, { sample: null, progress: null, weights: null, devices: null, prediction: null }),
     analyse: () => null,
   };
 }

@@ -20,15 +20,8 @@ type CsvChoice = 'currents' | 'matrix';
 const BAR_COLOUR = '#4fc3f7';
 const MAX_COLOUR = '#ffd54f';
 
-interface Programmed {
-  readonly rows: number;
-  readonly cols: number;
-  readonly programmed: Float32Array;
-  readonly currents: Float32Array;
-  readonly input: Uint8Array;
-  readonly device: string;
-  readonly programming: string;
-  readonly predicted: number;
+/** What the panel keeps of an analysis, and which sample it belongs to. */
+interface Programmed extends Pick<LiveAnalysis, 'rows' | 'cols' | 'programmed' | 'currents' | 'input' | 'device' | 'programming' | 'predicted'> {
   readonly ageMs: number;
   /** the true label when the input is the image last shown (−1: unknown) */
   readonly label: number;
