@@ -21,6 +21,7 @@ import { DevicesPanel } from './panels/devices.js';
 import { CrossbarPanel } from './panels/crossbar.js';
 import { AccuracyPanel } from './panels/accuracy.js';
 import { tableToCsv, download, canvasToPng } from './panels/export.js';
+import { KEPT_MS } from './panels/base.js';
 
 const params = new URLSearchParams(location.search);
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -217,6 +218,8 @@ const deviceSelect = control<HTMLSelectElement>(`<label>device <select data-test
 const cellSelect = control<HTMLSelectElement>(`<label>cell <select data-testid="cell"><option value="pair">pair</option><option value="single">single</option></select></label>`).querySelector('select')!;
 const roundingSelect = control<HTMLSelectElement>(`<label>rounding <select data-testid="rounding"><option value="">default</option><option>stochastic</option><option>deterministic</option><option>accumulate</option><option>feedback</option></select></label>`).querySelector('select')!;
 const evaluateSelect = control<HTMLSelectElement>(`<label>classify <select data-testid="evaluate" title="how a saved model classifies the test images"><option value="temporal">temporal, then crossbar</option><option value="crossbar">on the crossbar</option></select></label>`).querySelector('select')!;
+const stateSelect = control<HTMLSelectElement>(`<label>weights &amp; devices every <select data-testid="state-every" title="how often the worker sends the weights and the device state (about 2.5 MB each time)">${[0.5, 1, 2, 5].map((s) => `<option value="${s * 1000}"${s === 1 ? ' selected' : ''}>${s} s</option>`).join('')}</select></label>`).querySelector('select')!;
+stateSelect.onchange = () => send({ type: 'stateEvery', ms: Number(stateSelect.value) });
 const learningBox = control<HTMLInputElement>(`<label><input data-testid="learning" type="checkbox" checked> learning</label>`).querySelector('input')!;
 const resetButton = control<HTMLButtonElement>(`<button data-testid="reset" title="rebuild with these settings">reset</button>`);
 const fileInput = control<HTMLInputElement>(`<label>model <input data-testid="model-file" type="file" accept=".mspk"></label>`).querySelector('input')!;
@@ -238,7 +241,7 @@ if (params.get('scenario') === 'cuba') scenarioSelect.value = 'cuba';
 
 function controlsFor(h: LiveHello): void {
   const local = worker !== null;
-  for (const el of [stepButton, speedSelect, scenarioSelect, seedInput, neuronsInput, deviceSelect, cellSelect, roundingSelect, learningBox, evaluateSelect, resetButton, fileInput, playButton]) el.disabled = !local;
+  for (const el of [stepButton, speedSelect, scenarioSelect, seedInput, neuronsInput, deviceSelect, cellSelect, roundingSelect, learningBox, evaluateSelect, stateSelect, resetButton, fileInput, playButton]) el.disabled = !local;
   const dc = h.scenario !== 'cuba';
   for (const el of [deviceSelect, cellSelect, roundingSelect, learningBox]) if (local) el.disabled = !dc || h.scenario === 'model';
   if (local) evaluateSelect.disabled = modelBytes === null;
@@ -373,7 +376,8 @@ function loop(now: number): void {
   if (!hello) return;
   view.dt = hello.dt;
   view.spanSteps = Math.max(1, Math.round(Number(spanSelect.value) / hello.dt));
-  const oldest = Math.max(0, newest - 60_000);
+  // the kept window: the last KEPT_MS of simulated time (what every panel keeps)
+  const oldest = Math.max(0, newest - Math.ceil(KEPT_MS / hello.dt));
   scrub.min = String(oldest);
   scrub.max = String(newest);
   if (following) scrub.value = String(newest);

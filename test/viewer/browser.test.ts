@@ -85,7 +85,14 @@ describe('the viewer in headless Chromium', () => {
     const r = await readouts(page);
     expect(Number(r['spikes'])).toBeGreaterThan(1000);
     expect(r['phase']).toMatch(/^train \d+\/60000$/);
-    if (shots) await screenshot(page, 'viewer-default.png');
+    if (shots) {
+      // for the picture: the crossbar view and the drift curve too (each computed on request)
+      await page.click('[data-testid=crossbar-program]');
+      await page.waitForTimeout(3000);
+      await page.click('[data-testid=devices-drift-button]');
+      await page.waitForTimeout(3000);
+      await screenshot(page, 'viewer-default.png');
+    }
     await page.keyboard.press('Space');
     await page.waitForTimeout(500);
     const paused1 = await raster.screenshot();
@@ -124,6 +131,7 @@ describe('the viewer in headless Chromium', () => {
     expect(lines[0]).toBe('column,current [normalised]');
     expect(lines.length).toBe(1 + 20);
     expect(lines.slice(1).every((l) => Number.isFinite(Number(l.split(',')[1])))).toBe(true);
+    if (shots) await screenshot(page, 'viewer-model.png');
     // … and on the crossbar only: the crossbar phase's running accuracy
     await page.selectOption('[data-testid=evaluate]', 'crossbar');
     await until(async () => /^crossbar .*\d+\/10000$/.test((await readouts(page))['phase']) && /%$/.test((await readouts(page))['accuracy']), 120_000, 'crossbar classification');
@@ -133,7 +141,24 @@ describe('the viewer in headless Chromium', () => {
       expect(png.subarray(1, 4).toString('latin1'), id).toBe('PNG');
     }
     expect(errors).toEqual([]);
-    if (shots) await screenshot(page, 'viewer-model.png');
+    await page.close();
+  });
+
+  it('loads a model dropped on the page', async () => {
+    const { page, errors } = await open('?speed=max');
+    await until(async () => (await simulatedSeconds(page)) > 0, 60_000, 'the default scenario');
+    const bytes = readFileSync(model).toString('base64');
+    await page.evaluate(async (b64) => {
+      const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([data], 'dropped.mspk'));
+      window.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, cancelable: true }));
+      window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, cancelable: true }));
+    }, bytes);
+    await until(async () => /dropped\.mspk: 20 neurons/.test((await page.textContent('[data-testid=title]')) ?? ''), 30_000, 'the dropped model');
+    await until(async () => /^temporal /.test((await readouts(page))['phase']), 30_000, 'classification');
+    expect(await page.isHidden('#drop')).toBe(true);
+    expect(errors).toEqual([]);
     await page.close();
   });
 

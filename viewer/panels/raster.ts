@@ -12,6 +12,7 @@ import { Application, Mesh, MeshGeometry, Shader, Texture, BufferImageSource, Un
 import type { LiveFrame, LiveHello } from '../../networks/live/frame.js';
 import type { Panel, PanelHost, PanelTable, ViewWindow } from './panel.js';
 import { SpikeHistory } from './history.js';
+import { KEPT_MS } from './base.js';
 
 const VERTEX = /* glsl */ `
 in vec2 aPosition;
@@ -161,6 +162,7 @@ export class RasterPanel implements Panel {
     this.hello = hello;
     this.layout = rasterLayout(hello.populations.map((p) => p.n), this.height);
     this.allocate(this.layout.totalRows);
+    this.history.keepSteps = Math.ceil(KEPT_MS / hello.dt);
     this.history.reset(hello.populations.length);
     this.drawnTo = -1;
     this.spikesDrawn = 0;

@@ -252,6 +252,7 @@ scope.onmessage = (e: MessageEvent) => {
         setLearning(cmd.on);
         break;
       case 'stateEvery':
+        if (!(Number.isFinite(cmd.ms) && cmd.ms >= 100)) throw new Error(`state interval ${String(cmd.ms)} ms: give at least 100 ms (the weights and device state are ≈ 2.5 MB per frame).`);
         stateEveryMs = cmd.ms;
         break;
       case 'analyse': {
