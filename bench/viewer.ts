@@ -494,7 +494,7 @@ export const viewerBenchmark: Benchmark = {
   options: [
     { flag: '--scenario <name>', key: 'scenario', description: 'dc, cuba or both', type: 'string', default: 'both' },
     { flag: '--seconds <s>', key: 'seconds', description: 'measured wall time per scenario, in Chromium and again in Node [s]', type: 'number', min: 1, default: 20 },
-    { flag: '--warmup <s>', key: 'warmup', description: 'run before measuring [wall s]', type: 'number', min: 0, default: 5 },
+    { flag: '--warmup <s>', key: 'warmup', description: 'run before measuring, in Chromium and in Node [wall s]', type: 'number', min: 0, default: 10 },
     { flag: '--page <mode>', key: 'page', description: 'draw (the benchmark) or idle (diagnostic: the page never draws)', type: 'string', default: 'draw' },
     { flag: '--hide <selector>', key: 'hide', description: "diagnostic: hide these elements (CSS selector, e.g. 'section.panel:not(.panel-wide)')", type: 'string', default: '' },
     { flag: '--viewport <WxH>', key: 'viewport', description: "page size in CSS pixels, kept as given; 'auto': 1600x2400, taller (up to 4800) when a panel does not fit", type: 'string', default: 'auto' },

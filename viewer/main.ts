@@ -366,6 +366,8 @@ liveButton.onclick = () => {
 
 // ——— the draw loop: at most ~31 fps (pixi rounds frame times to whole ms; 30 would land at 29.4) ———
 const FRAME_MS = 1000 / 31;
+const TEXT_MS = 250;
+let lastText = -Infinity;
 let lastDraw = 0;
 function loop(now: number): void {
   requestAnimationFrame(loop);
@@ -378,9 +380,14 @@ function loop(now: number): void {
   view.spanSteps = Math.max(1, Math.round(Number(spanSelect.value) / hello.dt));
   // the kept window: the last KEPT_MS of simulated time (what every panel keeps)
   const oldest = Math.max(0, newest - Math.ceil(KEPT_MS / hello.dt));
-  scrub.min = String(oldest);
-  scrub.max = String(newest);
-  if (following) scrub.value = String(newest);
+  // text and the scrubber change at most TEXT_MS apart: each change repaints, and nobody reads faster
+  const textDue = now - lastText >= TEXT_MS;
+  if (textDue) {
+    lastText = now;
+    scrub.min = String(oldest);
+    scrub.max = String(newest);
+    if (following) scrub.value = String(newest);
+  }
   view.endStep = following ? newest : Number(scrub.value);
   view.live = following;
   const v: ViewWindow = { ...view };
@@ -399,12 +406,12 @@ function loop(now: number): void {
     chartDrawn[i] = now;
     drawPanel(charts[i], v, now);
   }
-  readouts();
+  if (textDue) readouts();
 }
 
 const charts = panels.filter((p) => p !== raster);
 const CHART_BUDGET_MS = 6;
-const CHART_MS = 100;
+const CHART_MS = 200;
 const chartDrawn = charts.map(() => -Infinity);
 let nextChart = 0;
 /** wall ms spent drawing each panel (for the benchmark) */

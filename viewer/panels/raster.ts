@@ -99,6 +99,7 @@ export class RasterPanel implements Panel {
   private readonly legend: HTMLElement;
   private readonly axis: HTMLElement;
   private readonly canvasHolder: HTMLElement;
+  private captioned = -Infinity;
   /** spikes drawn since the start (for the bench) */
   spikesDrawn = 0;
 
@@ -212,6 +213,10 @@ export class RasterPanel implements Panel {
     this.dirty = false;
     this.lastView = view;
     const sec = (view.spanSteps * view.dt) / 1000;
+    // the caption at most every 250 ms (a text change repaints; the picture itself moves every frame)
+    const now = performance.now();
+    if (now - this.captioned < 250 && view.live) return;
+    this.captioned = now;
     this.axis.textContent = `time → last ${sec >= 1 ? `${+sec.toFixed(2)} s` : `${+(sec * 1000).toFixed(0)} ms`} of simulated time, ending at ${((view.endStep * view.dt) / 1000).toFixed(3)} s${view.live ? ' (live)' : ' (looking back)'}; ${spc} step${spc > 1 ? 's' : ''} of ${view.dt} ms per pixel column; rows: neurons`;
   }
 
