@@ -61,13 +61,9 @@ const status = {
 };
 
 // ——— panels ———
-let analysisAge = 365.25 * 86_400_000;
 const host: PanelHost = {
   selectNeuron: (neuron) => send({ type: 'select', neuron }),
-  requestAnalysis: (request) => {
-    analysisAge = request.ageMs;
-    send({ type: 'analyse', request });
-  },
+  requestAnalysis: (request) => send({ type: 'analyse', request }),
 };
 // the raster's GPU cost under software WebGL grows with its area: 960 × 320 keeps a frame well inside 32 ms
 const raster = new RasterPanel(host, { width: Math.min(960, Math.max(600, window.innerWidth - 40)), height: 320 });
@@ -450,8 +446,6 @@ function readouts(): void {
   } else {
     status.phase.textContent = hello?.scenario === 'cuba' ? 'running' : '–';
   }
-  void busyMs;
-  void analysisAge;
 }
 
 // ——— start ———
@@ -462,8 +456,8 @@ async function main(): Promise<void> {
     return;
   }
   if (typeof WebAssembly !== 'object') {
-    say('This browser has no WebAssembly, which memspike\'s kernels need. Use a current Chrome, Firefox or Safari.');
-    return;
+    // the library falls back to its JavaScript kernels (the same bits, slower): say so, and go on
+    startupNote = 'This browser has no WebAssembly: the simulation runs on memspike\'s JavaScript kernels — the same results, but slower. For full speed use a current Chrome, Firefox or Safari with WebAssembly enabled.';
   }
   try {
     await raster.init();

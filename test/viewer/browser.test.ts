@@ -219,20 +219,34 @@ describe('the viewer in headless Chromium', () => {
     await page.close();
   });
 
-  it('in a browser without WebGL, says what is missing instead of a blank page', async () => {
+  it('in a page without WebAssembly, says the simulation runs on the JavaScript kernels, and runs', async () => {
+    const page = await browser.newPage();
+    const errors = watchErrors(page);
+    // the page's global only (the Worker keeps its own): what the page tells the user is under test
+    await page.addInitScript(() => {
+      delete (globalThis as { WebAssembly?: unknown }).WebAssembly;
+    });
+    await page.goto(`${base}?speed=max`);
+    await until(async () => (await simulatedSeconds(page)) > 0, 60_000, 'the simulation');
+    expect(await page.textContent('[data-testid=banner]')).toMatch(/no WebAssembly: the simulation runs on memspike's JavaScript kernels/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it.each([['WebGL', '--disable-3d-apis', /no WebGL2, which the spike raster needs/]])('in a browser without %s, says what is missing instead of a blank page', async (_what, flag, message) => {
     const { chromium } = await import('playwright-core');
     const { CHROMIUM, CHROMIUM_ARGS } = await import('./chromium.js');
-    const noGl = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, '--disable-3d-apis'] });
+    const limited = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, flag] });
     try {
-      const page = await noGl.newPage();
+      const page = await limited.newPage();
       const pageErrors: string[] = [];
       page.on('pageerror', (e) => pageErrors.push(e.message));
       await page.goto(base);
       await until(async () => page.isVisible('[data-testid=banner]'), 30_000, 'the message');
-      expect(await page.textContent('[data-testid=banner]')).toMatch(/no WebGL2, which the spike raster needs/);
+      expect(await page.textContent('[data-testid=banner]')).toMatch(message);
       expect(pageErrors).toEqual([]);
     } finally {
-      await noGl.close();
+      await limited.close();
     }
   });
 
