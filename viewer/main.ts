@@ -113,8 +113,11 @@ function send(cmd: EngineCommand): void {
 function onMessage(m: LiveMessage): void {
   switch (m.kind) {
     case 'hello':
+      pendingModel = null;
       hello = m;
       newest = 0;
+      lastSpeedAt = 0;
+      lastSpeedStep = 0;
       totalSpikes = 0;
       lastProgress = null;
       $('title').textContent = m.title;
@@ -137,6 +140,13 @@ function onMessage(m: LiveMessage): void {
       for (const p of panels) p.analysis?.(m as LiveAnalysis);
       break;
     case 'error':
+      if (pendingModel !== null) {
+        // the model did not load: the controls go back to what is running
+        modelBytes = pendingModel.previous;
+        scenarioSelect.value = pendingModel.scenario;
+        (scenarioSelect.querySelector('option[value=model]') as HTMLOptionElement).disabled = modelBytes === null;
+        pendingModel = null;
+      }
       say(m.fatal ? `${m.message}\nChange the settings and press reset, or load another model.` : m.message);
       break;
   }
@@ -267,7 +277,10 @@ document.addEventListener('keydown', (e) => {
   }
 });
 
-let modelBytes: { bytes: ArrayBuffer; name: string } | null = null;
+type ModelBytes = { readonly bytes: ArrayBuffer; readonly name: string };
+let modelBytes: ModelBytes | null = null;
+/** a model being loaded, and what to go back to if it fails */
+let pendingModel: { previous: ModelBytes | null; scenario: string } | null = null;
 function options(): StartOptions | null {
   const scenario = scenarioSelect.value as StartOptions['scenario'];
   const seed = Number(seedInput.value);
@@ -325,6 +338,7 @@ async function loadModelBytes(bytes: ArrayBuffer, name: string): Promise<void> {
     say(`${name} is not a memspike model file (it does not start with MSPK); choose a .mspk file written by \`memspike train --out\`.`);
     return;
   }
+  pendingModel = { previous: modelBytes, scenario: scenarioSelect.value };
   modelBytes = { bytes, name };
   const opt = scenarioSelect.querySelector('option[value=model]') as HTMLOptionElement;
   opt.disabled = false;

@@ -133,6 +133,17 @@ export function checkData(spec: ExperimentSpec, data: ExperimentData): void {
   });
 }
 
+/** The network's answer to the last finished sample of a training or temporal phase (for viewers). */
+export interface SampleAnswer {
+  /** answers so far (a viewer sees a new one when this grows) */
+  count: number;
+  split: 'train' | 'test';
+  index: number;
+  label: number;
+  /** the predicted class (−1: no labelled neuron answered, or no labels yet) */
+  predicted: number;
+}
+
 /** Which image a simulated phase presents: its split and index in that dataset. */
 export interface ShownSample {
   readonly split: 'train' | 'test';
@@ -213,7 +224,7 @@ function sampleLoop(m: TrainedModel, total: number, first: number, data: ImageDa
   };
 }
 
-function trainPhase(m: TrainedModel, p: TrainPhaseSpec, train: ImageDataset, resume: TrainProgress | null, report: () => void): PhaseRun {
+function trainPhase(m: TrainedModel, p: TrainPhaseSpec, train: ImageDataset, resume: TrainProgress | null, report: () => void, answer: SampleAnswer): PhaseRun {
   const { model, window } = m;
   const start = resume ? resume.start : m.trainCursor;
   const reassignEvery = Math.max(100, Math.min(1000, Math.floor(p.samples / 10)));
@@ -231,10 +242,12 @@ function trainPhase(m: TrainedModel, p: TrainPhaseSpec, train: ImageDataset, res
     const r = model.presenter.result;
     presentations += r.presentations;
     const cls = train.labels[idx];
+    const predicted = haveLabels ? classify(r.counts, m.runningLabels) : -1;
     if (haveLabels) {
       judged++;
-      if (classify(r.counts, m.runningLabels) === cls) correct++;
+      if (predicted === cls) correct++;
     }
+    noteAnswer(answer, 'train', idx, cls, predicted);
     window.push(r.counts, cls);
     m.trainedSamples++;
     m.trainCursor = (idx + 1) % train.count;
@@ -380,7 +393,7 @@ function labelPhase(m: TrainedModel, p: LabelPhaseSpec, train: ImageDataset, rep
   return frozenRun(p, 'label', state, loop, () => seconds, (s) => (seconds += s), () => Number.NaN, (): LabelResult => ({ ...result!, seconds, samplesPerSec: p.samples / Math.max(seconds, 1e-9) }));
 }
 
-function temporalPhase(m: TrainedModel, p: TemporalPhaseSpec, test: ImageDataset, report: () => void): PhaseRun {
+function temporalPhase(m: TrainedModel, p: TemporalPhaseSpec, test: ImageDataset, report: () => void, answer: SampleAnswer): PhaseRun {
   const { model } = m;
   const confusion = Array.from({ length: 10 }, () => new Array<number>(11).fill(0));
   const state = frozen(m);
@@ -407,6 +420,7 @@ function temporalPhase(m: TrainedModel, p: TemporalPhaseSpec, test: ImageDataset
       if (r.silent) silent++;
       const predicted = classify(r.counts, m.labels);
       const cls = test.labels[k];
+      noteAnswer(answer, 'test', k, cls, predicted);
       confusion[cls][predicted < 0 ? 10 : predicted]++;
       if (predicted === cls) correct++;
       if (k + 1 === p.samples) state.leave();
@@ -486,7 +500,7 @@ function crossbarPhase(m: TrainedModel, spec: ExperimentSpec, p: CrossbarPhaseSp
     seconds += (performance.now() - t0) / 1000;
     return completed;
   };
-  const name = `crossbar ${p.program === 'write-verify' ? 'w-v' : 'open-loop'} ${ageName(p.age)}${p.compensate ? ' +comp' : ''}${p.readout === 'vote' ? ' vote' : ''}`;
+  const name = phaseName(p);
   const run: PhaseRun = {
     spec: p,
     name,
@@ -547,6 +561,21 @@ function crossbarPhase(m: TrainedModel, spec: ExperimentSpec, p: CrossbarPhaseSp
   return run;
 }
 
+function noteAnswer(a: SampleAnswer, split: 'train' | 'test', index: number, label: number, predicted: number): void {
+  a.count++;
+  a.split = split;
+  a.index = index;
+  a.label = label;
+  a.predicted = predicted;
+}
+
+/** The display name of a phase ('train', 'label', 'temporal', 'crossbar w-v 1 year +comp', …). */
+export function phaseName(p: PhaseSpec): string {
+  if (p.phase !== 'evaluate') return p.phase;
+  if (p.mode === 'temporal') return 'temporal';
+  return `crossbar ${p.program === 'write-verify' ? 'w-v' : 'open-loop'} ${ageName(p.age)}${p.compensate ? ' +comp' : ''}${p.readout === 'vote' ? ' vote' : ''}`;
+}
+
 const MS_PER_DAY = 86_400_000;
 /** A short name of an array age [ms]. */
 export function ageName(ms: number): string {
@@ -584,6 +613,8 @@ export class DiehlCookExperiment implements SteppableExperiment<ExperimentResult
   private readonly rates = { train: Number.NaN, frozen: Number.NaN, crossbar: Number.NaN };
 
   readonly progress$: Observable<ExperimentProgress> = this.progress.asObservable();
+  /** the answer to the last finished sample of a training or temporal phase (count 0: none yet); read-only for users */
+  readonly answer: SampleAnswer = { count: 0, split: 'train', index: -1, label: -1, predicted: -1 };
 
   constructor(spec: ExperimentSpec, data: ExperimentData, options: ExperimentOptions = {}) {
     checkData(spec, data);
@@ -615,7 +646,14 @@ export class DiehlCookExperiment implements SteppableExperiment<ExperimentResult
   /** The current phase's spec, display name, progress and running accuracy (NaN: none yet); null when finished. */
   get phase(): { readonly spec: PhaseSpec; readonly name: string; readonly done: number; readonly total: number; readonly accuracy: number } | null {
     if (this.finished) return null;
-    const p = this.enter();
+    const p = this.current;
+    if (p === null) {
+      // a look does not start the phase (starting it is work: a frozen phase saves the trained state)
+      const next = this.spec.schedule[this.index];
+      const total = next.phase === 'train' ? next.samples * next.epochs : next.samples;
+      const done = next.phase === 'train' && this.pendingTrain ? this.pendingTrain.epoch * next.samples + this.pendingTrain.k : 0;
+      return { spec: next, name: phaseName(next), done, total, accuracy: Number.NaN };
+    }
     return { spec: p.spec, name: p.name, done: p.done, total: p.total, accuracy: p.accuracy };
   }
 
@@ -688,14 +726,14 @@ export class DiehlCookExperiment implements SteppableExperiment<ExperimentResult
     const { train, test } = this.data;
     switch (p.phase) {
       case 'train':
-        this.current = trainPhase(this.trained, p, train, this.pendingTrain, report);
+        this.current = trainPhase(this.trained, p, train, this.pendingTrain, report, this.answer);
         this.pendingTrain = null;
         break;
       case 'label':
         this.current = labelPhase(this.trained, p, train, report);
         break;
       case 'evaluate':
-        this.current = p.mode === 'temporal' ? temporalPhase(this.trained, p, test!, report) : crossbarPhase(this.trained, this.spec, p, train, test!, report);
+        this.current = p.mode === 'temporal' ? temporalPhase(this.trained, p, test!, report, this.answer) : crossbarPhase(this.trained, this.spec, p, train, test!, report);
         break;
     }
     return this.current;

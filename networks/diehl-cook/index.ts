@@ -29,7 +29,7 @@ export {
   type ExcitatoryOverrides,
   type ResolveOptions,
 } from './spec.js';
-export { DiehlCookExperiment, buildModel, checkData, ageName, identities, type ShownSample, type ExperimentData, type ExperimentOptions, type TrainedModel, type RunnerState, type TrainProgress } from './experiment.js';
+export { DiehlCookExperiment, buildModel, checkData, ageName, identities, type ShownSample, type SampleAnswer, phaseName, type ExperimentData, type ExperimentOptions, type TrainedModel, type RunnerState, type TrainProgress } from './experiment.js';
 export type { TrainResult, LabelResult, TemporalResult, CrossbarResult, EvaluationResult, PhaseResult, ModelSummary, ExperimentResult } from './results.js';
 export { crossbarEvaluation, crossbarEvaluate, classifyDrives, READOUTS, INFERENCE_ADC_RANGE, READOUT_OFFSETS, READOUT_POWERS, READOUT_TEMPERATURES, type CrossbarRun, type CrossbarEvaluation, type CrossbarInferenceOptions, type Readout } from './crossbar.js';
 export { rowReadEnergies, programmingEnergy, pulsesApplied } from './energy.js';

@@ -113,7 +113,7 @@ export interface LiveDevices {
   readonly gPlus: Float32Array;
   /** G− per synapse [µS] (pair cells), or null */
   readonly gMinus: Float32Array | null;
-  /** pulses each device of the synapse has taken (pair cells: G+ and G− summed) */
+  /** pulses the synapse's device has taken (pair cells: the more-worn of G+ and G−), initial programming included */
   readonly pulseCount: Uint32Array;
   /** pulses applied so far, and their energy [nJ] */
   readonly pulses: number;

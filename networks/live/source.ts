@@ -208,7 +208,9 @@ export function diehlCookTap(): { readonly instrument: Instrument; readonly tap:
   let tap: LiveTap | null = null;
   return {
     instrument: (net, { input, exc, inh }) => {
-      tap = attachTap(net, [input, exc, inh], { population: exc, thresholdBase: DIEHL_COOK.exc.vThresh });
+      // the excitatory threshold as built (a spec may override Diehl & Cook's −72 mV)
+      const vThresh = exc.spec.params.vThresh;
+      tap = attachTap(net, [input, exc, inh], { population: exc, thresholdBase: typeof vThresh === 'number' ? vThresh : DIEHL_COOK.exc.vThresh });
     },
     tap: () => {
       if (tap === null) throw new Error('diehlCookTap: the model was built without this tap; pass its instrument to buildModel or loadModel.');
@@ -243,10 +245,7 @@ export function experimentSource(exp: DiehlCookExperiment, tap: LiveTap, scenari
   const nExc = model.options.nExc;
   const clock = frameClock(tap);
   let lastShown: string | null = null;
-  let lastDone = -1;
-  let lastPhase = -1;
-  let prediction: { predicted: number; label: number } | null = null;
-  let shownLabel = -1;
+  let answered = exp.answer.count;
   const device = deviceOf(spec);
   const store = model.inputToExc.store;
 
@@ -257,8 +256,7 @@ export function experimentSource(exp: DiehlCookExperiment, tap: LiveTap, scenari
     if (key === lastShown) return null;
     lastShown = key;
     const ds = s.split === 'train' ? exp.data.train : exp.data.test!;
-    shownLabel = ds.labels[s.index];
-    return { split: s.split, index: s.index, label: shownLabel, pixels: image(ds, s.index).slice() };
+    return { split: s.split, index: s.index, label: ds.labels[s.index], pixels: image(ds, s.index).slice() };
   };
   const progress = (): LiveProgress | null => {
     const p = exp.phase;
@@ -268,8 +266,9 @@ export function experimentSource(exp: DiehlCookExperiment, tap: LiveTap, scenari
   const devices = (): LiveDevices | null => {
     if (store.kind !== 'memristive') return null;
     const [plus, minus] = store.devices;
+    // the more-worn device of each synapse: each device wears out on its own pulses
     const pulseCount = Uint32Array.from(plus.pulseCount);
-    if (minus) for (let i = 0; i < pulseCount.length; i++) pulseCount[i] += minus.pulseCount[i];
+    if (minus) for (let i = 0; i < pulseCount.length; i++) if (minus.pulseCount[i] > pulseCount[i]) pulseCount[i] = minus.pulseCount[i];
     return { gPlus: plus.g.slice(), gMinus: minus ? minus.g.slice() : null, pulseCount, pulses: pulsesApplied(model), energy_nJ: programmingEnergy(model) };
   };
 
@@ -300,7 +299,6 @@ export function experimentSource(exp: DiehlCookExperiment, tap: LiveTap, scenari
       const phase = exp.phaseIndex;
       const done = exp.phase?.done ?? 0;
       exp.advance({ steps });
-      notePrediction();
       const used = tap.tick - before;
       // a crossbar image takes no simulated time: it counts as the slice it was given
       return used > 0 ? used : exp.phaseIndex !== phase || (exp.phase?.done ?? 0) !== done ? steps : 0;
@@ -357,7 +355,7 @@ export function experimentSource(exp: DiehlCookExperiment, tap: LiveTap, scenari
         programmed: fresh,
         currents,
         input: pixels,
-        device: device === null ? 'ideal' : String(spec.device),
+        device: device === null ? 'ideal' : typeof spec.device === 'string' ? spec.device : device.name,
         programming: r.program,
         ages,
         driftRaw,
@@ -367,23 +365,13 @@ export function experimentSource(exp: DiehlCookExperiment, tap: LiveTap, scenari
     },
   };
 
-  function notePrediction(): void {
-    const p = exp.phase;
-    const done = p?.done ?? 0;
-    if (exp.phaseIndex === lastPhase && done === lastDone) return;
-    const sameRun = exp.phaseIndex === lastPhase;
-    lastPhase = exp.phaseIndex;
-    lastDone = done;
-    if (!sameRun || done === 0 || p === null || p.spec.phase === 'evaluate' && (p.spec as { mode?: string }).mode === 'crossbar') return;
-    const labels = p.spec.phase === 'train' ? m.runningLabels : m.labels;
-    if (!labels.some((l) => l >= 0)) return;
-    prediction = { predicted: classify(model.presenter.result.counts, labels), label: shownLabel };
-  }
   function takePrediction(): { predicted: number; label: number } | null {
-    const p = prediction;
-    prediction = null;
-    return p;
+    const a = exp.answer;
+    if (a.count === answered) return null;
+    answered = a.count;
+    return { predicted: a.predicted, label: a.label };
   }
+
 }
 
 

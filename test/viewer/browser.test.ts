@@ -171,6 +171,11 @@ describe('the viewer in headless Chromium', () => {
     await page.setInputFiles('[data-testid=model-file]', bad);
     await until(async () => (await page.isVisible('[data-testid=banner]')) && /corrupt\.mspk/.test((await page.textContent('[data-testid=banner]')) ?? ''), 30_000, 'the error message');
     expect(await page.textContent('[data-testid=banner]')).toMatch(/truncated|corrupt|not a memspike model/i);
+    // the running simulation goes on, and the controls say what runs
+    expect(await page.textContent('[data-testid=banner]')).toMatch(/The simulation that was running goes on/);
+    expect(await page.inputValue('[data-testid=scenario]')).toBe('diehl-cook');
+    const running = await simulatedSeconds(page);
+    await until(async () => (await simulatedSeconds(page)) > running, 30_000, 'the simulation to go on');
     const notModel = join(dir, 'notes.mspk');
     writeFileSync(notModel, 'hello');
     await page.setInputFiles('[data-testid=model-file]', notModel);

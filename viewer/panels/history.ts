@@ -55,7 +55,9 @@ export class SpikeHistory {
 
   add(f: LiveFrame): void {
     const count = f.spikes.reduce((s, p) => s + p.steps.length, 0);
-    this.kept.push({ stepFrom: f.stepFrom, stepTo: f.stepTo, steps: f.spikes.map((s) => s.steps), indices: f.spikes.map((s) => s.indices), count });
+    // copies: a decoded frame's arrays are views into its whole message (weights and device state
+    // included), which must not be kept alive for the window's 30 s of simulated time
+    this.kept.push({ stepFrom: f.stepFrom, stepTo: f.stepTo, steps: f.spikes.map((s) => s.steps.slice()), indices: f.spikes.map((s) => s.indices.slice()), count });
     this.spikes += count;
     const limit = f.stepTo - this.keepSteps;
     while (this.kept.length > 1 && (this.kept[0].stepTo <= limit || this.spikes > this.maxSpikes)) this.spikes -= this.kept.shift()!.count;

@@ -100,6 +100,8 @@ export class RasterPanel implements Panel {
   private readonly axis: HTMLElement;
   private readonly canvasHolder: HTMLElement;
   private captioned = -Infinity;
+  /** spikes of steps below this were counted in spikesDrawn */
+  private countedTo = 0;
   /** spikes drawn since the start (for the bench) */
   spikesDrawn = 0;
 
@@ -167,6 +169,7 @@ export class RasterPanel implements Panel {
     this.history.reset(hello.populations.length);
     this.drawnTo = -1;
     this.spikesDrawn = 0;
+    this.countedTo = 0;
     this.dirty = true;
     const g = this.layout.group;
     this.legend.innerHTML = hello.populations
@@ -200,11 +203,13 @@ export class RasterPanel implements Panel {
   draw(view: ViewWindow): void {
     if (!this.app || !this.source || !this.hello) return;
     const spc = Math.max(1, Math.round(view.spanSteps / this.width));
-    const endColumn = Math.floor(view.endStep / spc);
+    // endStep is exclusive (the next step to run): the newest column holds step endStep − 1, and it
+    // may be only partly run, so an incremental paint starts again at the column drawn last
+    const endColumn = Math.floor(Math.max(0, view.endStep - 1) / spc);
     const incremental = view.live && this.lastView?.live === true && spc === this.stepsPerColumn && this.drawnTo >= 0 && endColumn >= this.drawnTo && endColumn - this.drawnTo < this.width;
     if (!this.dirty && incremental && endColumn === this.drawnTo) return;
     this.stepsPerColumn = spc;
-    const from = incremental ? this.drawnTo + 1 : endColumn - this.width + 1;
+    const from = incremental ? this.drawnTo : endColumn - this.width + 1;
     this.paint(from, endColumn);
     this.drawnTo = endColumn;
     this.uniforms!.uniforms['uScroll'] = ((endColumn + 1) % this.width) / this.width;
@@ -238,13 +243,16 @@ export class RasterPanel implements Panel {
     this.history.forEach(s0, s1, (p, steps, indices, k0, k1) => {
       const code = CODES[pops[p].role] ?? 2;
       const base = this.layout.rowStart[p];
+      const counted = this.countedTo;
       for (let k = k0; k < k1; k++) {
         const c = Math.floor(steps[k] / spc);
         const x = ((c % w) + w) % w;
         px[(base + Math.floor(indices[k] / g)) * w + x] = code;
+        if (steps[k] >= counted) this.spikesDrawn++;
       }
-      this.spikesDrawn += k1 - k0;
     });
+    // a spike counts as drawn once, though its column may be painted again
+    this.countedTo = Math.max(this.countedTo, Math.min(s1, this.history.newest));
   }
 
   table(): PanelTable {

@@ -93,11 +93,15 @@ function classifySchedule(from: 'temporal' | 'crossbar' = 'temporal') {
   return from === 'crossbar' ? [crossbar] : [{ phase: 'evaluate', mode: 'temporal', samples: 10000 }, crossbar];
 }
 
+/**
+ * Builds the scenario; the running one is replaced only when the new one is built (a file that
+ * fails to load leaves the running simulation as it was).
+ */
 async function start(o: StartOptions, gen: number): Promise<void> {
-  source = null;
-  current = null;
   if (o.scenario === 'cuba') {
-    source = cubaSource({ neurons: o.neurons ?? 4000, seed: o.seed });
+    const cuba = cubaSource({ neurons: o.neurons ?? 4000, seed: o.seed });
+    source = cuba;
+    current = null;
   } else {
     const data = await loadMnist();
     if (gen !== generation) return;
@@ -131,11 +135,12 @@ async function start(o: StartOptions, gen: number): Promise<void> {
       title = `Diehl & Cook 2015 learning MNIST: ${spec.neurons} neurons on ${String(spec.device)}${spec.device === 'float' ? '' : ` (${spec.cell})`}`;
     }
     const exp = new DiehlCookExperiment(spec, data, { trained });
+    if (gen !== generation) return;
     source = experimentSource(exp, t.tap(), o.scenario, title);
     current = { trained, spec, learning: o.scenario !== 'model', tap: t.tap(), title };
     if (o.learning === false && o.scenario !== 'model') setLearning(false);
   }
-  const dt = source.hello().dt;
+  const dt = source!.hello().dt;
   const playing = pacer?.isPlaying ?? false;
   pacer = new Pacer({ dt, clock: () => performance.now() });
   pacer.speed = requestedSpeed;
@@ -221,7 +226,8 @@ scope.onmessage = (e: MessageEvent) => {
         const gen = ++generation;
         start(cmd.options, gen).then(
           () => schedule(),
-          (err: Error) => fail(err.message, true),
+          // fatal only when nothing runs; otherwise the running simulation goes on
+          (err: Error) => fail(source === null ? err.message : `${err.message} The simulation that was running goes on.`, source === null),
         );
         break;
       }
