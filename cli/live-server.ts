@@ -10,7 +10,7 @@
  * the next frame it does get carries that count in `droppedFrames`. With no viewer, no frame is
  * taken at all. Viewers may connect, leave and come back at any time; a viewer's text messages are
  * requests (`{"select": n}` probes excitatory neuron n; `{"analyse": {"ageMs", "program"}}` asks for
- * the crossbar view, at most one every 2 s), and a bad one is answered with a non-fatal LiveError
+ * the crossbar view, computed in a worker thread, one at a time), and a bad one is answered with a non-fatal LiveError
  * to that viewer only.
  *
  * Test hooks (environment, read once at start): MEMSPIKE_LIVE_MAX_BUFFERED (bytes a viewer may
@@ -19,6 +19,7 @@
  * them to make a stalled viewer fall behind quickly.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { Worker } from 'node:worker_threads';
 import WebSocket, { WebSocketServer } from 'ws';
 import { encodeLive, type LiveFrame } from '../networks/live/frame.js';
 import type { LiveSource } from '../networks/live/source.js';
@@ -28,8 +29,6 @@ import { listenError, VIEW_DEFAULT_PORT } from './options.js';
 export const LIVE_MAX_BUFFERED = 8 * 1024 * 1024;
 /** Wall time between two frames that carry weights and device state [ms]. */
 export const LIVE_STATE_INTERVAL_MS = 1000;
-/** Least wall time between two crossbar views computed for viewers [ms]. */
-export const ANALYSIS_INTERVAL_MS = 2000;
 /** How long viewers get to acknowledge the close before they are cut off [ms]. */
 const CLOSE_GRACE_MS = 1000;
 /** Largest message a viewer may send (requests are small JSON). */
@@ -159,26 +158,39 @@ export async function startLiveServer(source: LiveSource, o: LiveServerOptions):
   };
 
   /**
-   * The crossbar view for one viewer: the current weights programmed into a simulated array (its
-   * own random streams: the run's draws are untouched) and its drift curve. It runs between two
-   * slices of the run, so at most one per ANALYSIS_INTERVAL_MS, whoever asks.
+   * The crossbar view for one viewer: the current weights, copied, are programmed into a simulated
+   * array in a worker thread (networks/live/analysis.ts), so the run never waits for it; one at a
+   * time, whoever asks.
    */
-  let lastAnalysis = -Infinity;
+  let analyser: Worker | null = null;
+  let analysing: WebSocket | null = null;
   const analyse = (ws: WebSocket, r: unknown): void => {
     const o = (r ?? {}) as { ageMs?: unknown; program?: unknown };
     const programs = ['open-loop', 'write-verify', 'exact'];
     if (typeof o.ageMs !== 'number' || !(o.ageMs > 0 && o.ageMs <= 100 * 365.25 * 86_400_000)) return reply(ws, `analyse.ageMs = ${JSON.stringify(o.ageMs)} must be an age in ms, > 0 and at most 100 years.`);
     if (typeof o.program !== 'string' || !programs.includes(o.program)) return reply(ws, `analyse.program = ${JSON.stringify(o.program)} must be one of ${programs.join(', ')}.`);
-    const now = performance.now();
-    if (now - lastAnalysis < ANALYSIS_INTERVAL_MS) return reply(ws, `the crossbar view was computed ${((now - lastAnalysis) / 1000).toFixed(1)} s ago; this stream computes at most one every ${ANALYSIS_INTERVAL_MS / 1000} s, so as not to slow the run — ask again in a moment.`);
-    lastAnalysis = now;
-    try {
-      const a = source.analyse({ ageMs: o.ageMs, program: o.program as 'open-loop' | 'write-verify' | 'exact' });
-      if (a === null) return reply(ws, 'this run has no plastic input weights to program.');
-      if (ws.readyState === WebSocket.OPEN) ws.send(encodeLive(a));
-    } catch (e) {
-      reply(ws, `the crossbar view failed: ${(e as Error).message}`);
+    if (analysing !== null) return reply(ws, 'a crossbar view is being computed; ask again when it has arrived.');
+    const input = source.analysisInput({ ageMs: o.ageMs, program: o.program as 'open-loop' | 'write-verify' | 'exact' });
+    if (input === null) return reply(ws, 'this run has no plastic input weights to program.');
+    if (analyser === null) {
+      analyser = new Worker(new URL('./live-analysis-worker.js', import.meta.url));
+      analyser.unref();
+      analyser.on('message', (m: { bytes?: Uint8Array; error?: string }) => {
+        const to = analysing;
+        analysing = null;
+        if (to === null || to.readyState !== WebSocket.OPEN) return;
+        if (m.bytes) to.send(m.bytes);
+        else reply(to, `the crossbar view failed: ${m.error ?? 'unknown error'}`);
+      });
+      analyser.on('error', (e) => {
+        const to = analysing;
+        analysing = null;
+        analyser = null;
+        if (to !== null) reply(to, `the crossbar view failed: ${e.message}`);
+      });
     }
+    analysing = ws;
+    analyser.postMessage(input);
   };
 
   /** A bug in taking or sending frames ends the stream, never the run. */
@@ -276,6 +288,7 @@ export async function startLiveServer(source: LiveSource, o: LiveServerOptions):
     await Promise.race([Promise.all(closed), new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS)))]);
     clearTimeout(timer);
     for (const ws of viewers.keys()) ws.terminate();
+    if (analyser !== null) await analyser.terminate();
     await new Promise<void>((resolve) => wss.close(() => resolve()));
     await new Promise<void>((resolve) => {
       http.close(() => resolve());

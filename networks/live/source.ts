@@ -16,14 +16,13 @@
 import type { SpikeBuffer } from '../../core/neurons/spikes.js';
 import type { Network, Population, LifPopulation } from '../../core/network.js';
 import type { LifState } from '../../core/neurons/lif.js';
-import { createCrossbar } from '../../core/crossbar/crossbar.js';
 import { image } from '../datasets/image-dataset.js';
 import { cubaNetwork, CUBA } from '../cuba.js';
 import { DIEHL_COOK, type Instrument } from '../diehl-cook/network.js';
-import { classify } from '../diehl-cook/readout.js';
 import { programmingEnergy, pulsesApplied } from '../diehl-cook/energy.js';
 import { deviceOf } from '../diehl-cook/spec.js';
 import type { DiehlCookExperiment } from '../diehl-cook/experiment.js';
+import { crossbarView, type CrossbarViewInput } from './analysis.js';
 import type { LiveAnalysis, LiveDevices, LiveFrame, LiveHello, LivePopulation, LiveProbe, LiveProgress, LiveSample, LiveSpikes } from './frame.js';
 
 /** Spikes a recorder keeps between two frames, per population (more are counted as dropped). */
@@ -60,6 +59,8 @@ export interface LiveSource {
   readonly selected: number;
   /** The crossbar view and drift curve (null when the source has no plastic projection). */
   analyse(request: AnalysisRequest): LiveAnalysis | null;
+  /** What the crossbar view needs, copied (to compute it elsewhere: another thread); null as above. */
+  analysisInput(request: AnalysisRequest): CrossbarViewInput | null;
 }
 
 /**
@@ -225,14 +226,6 @@ function checkNeuron(i: number, n: number): number {
   return i;
 }
 
-/** Ages of the drift curve: 1 s … `oldest`, log-spaced. */
-function driftAges(oldest: number): Float64Array {
-  const lo = 1000;
-  const hi = Math.max(oldest, 10_000);
-  const n = 13;
-  return Float64Array.from({ length: n }, (_, k) => lo * Math.pow(hi / lo, k / (n - 1)));
-}
-
 /**
  * A Diehl & Cook experiment as a live source. `scenario` names it for the viewer ('diehl-cook'
  * for learning, 'model' for a saved model).
@@ -324,44 +317,22 @@ export function experimentSource(exp: DiehlCookExperiment, tap: LiveTap, scenari
         prediction: takePrediction(),
       });
     },
-    analyse(r: AnalysisRequest): LiveAnalysis {
+    analysisInput(r: AnalysisRequest): CrossbarViewInput {
       const s = exp.shown;
       const ds = s === null ? exp.data.train : s.split === 'train' ? exp.data.train : exp.data.test!;
-      const pixels = image(ds, s === null ? 0 : s.index).slice();
-      const rows = model.input.n;
-      const xbar = createCrossbar({ rows, cols: nExc, device: device ?? 'ideal', cell: spec.cell === 'single' ? 'single' : 'differential', seed: spec.seed, label: 'viewer/crossbar', io: { drift: true, driftCompensation: 'global' } });
-      xbar.program(store.weights, { mode: r.program, weightRange: store.wMax });
-      const fresh = xbar.effectiveWeights();
-      const x = Float64Array.from(pixels, (p) => p / 255);
-      const currents = xbar.vmm(new Float32Array(nExc), x);
-      const meanAbs = (w: Float32Array) => {
-        let sum = 0;
-        for (let i = 0; i < w.length; i++) sum += Math.abs(w[i]);
-        return sum / w.length;
-      };
-      const base = meanAbs(fresh) || 1;
-      const ages = driftAges(r.ageMs);
-      const driftRaw = new Float64Array(ages.length);
-      const driftCompensated = new Float64Array(ages.length);
-      ages.forEach((t, k) => {
-        xbar.setAge(t);
-        driftRaw[k] = meanAbs(xbar.effectiveWeights()) / base;
-        driftCompensated[k] = driftRaw[k] * xbar.compensation;
-      });
       return {
-        kind: 'analysis',
-        rows,
+        spec,
+        weights: store.weights.slice(),
+        wMax: store.wMax,
+        rows: model.input.n,
         cols: nExc,
-        programmed: fresh,
-        currents,
-        input: pixels,
-        device: device === null ? 'ideal' : typeof spec.device === 'string' ? spec.device : device.name,
-        programming: r.program,
-        ages,
-        driftRaw,
-        driftCompensated,
-        predicted: classify(currents, m.labels.some((l) => l >= 0) ? m.labels : m.runningLabels),
+        pixels: image(ds, s === null ? 0 : s.index).slice(),
+        labels: Int8Array.from(m.labels.some((l) => l >= 0) ? m.labels : m.runningLabels),
+        request: r,
       };
+    },
+    analyse(r: AnalysisRequest): LiveAnalysis {
+      return crossbarView(this.analysisInput(r)!);
     },
   };
 
@@ -414,6 +385,7 @@ export function cubaSource(options: { readonly neurons?: number; readonly seed?:
     },
     frame: (o: FrameOptions): LiveFrame => clock.frame(o, 0, { sample: null, progress: null, weights: null, devices: null, prediction: null }),
     analyse: () => null,
+    analysisInput: () => null,
   };
 }
 
