@@ -218,6 +218,8 @@ export async function startLiveServer(source: LiveSource, o: LiveServerOptions):
     // what the tap kept while nobody watched is old news: the newcomer's first frame starts now
     try {
       if (fresh) source.frame({ state: false });
+      // … but the image on show is not: the newcomer's first frame carries it
+      source.restate();
     } catch (e) {
       stopStreaming(e);
       return;

@@ -54,6 +54,8 @@ export interface LiveSource {
   readonly step: number;
   /** Everything since the previous frame. */
   frame(options: FrameOptions): LiveFrame;
+  /** Makes the next frame carry the image on show again (a viewer joined and has not seen it). */
+  restate(): void;
   /** Probes neuron `neuron` of the probed population from the next step on. */
   select(neuron: number): void;
   readonly selected: number;
@@ -305,6 +307,9 @@ export function experimentSource(exp: DiehlCookExperiment, tap: LiveTap, scenari
     get selected() {
       return tap.selected;
     },
+    restate() {
+      lastShown = null;
+    },
     select(i: number) {
       tap.selected = checkNeuron(i, nExc);
     },
@@ -386,6 +391,7 @@ export function cubaSource(options: { readonly neurons?: number; readonly seed?:
     frame: (o: FrameOptions): LiveFrame => clock.frame(o, 0, { sample: null, progress: null, weights: null, devices: null, prediction: null }),
     analyse: () => null,
     analysisInput: () => null,
+    restate: () => {},
   };
 }
 

@@ -164,6 +164,12 @@ describe('live sources', () => {
     expect(g.devices!.pulses).toBeGreaterThan(f.devices!.pulses);
     expect(total() - before).toBe(g.devices!.pulses - f.devices!.pulses);
     expect(g.devices!.energy_nJ).toBeGreaterThan(f.devices!.energy_nJ);
+    // the image on show is sent once, and again after restate() (a viewer joined)
+    source.advance(10);
+    expect(source.frame({ state: false }).sample).toBeNull();
+    source.restate();
+    source.advance(10);
+    expect(source.frame({ state: false }).sample!.index).toBe(exp.shown!.index);
     expect(f.sample!.pixels.length).toBe(784);
     // 1 500 steps: the second image (1 000 steps each) is on show
     expect(f.sample!.index).toBe(1);
