@@ -166,6 +166,8 @@ describe('live sources', () => {
     expect(g.devices!.energy_nJ).toBeGreaterThan(f.devices!.energy_nJ);
     // the image on show is sent once, and again after restate() (a viewer joined)
     source.advance(10);
+    source.frame({ state: false });
+    source.advance(10);
     expect(source.frame({ state: false }).sample).toBeNull();
     source.restate();
     source.advance(10);
