@@ -13,7 +13,7 @@ import { COMMON_DEFAULTS, DEVICE_DEFAULTS, MAX_D2D } from '../networks/diehl-coo
 import { LABEL_WINDOW } from '../networks/diehl-cook/readout.js';
 import { isPlainObject, SpecError, showValue } from '../networks/experiment/spec-error.js';
 import type { DataSource } from '../networks/experiment/data.js';
-import { LIVE_DEFAULT_PORT, portOption } from './options.js';
+import { DECIMAL, LIVE_DEFAULT_PORT, portOption } from './options.js';
 
 /** A flag that sets one top-level spec field. */
 interface FieldFlag {
@@ -23,10 +23,10 @@ interface FieldFlag {
   readonly parse: (raw: string) => unknown;
 }
 
-/** A number if it reads as one; otherwise the text, for the spec to refuse with its field's message. */
+/** A number if it reads as a decimal one (not 0x10: Number() reads that as 16); otherwise the text, for the spec to refuse with its field's message. */
 function numeric(raw: string): unknown {
   const t = raw.trim();
-  return t !== '' && Number.isFinite(Number(t)) ? Number(t) : raw;
+  return DECIMAL.test(t) && Number.isFinite(Number(t)) ? Number(t) : raw;
 }
 const text = (raw: string): unknown => raw;
 

@@ -14,8 +14,15 @@ program
   .name('memspike')
   .description('Spiking neural networks with memristive synapses: LIF engine, devices, on-chip STDP, crossbar inference.')
   .version(MEMSPIKE_VERSION)
-  .showHelpAfterError()
+  // one line after an error, not the whole usage listing
+  .showHelpAfterError('(see memspike --help, or memspike <command> --help)')
   .exitOverride();
+
+// A reader that closes the pipe early (`memspike device list | head -1`) is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
 
 registerBench(program);
 for (const register of COMMAND_MODULES) register(program);

@@ -14,10 +14,13 @@ export function intOption(flag: string, min = 1): (value: string) => number {
   };
 }
 
+/** A decimal number as people write it: 12, -0.5, .5, 1e-3 (not 0x10, 0b1, 0o7 or Infinity, which Number() also reads). */
+export const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
 export function numberOption(flag: string, min = -Infinity): (value: string) => number {
   return (value: string) => {
     const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n) || n < min) throw new Error(`${flag} ${value}: expected a number ≥ ${min}.`);
+    if (!DECIMAL.test(value.trim()) || !Number.isFinite(n) || n < min) throw new Error(`${flag} ${value}: expected a decimal number ≥ ${min}.`);
     return n;
   };
 }

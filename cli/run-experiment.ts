@@ -20,7 +20,8 @@ import { resultJson, resultTable } from './output.js';
 
 /** Checks that `--out FILE` can be written, before any work. */
 export function checkOutPath(out: string | undefined, flag = '--out'): void {
-  if (!out) return;
+  if (out === undefined) return;
+  if (out.trim() === '') throw new Error(`${flag} '${out}': an empty file name; give the file to write, e.g. ${flag} model.mspk.`);
   const dir = dirname(resolve(out));
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`${flag} ${out}: the directory ${dir} does not exist; create it first.`);
   if (existsSync(out) && statSync(out).isDirectory()) throw new Error(`${flag} ${out} is a directory; give a file path.`);

@@ -46,6 +46,9 @@ import { crc32 } from './crc32.js';
 
 /** The 4 magic bytes, 'MSPK'. */
 export const MODEL_MAGIC = 'MSPK';
+/** Format numbers up to this far beyond MODEL_FORMAT_VERSION are taken for a newer memspike; larger ones for corruption. */
+const PLAUSIBLE_NEWER_FORMATS = 100;
+
 /** The format version this memspike writes, and the newest it reads. */
 export const MODEL_FORMAT_VERSION = 1;
 
@@ -350,6 +353,10 @@ export function decodeModel(bytes: Uint8Array, source: string): ModelDoc {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   // 2. Version: read before anything else, so a newer layout is reported as such.
   const version = view.getUint32(4, true);
+  // a format number far beyond this one is not a future memspike but damage after the magic bytes
+  if (version > MODEL_FORMAT_VERSION + PLAUSIBLE_NEWER_FORMATS) {
+    throw new Error(`${where}: format number ${version} after the MSPK mark is not one any memspike writes; the file is corrupt.`);
+  }
   if (version > MODEL_FORMAT_VERSION) {
     throw new Error(
       `${where}: written by a newer memspike (format v${version}); this one reads up to v${MODEL_FORMAT_VERSION} — upgrade memspike.`,
