@@ -25,7 +25,7 @@ import type { StoreSnapshot, SynapseStore } from './synapses/store.js';
 import { columnIndex, type ColumnIndex, type ProjectionStructure } from './synapses/projection.js';
 import { allocateRings, commitProjection, planProjection, projectionUpdater, ringUpdater, type BuiltProjection, type DelayRing, type ProjectionSpec } from './synapses/build.js';
 import { createRateMonitor, createSpikeCounter, createSpikeRecorder, createStateProbe, type RateMonitor, type SpikeCounter, type SpikeRecorder, type StateProbe } from './monitors.js';
-import { buildSchedule, PHASES, type BuildContext, type Schedule, type Updater } from './schedule.js';
+import { buildSchedule, PHASES, type BuildContext, type Runnable, type Schedule, type Updater } from './schedule.js';
 
 export { PHASES, type Phase, type Updater, type BuildContext, type FrozenBehaviour } from './schedule.js';
 export type { ProjectionSpec } from './synapses/build.js';
@@ -139,7 +139,16 @@ export interface NetworkOptions {
   readonly seed?: number | string;
 }
 
-const EMPTY_SCHEDULE: Schedule = Object.freeze({ updaters: [], learning: [], frozen: [] });
+/**
+ * The schedule of a network that is not built (or whose build failed): its one step refuses, so
+ * step() needs no check of its own and never advances an unbuilt network's counter.
+ */
+const UNBUILT: Runnable = {
+  run() {
+    throw new Error('net.step(): the network is not built (or its build failed); call net.build() first, and fix what it reports.');
+  },
+};
+const EMPTY_SCHEDULE: Schedule = Object.freeze({ updaters: [], learning: [UNBUILT], frozen: [UNBUILT] });
 
 export class Network {
   /** time step [ms] */

@@ -123,11 +123,26 @@ interface RuleState {
   dt: number;
 }
 
+/** The fields of each kind of rule (besides `kind`). */
+const RULE_FIELDS = Object.freeze({
+  pair: ['aPlus', 'aMinus', 'tauPlus', 'tauMinus', 'interaction', 'weightDependence'],
+  triplet: ['a2Plus', 'a3Plus', 'a2Minus', 'a3Minus', 'tauPlus', 'tauMinus', 'tauX', 'tauY'],
+  diehlCook: ['nuPre', 'nuPost', 'tauPre', 'tauPost1', 'tauPost2'],
+  querlioz: ['tLtp', 'alphaPlus', 'alphaMinus'],
+} as const satisfies Record<RuleParams['kind'], readonly string[]>) as Readonly<Record<RuleParams['kind'], readonly string[]>>;
+
 function validateRule(p: RuleParams): void {
   const num = (v: unknown, f: string) => {
     const x = finiteNumber(v, `rule.${f}`, 'give a finite number ≥ 0');
     if (x < 0) throw new Error(`rule.${f} = ${x} is negative; amplitudes and rates are ≥ 0 (the sign is set by the rule).`);
   };
+  // a misspelt field (nuPst for nuPost) would be ignored and the rule run with its default: refuse it
+  const fields = RULE_FIELDS[(p as { kind?: string })?.kind as keyof typeof RULE_FIELDS];
+  if (fields !== undefined && p !== null && typeof p === 'object') {
+    for (const key of Object.keys(p)) {
+      if (key !== 'kind' && !fields.includes(key)) throw new Error(`rule.${key} is not a parameter of the '${p.kind}' rule; its parameters: ${fields.join(', ')}.`);
+    }
+  }
   switch (p?.kind) {
     case 'pair':
       num(p.aPlus, 'aPlus');

@@ -225,3 +225,18 @@ describe('monitors', () => {
     expect(rateHz.reduce((a, b) => a + b, 0) / 10000).toBeCloseTo(rate.meanRateHz(), 9);
   });
 });
+
+describe('a network that is not built', () => {
+  const P: LifParams = { tauMem: 20, vRest: -65, vReset: -65, vThresh: -50, tRef: 2 };
+  it('refuses to step before build(), and after a failed build(), without advancing its counter', () => {
+    const net = new Network({ dt: 0.1, seed: 1 });
+    const a = net.add(lif(3, P, 'a'));
+    expect(() => net.step()).toThrow(/net\.step\(\): the network is not built \(or its build failed\); call net\.build\(\) first/);
+    expect(net.currentStep).toBe(0);
+    // a projection whose weight is not a number makes build() fail
+    net.connect(a, a, { connector: allToAll(), weight: Number.NaN });
+    expect(() => net.build()).toThrow();
+    expect(() => net.step()).toThrow(/not built \(or its build failed\)/);
+    expect(net.currentStep).toBe(0);
+  });
+});

@@ -181,3 +181,14 @@ describe('plasticity switch', () => {
     expect(() => stdp(p, { kind: 'pair', aPlus: -1, aMinus: 0, tauPlus: 1, tauMinus: 1 })).toThrow(/rule\.aPlus = -1 is negative/);
   });
 });
+
+describe('rule parameters', () => {
+  it('refuse a misspelt field instead of running the rule with its default', () => {
+    const net = new Network({ dt: 0.5, seed: 1 });
+    const pre = net.add(spikeGenerator(2, [0], [1], { label: 'pre' }));
+    const post = net.add(lif(2, { tauMem: 20, vRest: -65, vReset: -65, vThresh: -50, tRef: 2 }, 'post'));
+    const proj = net.connect(pre, post, { connector: allToAll(), weight: 0.5, store: floatStore({ wMin: 0, wMax: 1 }) });
+    const typo = { kind: 'diehlCook', nuPre: 1e-4, nuPst: 1e-2, nuPost: 1e-2, tauPre: 20, tauPost1: 20, tauPost2: 40 } as unknown as RuleParams;
+    expect(() => stdp(proj, typo)).toThrow(/rule\.nuPst is not a parameter of the 'diehlCook' rule; its parameters: nuPre, nuPost, tauPre, tauPost1, tauPost2/);
+  });
+});
