@@ -18,6 +18,7 @@
  * This is the one module of networks/datasets that uses Node APIs; everything else is pure and runs
  * in a browser Worker too.
  */
+import { readRegularFile } from '../persist/file-node.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -35,9 +36,10 @@ import type { DataSource } from '../experiment/data.js';
 export function readIdxFile(path: string, expect: IdxExpectation = {}): IdxArray {
   let buf: Buffer;
   try {
-    buf = readFileSync(path);
+    buf = readRegularFile(path, 'IDX file');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
+    if (code === undefined) throw e;
     if (code === 'ENOENT') throw new Error(`IDX file ${path} does not exist; check the path.`);
     throw new Error(`cannot read IDX file ${path}: ${(e as Error).message}`);
   }

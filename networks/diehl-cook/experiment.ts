@@ -121,6 +121,14 @@ export function buildModel(spec: ExperimentSpec, instrument?: Instrument): Train
 export function checkData(spec: ExperimentSpec, data: ExperimentData): void {
   const pixels = (ds: ImageDataset) => ds.rows * ds.cols;
   if (pixels(data.train) !== 784) throw new SpecError('data.train', spec.data.train, `holds ${data.train.rows}×${data.train.cols}-pixel images; the network has 784 inputs — give 28×28 images.`);
+  // the readout has 10 classes: a label beyond them would index past the confusion matrix, or leave neurons unlabelled without a word
+  const classes = (ds: ImageDataset, field: 'data.train' | 'data.test') => {
+    for (let i = 0; i < ds.count; i++) {
+      if (ds.labels[i] > 9) throw new SpecError(field, spec.data[field === 'data.train' ? 'train' : 'test'], `holds label ${ds.labels[i]} (image ${i}); the network reads out 10 classes — give labels 0…9.`);
+    }
+  };
+  classes(data.train, 'data.train');
+  if (data.test !== null) classes(data.test, 'data.test');
   spec.schedule.forEach((p, i) => {
     const at = `schedule[${i}].samples`;
     if (p.phase === 'train' && p.samples > data.train.count) throw new SpecError(at, p.samples, `is more than the ${data.train.count} training images of ${data.train.source}; give at most ${data.train.count} per epoch (use epochs for more passes).`);

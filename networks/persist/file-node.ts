@@ -81,6 +81,22 @@ export function writeFileAtomic(path: string, bytes: Uint8Array): void {
   }
 }
 
+/** Largest file memspike reads into memory [bytes] (MNIST's training images are 47 MB). */
+export const MAX_READ_BYTES = 1024 * 1024 * 1024;
+
+/**
+ * Reads a whole regular file. A device (/dev/zero), a pipe or a file beyond MAX_READ_BYTES is
+ * refused before reading, naming `what` and the path: reading them would grow memory until the
+ * process dies. File-system errors (no such file, a folder: EISDIR) are thrown as they are.
+ */
+export function readRegularFile(path: string, what: string): Buffer {
+  // fs errors (ENOENT, EACCES, …) go to the caller as they are, for its own words
+  const st = statSync(path);
+  if (!st.isDirectory() && !st.isFile()) throw new Error(`${what} ${path} is not a regular file (a device, pipe or socket); give the path of a file on disk.`);
+  if (st.size > MAX_READ_BYTES) throw new Error(`${what} ${path} is ${(st.size / 2 ** 30).toFixed(1)} GiB; memspike reads files of at most ${MAX_READ_BYTES / 2 ** 30} GiB into memory.`);
+  return readFileSync(path);
+}
+
 /** Encodes `doc` and writes it to `path` atomically. */
 export function writeModelFile(path: string, doc: ModelDoc): void {
   writeFileAtomic(path, encodeModel(doc));
@@ -94,9 +110,10 @@ export function writeModelFile(path: string, doc: ModelDoc): void {
 export function readModelFile(path: string): ModelDoc {
   let buf: Buffer;
   try {
-    buf = readFileSync(path);
+    buf = readRegularFile(path, 'model file');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
+    if (code === undefined) throw e;
     if (code === 'ENOENT') throw new Error(`model file ${path} does not exist; check the path (save one with writeModelFile).`);
     if (code === 'EISDIR') throw new Error(`model file ${path} is a directory; give the path of a .mspk file.`);
     throw new Error(`cannot read model file ${path}: ${(e as Error).message}`);

@@ -58,3 +58,16 @@ describe('model files with damage after the magic', () => {
     expect(() => decodeModel(withFormat(2), 'x.mspk')).toThrow(/written by a newer memspike \(format v2\)/);
   });
 });
+
+describe('files that are not files', () => {
+  it('refuses a device as a model file before reading it (eval /dev/zero would grow memory until the process dies)', () => {
+    const r = runCli(['eval', '/dev/zero'], 20_000);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/model file \/dev\/zero is not a regular file \(a device, pipe or socket\); give the path of a file on disk/);
+  });
+  it('refuses a device as an IDX file', () => {
+    const r = runCli(['train', '--neurons', '5', '--samples', '1', '--train-idx', '/dev/zero,/dev/zero'], 20_000);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/IDX file \/dev\/zero is not a regular file/);
+  });
+});

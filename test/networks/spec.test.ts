@@ -100,6 +100,11 @@ describe('checkData (before any work)', () => {
     expect(() => checkData(spec([{ phase: 'train', samples: 5 }, { phase: 'evaluate', mode: 'temporal', samples: 7 }]), { train: tiny(10), test: tiny(6) })).toThrow(/schedule\[1\]\.samples = 7: is more than the 6 test images of tiny 6; give at most 6/);
     expect(() => checkData(spec([{ phase: 'train', samples: 5 }]), { train: tiny(10, 10, 10), test: null })).toThrow(/data\.train = "mnist": holds 10×10-pixel images; the network has 784 inputs/);
     expect(() => checkData(spec([{ phase: 'train', samples: 10, epochs: 3 }, { phase: 'label', samples: 10 }]), { train: tiny(10), test: null })).not.toThrow();
+    // labels beyond the readout's 10 classes (an IDX label file of another task) are refused before any work
+    const badLabel = tiny(10);
+    badLabel.labels[7] = 12;
+    expect(() => checkData(spec([{ phase: 'train', samples: 5 }]), { train: badLabel, test: null })).toThrow(/data\.train = "mnist": holds label 12 \(image 7\); the network reads out 10 classes — give labels 0…9/);
+    expect(() => checkData(spec([{ phase: 'train', samples: 5 }, { phase: 'evaluate', mode: 'temporal', samples: 5 }]), { train: tiny(10), test: badLabel })).toThrow(/data\.test = "mnist": holds label 12 \(image 7\)/);
   });
 });
 
