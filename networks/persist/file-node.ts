@@ -12,7 +12,7 @@
  *
  * The byte format is networks/persist/model-file.ts (pure).
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { decodeModel, encodeModel, type ModelDoc } from './model-file.js';
 
@@ -36,6 +36,8 @@ export function writeFileAtomic(path: string, bytes: Uint8Array): void {
   if (!dirIsDirectory) {
     throw new Error(`cannot write ${path}: the directory ${dir} does not exist — create the directory first (e.g. mkdir -p ${dir}).`);
   }
+
+  removeStaleTemps(dir, basename(target));
 
   // Exclusive create ('wx'); on the rare clash with a leftover temp, try the next name.
   let temp = '';
@@ -78,6 +80,41 @@ export function writeFileAtomic(path: string, bytes: Uint8Array): void {
     }
   } catch {
     // Not supported here; the data itself is already fsynced.
+  }
+}
+
+/**
+ * Removes the temp files of earlier writes of `name` in `dir` whose process is gone (killed while
+ * writing: `.NAME.PID.N.tmp`). A temp file of a live process is left alone.
+ */
+function removeStaleTemps(dir: string, name: string): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return;
+  }
+  const prefix = `.${name}.`;
+  for (const e of entries) {
+    if (!e.startsWith(prefix) || !e.endsWith('.tmp')) continue;
+    const m = /^(\d+)\.\d+\.tmp$/.exec(e.slice(prefix.length));
+    if (m === null) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || processAlive(pid)) continue;
+    try {
+      unlinkSync(join(dir, e));
+    } catch {
+      // gone already, or not ours to remove: leave it
+    }
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

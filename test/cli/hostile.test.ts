@@ -71,3 +71,19 @@ describe('files that are not files', () => {
     expect(r.stderr).toMatch(/IDX file \/dev\/zero is not a regular file/);
   });
 });
+
+describe('--json', () => {
+  it.each([
+    [['device', 'list', '--json']],
+    [['device', 'curve', '--preset', 'hfs2', '--cycles', '2', '--json']],
+    [['bench', 'vmm', '--rows', '16', '--cols', '8', '--json']],
+    [['bench', 'cuba', '--duration', '100ms', '--json']],
+    [['train', '--neurons', '5', '--samples', '2', '--label-pass', '1', '--json']],
+  ])('memspike %s writes exactly one JSON object to stdout (so `| jq` works)', (args) => {
+    const r = runCli(args, 120_000);
+    expect(r.code).toBe(0);
+    const out = r.stdout.trim();
+    expect(out.split('\n')).toHaveLength(1);
+    expect(typeof JSON.parse(out)).toBe('object');
+  });
+});

@@ -107,3 +107,23 @@ describe('writeFileAtomic / writeModelFile / readModelFile', () => {
     expect(tempsIn(dir)).toEqual([]);
   });
 });
+
+describe('temp files of a killed write', () => {
+  it('are removed by the next write of the same file when their process is gone; a live process keeps its own', () => {
+    const d = mkdtempSync(join(tmpdir(), 'memspike-stale-'));
+    try {
+      // a pid far beyond pid_max (≤ 4 194 304 on Linux): no such process
+      const stale = join(d, '.m.mspk.99999999.0.tmp');
+      const live = join(d, `.m.mspk.${process.ppid}.0.tmp`);
+      const other = join(d, '.other.mspk.99999999.0.tmp');
+      for (const f of [stale, live, other]) writeFileSync(f, 'half a model');
+      writeFileAtomic(join(d, 'm.mspk'), new Uint8Array([1, 2, 3]));
+      expect(existsSync(stale)).toBe(false);
+      expect(existsSync(live)).toBe(true);
+      expect(existsSync(other)).toBe(true); // another file's temps are its own business
+      expect([...readFileSync(join(d, 'm.mspk'))]).toEqual([1, 2, 3]);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+});
