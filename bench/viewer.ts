@@ -378,7 +378,8 @@ async function measurePage(page: Page, seconds: number, t: PageTotals): Promise<
   else t.cpu = null;
 }
 
-async function launchChromium(): Promise<Browser> {
+/** Debian's Chromium through playwright-core (imported here, so library users never load it), with this machine's measured flags plus `extraArgs`. */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`bench viewer: ${CHROMIUM} is missing; install Debian's Chromium: apt-get install -y chromium`);
   let chromium: typeof import('playwright-core').chromium;
   try {
@@ -386,7 +387,7 @@ async function launchChromium(): Promise<Browser> {
   } catch (e) {
     throw new Error(`bench viewer: playwright-core is not installed (${(e as Error).message}); run \`npm install\` in the memspike folder (it is a dev dependency).`);
   }
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
 
 interface Options {

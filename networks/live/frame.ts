@@ -19,6 +19,7 @@
  */
 
 import { dtypeOf as modelDtypeOf } from '../persist/model-file.js';
+import type { ExperimentProgress } from '../experiment/runner.js';
 
 /** Bumped whenever the layout or the meaning of a field changes. */
 export const LIVE_FORMAT = 1;
@@ -95,13 +96,8 @@ export interface LiveSample {
   readonly pixels: Uint8Array;
 }
 
-export interface LiveProgress {
-  readonly phase: string;
-  readonly name: string;
-  readonly index: number;
-  readonly phases: number;
-  readonly done: number;
-  readonly total: number;
+/** Progress as the runner reports it (networks/experiment/runner.ts), in JSON's terms: no accuracy yet is null, not NaN. */
+export interface LiveProgress extends Pick<ExperimentProgress, 'phase' | 'name' | 'index' | 'phases' | 'done' | 'total'> {
   /** running accuracy of the phase (null: none yet) */
   readonly accuracy: number | null;
   readonly finished: boolean;

@@ -239,9 +239,7 @@ describe('the viewer in headless Chromium', () => {
   });
 
   it.each([['WebGL', '--disable-3d-apis', /no WebGL2, which the spike raster needs/]])('in a browser without %s, says what is missing instead of a blank page', async (_what, flag, message) => {
-    const { chromium } = await import('playwright-core');
-    const { CHROMIUM, CHROMIUM_ARGS } = await import('./chromium.js');
-    const limited = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, flag] });
+    const limited = await launch([flag]);
     try {
       const page = await limited.newPage();
       const pageErrors: string[] = [];

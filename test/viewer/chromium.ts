@@ -4,18 +4,13 @@
  * gives WebGL2; no --use-gl and no --disable-software-rasterizer (pixi would fall back to Canvas2D).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../bench/viewer.js';
 import { MAIN, ROOT } from '../cli/run-cli.js';
 
-export const CHROMIUM = '/usr/lib/chromium/chromium';
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--enable-unsafe-swiftshader', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
-
-export async function launch(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium); .ci/run does.`);
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-}
+/** The launch the benchmark uses (bench/viewer.ts), optionally with extra flags (e.g. --disable-3d-apis). */
+export const launch = (extraArgs: readonly string[] = []): Promise<Browser> => launchChromium(extraArgs);
 
 /** A running process and the first JSON line it printed on stdout. */
 export interface Served {
