@@ -15,6 +15,12 @@ export const cubaBenchmark: Benchmark = {
     { flag: '--seed <S>', key: 'seed', description: 'seed', type: 'int', min: 0, default: 1 },
     { flag: '--storage <kind>', key: 'storage', description: 'dense or csr', type: 'string', default: 'csr' },
   ],
+  // about 80 synapses per neuron at ~40 B each in CSR (measured: 114 MB resident at 40 000
+  // neurons); dense storage holds every pair: ~10 B per neuron² (950 MB at 10 000)
+  memory: (opts) => {
+    const dense = opts['storage'] === 'dense';
+    return { flag: '--neurons', value: opts['neurons'] as number, bytes: (n) => 3200 * n + (dense ? 10 * n * n : 0), arrayLength: (n) => (dense ? n * n : 80 * n) };
+  },
   run(opts, log) {
     const neurons = opts['neurons'] as number;
     const duration = opts['duration'] as number;

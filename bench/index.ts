@@ -5,5 +5,6 @@ import { dcBenchmark } from './dc.js';
 import { vmmBench } from './vmm.js';
 import { devicesBench } from './devices.js';
 import { viewerBenchmark } from './viewer.js';
+import { startupBenchmark } from './startup.js';
 
-export const BENCHMARKS: ReadonlyArray<Benchmark> = [cubaBenchmark, dcBenchmark, vmmBench, devicesBench, viewerBenchmark];
+export const BENCHMARKS: ReadonlyArray<Benchmark> = [cubaBenchmark, dcBenchmark, vmmBench, devicesBench, viewerBenchmark, startupBenchmark];

@@ -22,6 +22,24 @@ export interface Benchmark {
   readonly options: readonly BenchOption[];
   /** takes the experiment flags of `memspike train` too; the resolved spec arrives as opts.spec */
   readonly experiment?: boolean;
+  /**
+   * The memory a run needs, estimated from its options before anything is allocated, so that the
+   * CLI refuses a size that cannot fit (cli/resources.ts): the option that sets the size (its flag
+   * and value) and the estimate — bytes, and optionally the longest typed array [elements] — as
+   * functions of that value, the other options held. Null: nothing large.
+   */
+  memory?(opts: Record<string, unknown>): BenchMemory | null;
   /** Runs the benchmark; `log` prints progress lines (never the JSON). Returns the result object. */
   run(opts: Record<string, unknown>, log: (line: string) => void): Promise<Record<string, unknown>> | Record<string, unknown>;
+}
+
+/** See Benchmark.memory. */
+export interface BenchMemory {
+  /** the flag that sets the size, e.g. '--n' */
+  readonly flag: string;
+  readonly value: number;
+  /** estimated bytes for a value v of the flag */
+  bytes(v: number): number;
+  /** the longest typed array for a value v [elements] */
+  arrayLength?(v: number): number;
 }

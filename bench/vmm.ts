@@ -67,6 +67,14 @@ export const vmmBench: Benchmark = {
     { flag: '--seed <n>', key: 'seed', description: 'seed', type: 'int', min: 0, default: 1 },
     { flag: '--ms <n>', key: 'ms', description: 'minimum timing per figure [ms]', type: 'int', min: 1, default: 1000 },
   ],
+  // three crossbars of the same size (ideal, ideal open loop, hfs2 with IO non-idealities), the
+  // weights, the IR-drop model: about 300 B per cell (measured: 1.18 GB resident at 2000 × 2000)
+  memory: (opts) => {
+    const rows = opts['rows'] as number, cols = opts['cols'] as number;
+    return rows >= cols
+      ? { flag: '--rows', value: rows, bytes: (r) => 300 * r * cols, arrayLength: (r) => r * cols }
+      : { flag: '--cols', value: cols, bytes: (c) => 300 * rows * c, arrayLength: (c) => rows * c };
+  },
   run(opts: Record<string, unknown>, log: (line: string) => void): Record<string, unknown> {
     const rows = opts['rows'] as number, cols = opts['cols'] as number, tile = opts['tile'] as number;
     const zeros = opts['zeros'] as number, seed = opts['seed'] as number, ms = opts['ms'] as number;

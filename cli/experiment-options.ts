@@ -4,16 +4,17 @@
  * given leaves its field to the spec's default, so `--help` shows those defaults and which store
  * they apply to. Errors of the spec name a field; `flagError` says them with the flag that set it.
  */
-import { readFileSync } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import type { Command } from 'commander';
 import { DEVICE_PRESETS } from '../core/devices/presets.js';
 import { ROUNDINGS } from '../learning/apply.js';
 import { RULES } from '../learning/rules.js';
-import { COMMON_DEFAULTS, DEVICE_DEFAULTS, MAX_D2D } from '../networks/diehl-cook/spec.js';
+import { COMMON_DEFAULTS, DEVICE_DEFAULTS, MAX_D2D, MAX_W_MAX } from '../networks/diehl-cook/spec.js';
 import { LABEL_WINDOW } from '../networks/diehl-cook/readout.js';
 import { isPlainObject, SpecError, showValue } from '../networks/experiment/spec-error.js';
 import type { DataSource } from '../networks/experiment/data.js';
 import { DECIMAL, LIVE_DEFAULT_PORT, portOption } from './options.js';
+import { readRegularFile } from '../networks/persist/file-node.js';
 
 /** A flag that sets one top-level spec field. */
 interface FieldFlag {
@@ -39,15 +40,15 @@ export const NETWORK_FLAGS: readonly FieldFlag[] = [
   { flag: '--seed <S>', field: 'seed', help: `seed of every random stream (default ${COMMON_DEFAULTS.seed})`, parse: numeric },
   { flag: '--device <name>', field: 'device', help: `input synapses: float (ideal software weights) or a device preset: ${presets} (default ${COMMON_DEFAULTS.device})`, parse: text },
   { flag: '--cell <kind>', field: 'cell', help: `device presets: single (one device per synapse) or pair (differential, set-only) (default ${D.cell}; not with float)`, parse: text },
-  { flag: '--w-max <w>', field: 'wMax', help: `device presets: the weight mapped to a device's full window (default ${D.wMax}; not with float, whose weights lie in [0, 1])`, parse: numeric },
+  { flag: '--w-max <w>', field: 'wMax', help: `device presets: the weight mapped to a device's full window, in (0, ${MAX_W_MAX}] — weights are conductances relative to the leak (default ${D.wMax}; not with float, whose weights lie in [0, 1])`, parse: numeric },
   { flag: '--rounding <mode>', field: 'rounding', help: `device presets: how a weight change becomes whole pulses: ${ROUNDINGS.join(', ')} (default ${D.rounding}: a digital accumulator per synapse corrected by the read after programming; not with float)`, parse: text },
   { flag: '--device-normalisation <mode>', field: 'deviceNormalisation', help: `device presets: weight normalisation by pulses, or off (default ${D.deviceNormalisation}; not with float, which normalises exactly)`, parse: text },
   { flag: '--d2d <sigma>', field: 'd2d', help: `device presets: device-to-device σ of the step as a fraction in [0, ${MAX_D2D}] (0.3 = 30 %), bounds get half (default: the preset's own; not with float)`, parse: numeric },
   { flag: '--rule <name>', field: 'rule', help: `learning rule: ${Object.keys(RULES).join(', ')} (default ${COMMON_DEFAULTS.rule})`, parse: text },
-  { flag: '--normalisation <target>', field: 'normalisation', help: `column-sum normalisation target, or off (default ${COMMON_DEFAULTS.normalisation}, Diehl & Cook's)`, parse: (raw) => (raw === 'off' ? null : numeric(raw)) },
+  { flag: '--normalisation <target>', field: 'normalisation', help: `column-sum normalisation target, at most 784 × the largest weight (1, or --w-max), or off (default ${COMMON_DEFAULTS.normalisation}, Diehl & Cook's)`, parse: (raw) => (raw === 'off' ? null : numeric(raw)) },
 ];
 /** Fields a resumed model may change. */
-export const RATE_FLAG: FieldFlag = { flag: '--rate-scale <s>', field: 'rateScale', help: "multiply the rule's learning rates (annealing, e.g. 0.3 for a second pass) (default 1)", parse: numeric };
+export const RATE_FLAG: FieldFlag = { flag: '--rate-scale <s>', field: 'rateScale', help: "multiply the rule's learning rates (annealing, e.g. 0.3 for a second pass); a rate times the factor may not exceed 1, a whole weight range per spike (default 1)", parse: numeric };
 
 /** commander's key of a flag ('--w-max <w>' → 'wMax'). */
 export function keyOf(flag: string): string {
@@ -147,10 +148,20 @@ export function scheduleFlag(opts: Record<string, unknown>, flag: string, source
   return numeric(String(raw)) as number;
 }
 
-/** `IMAGES,LABELS` → a data source. */
+/** `IMAGES,LABELS` → a data source; each must be an existing file (not a folder), checked before any work. */
 export function idxPair(raw: string, flag: string): DataSource {
   const parts = raw.split(',');
   if (parts.length !== 2 || !parts[0] || !parts[1]) throw new Error(`${flag} ${raw}: give IMAGES,LABELS (two IDX file paths separated by a comma).`);
+  for (const part of parts) {
+    let st: Stats;
+    try {
+      st = statSync(part);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new Error(`${flag} ${raw}: ${part} ${code === 'ENOENT' || code === 'ENOTDIR' ? 'does not exist' : `cannot be read (${code ?? (e as Error).message})`}; give IMAGES,LABELS, two IDX files.`);
+    }
+    if (st.isDirectory()) throw new Error(`${flag} ${raw}: ${part} is a directory; give IMAGES,LABELS, two IDX files.`);
+  }
   return { images: parts[0], labels: parts[1] };
 }
 
@@ -158,9 +169,11 @@ export function idxPair(raw: string, flag: string): DataSource {
 export function readSpecFile(path: string): Record<string, unknown> {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    // a regular file of bounded size: a device such as /dev/zero would grow memory until the process dies
+    text = new TextDecoder().decode(readRegularFile(path, '--spec'));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
+    if (code === undefined) throw e;
     throw new Error(code === 'ENOENT' ? `--spec ${path}: no such file; write one with \`memspike train --print-spec > ${path}\`.` : `--spec ${path}: cannot read it (${(e as Error).message}).`);
   }
   let v: unknown;

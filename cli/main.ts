@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 /**
- * The `memspike` command. Each sub-command lives in cli/commands/<name>.ts and exports
- * `register(program)`. Errors meant for the user (bad flags, bad files) are printed as one line
+ * The `memspike` command. Each sub-command lives in cli/commands/<name>.ts, exports
+ * `register(program)` and is listed in cli/commands/index.ts; only the module of the command being
+ * run is loaded (the others are listed by name and summary for --help). Errors meant for the user (bad flags, bad files) are printed as one line
  * `memspike: <message>` with exit code 1 — never a bare stack trace; set MEMSPIKE_DEBUG=1 for one.
  */
 import { Command, CommanderError } from 'commander';
 import { MEMSPIKE_VERSION } from '../core/version.js';
-import { register as registerBench } from './commands/bench.js';
-import { COMMAND_MODULES } from './commands/index.js';
+import { COMMAND_SUMMARIES, COMMANDS, type CommandEntry } from './commands/index.js';
 
 const program = new Command();
 program
@@ -24,8 +24,20 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
-registerBench(program);
-for (const register of COMMAND_MODULES) register(program);
+/** The command named on the command line (`memspike help X` names X), or undefined. */
+function requestedCommand(args: readonly string[]): CommandEntry | undefined {
+  const positional = args.filter((a) => !a.startsWith('-'));
+  const name = positional[0] === 'help' ? positional[1] : positional[0];
+  return COMMANDS.find((c) => c.names.some((n) => n === name));
+}
+
+const requested = requestedCommand(process.argv.slice(2));
+if (requested) {
+  (await requested.load()).register(program);
+} else {
+  // --version, --help, no command or an unknown one: list the commands without loading them.
+  for (const c of COMMANDS) for (const name of c.names) program.command(name).description(COMMAND_SUMMARIES[name]);
+}
 
 try {
   await program.parseAsync(process.argv);

@@ -4,18 +4,29 @@
  */
 import { parseQuantity, type Dimension } from '../core/units.js';
 
+/** A decimal number as people write it: 12, -0.5, .5, 1e-3 (not 0x10, 0b1, 0o7 or Infinity, which Number() also reads). */
+export const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
+/** A whole number ≥ min, in any decimal form that is one (1000, 1e3, 1.5e3; not 0x10 or 1.5). */
 export function intOption(flag: string, min = 1): (value: string) => number {
   return (value: string) => {
     const n = Number(value);
-    if (!/^[-+]?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
+    if (!DECIMAL.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
       throw new Error(`${flag} ${value}: expected a whole number ≥ ${min}.`);
     }
     return n;
   };
 }
 
-/** A decimal number as people write it: 12, -0.5, .5, 1e-3 (not 0x10, 0b1, 0o7 or Infinity, which Number() also reads). */
-export const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+/** The value of `flag` as typed on the command line (`--n 3e9` or `--n=3e9`), for messages; undefined if not given. */
+export function rawOption(flag: string, argv: readonly string[] = process.argv): string | undefined {
+  let raw: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === flag && i + 1 < argv.length) raw = argv[i + 1];
+    else if (argv[i].startsWith(`${flag}=`)) raw = argv[i].slice(flag.length + 1);
+  }
+  return raw;
+}
 
 export function numberOption(flag: string, min = -Infinity): (value: string) => number {
   return (value: string) => {

@@ -16,10 +16,43 @@ export function duration(s: number): string {
   return `${h} h ${String(Math.round((s - 3600 * h) / 60)).padStart(2, '0')} min`;
 }
 
+/** The terminal sequence that shows the cursor again (DECTCEM). */
+export const SHOW_CURSOR = '\x1b[?25h';
+
+/**
+ * Shows the progress of a run until the returned function is called.
+ *
+ * On a terminal the bar hides the cursor while it draws (cli-progress `hideCursor`) and shows it
+ * again when it stops. A process can also end while a bar is drawn: Ctrl-C (SIGINT) or SIGTERM
+ * with no handler of the command's own kills it at once, and a second Ctrl-C during a checkpointed
+ * run calls process.exit. So while a bar is up, an 'exit' listener shows the cursor, and a signal
+ * that nothing else handles shows it and then ends the process by the same signal, as it would have
+ * without the listener (exit code 128 + signal for the shell).
+ */
 export function showProgress(source: Observable<ExperimentProgress>, quiet = false): () => void {
   if (quiet) return () => {};
   const tty = Boolean(process.stderr.isTTY);
   let bar: cliProgress.SingleBar | null = null;
+  const showCursor = (): void => {
+    if (bar !== null) process.stderr.write(SHOW_CURSOR);
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    // someone else handles it (a checkpointed run finishes its sample): the bar stops normally
+    if (process.listenerCount(signal) > 1) return;
+    showCursor();
+    unlisten();
+    process.kill(process.pid, signal);
+  };
+  const unlisten = (): void => {
+    process.off('exit', showCursor);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+  if (tty) {
+    process.on('exit', showCursor);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
   let phase = -1;
   let lastDecile = -1;
   const sub = source.subscribe((e) => {
@@ -55,6 +88,8 @@ export function showProgress(source: Observable<ExperimentProgress>, quiet = fal
   });
   return () => {
     bar?.stop();
+    bar = null;
+    unlisten();
     sub.unsubscribe();
   };
 }

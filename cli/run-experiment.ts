@@ -4,33 +4,47 @@
  * handled safely: the current sample is finished, a resumable checkpoint is written atomically,
  * the command that resumes it is printed, and the exit code is 130.
  */
-import { existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { loadDataSource } from '../networks/datasets/idx-node.js';
-import { readModelFile, writeModelFile } from '../networks/persist/file-node.js';
+import { readModelFile } from '../networks/persist/file-node.js';
 import { dataIdentity, describeData, sameData, type DataIdentity, type DataSource } from '../networks/experiment/data.js';
 import { runExperiment } from '../networks/experiment/runner.js';
 import { DiehlCookExperiment, type ExperimentData } from '../networks/diehl-cook/experiment.js';
-import { loadModel, saveModel, type SavedModel } from '../networks/diehl-cook/model-file.js';
+import { loadModel, saveModel, storedSpec, type SavedModel } from '../networks/diehl-cook/model-file.js';
+import { SpecError } from '../networks/experiment/spec-error.js';
+import { encodeModel } from '../networks/persist/model-file.js';
 import type { ExperimentSpec } from '../networks/diehl-cook/spec.js';
 import type { Instrument } from '../networks/diehl-cook/network.js';
 import type { ExperimentResult } from '../networks/diehl-cook/results.js';
 import { showProgress } from './progress.js';
 import { resultJson, resultTable } from './output.js';
+import { checkOutputFile, writeOutputFile } from './output-path.js';
+import { checkModelFits } from './resources.js';
 
-/** Checks that `--out FILE` can be written, before any work. */
+/**
+ * Checks that `--out FILE` can be written, before any work (cli/output-path.ts): the folder exists
+ * and is writable, FILE is not a folder, and its name — and that of the checkpoint written next to
+ * it on Ctrl-C — fits the file system with the temporary file's name.
+ */
 export function checkOutPath(out: string | undefined, flag = '--out'): void {
   if (out === undefined) return;
-  if (out.trim() === '') throw new Error(`${flag} '${out}': an empty file name; give the file to write, e.g. ${flag} model.mspk.`);
-  const dir = dirname(resolve(out));
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`${flag} ${out}: the directory ${dir} does not exist; create it first.`);
-  if (existsSync(out) && statSync(out).isDirectory()) throw new Error(`${flag} ${out} is a directory; give a file path.`);
+  checkOutputFile(flag, out, { example: 'model.mspk', siblings: out.trim() === '' ? [] : [{ path: checkpointPath(out), what: 'the checkpoint written next to it on Ctrl-C' }] });
 }
 
-/** Reads a model file (or checkpoint), validated (`instrument`: observers such as a live tap, added before the network is built). */
-export function readModel(file: string, flag: string, instrument?: Instrument): SavedModel {
+/** Reads a model file (or checkpoint), validated (`instrument`: observers such as a live tap, added before the network is built; `saves`: the run may save it again). */
+export function readModel(file: string, flag: string, instrument?: Instrument, saves = false): SavedModel {
   if (!existsSync(file)) throw new Error(`${flag === 'FILE' ? '' : `${flag} `}${file}: no such model file; write one with memspike train --out ${file}.`);
-  return loadModel(readModelFile(file), file, instrument);
+  const doc = readModelFile(file);
+  // the size of the network the file describes, before it is built
+  try {
+    checkModelFits(storedSpec(doc, file), saves);
+  } catch (e) {
+    if (e instanceof SpecError) throw new Error(`${flag === 'FILE' ? '' : `${flag} `}${file}: ${e.problem}`);
+    throw e;
+  }
+  return loadModel(doc, file, instrument);
 }
 
 /** Loads the images a spec names: the training set always, the test set when the schedule evaluates. */
@@ -72,7 +86,13 @@ export interface DriveOptions {
 export async function drive(exp: DiehlCookExperiment, o: DriveOptions): Promise<ExperimentResult | null> {
   const trainData: DataIdentity = dataIdentity(exp.data.train);
   let stop = false;
+  // the run is over and its file is being written: a signal now must not cut the write short
+  let saving = false;
   const onSignal = (signal: NodeJS.Signals) => {
+    if (saving) {
+      process.stderr.write(`\nmemspike: ${signal} — the model file is being written; it finishes in a moment.\n`);
+      return;
+    }
     if (stop) {
       process.stderr.write(`memspike: ${signal} again — stopping without a checkpoint.\n`);
       process.exit(130);
@@ -84,19 +104,31 @@ export async function drive(exp: DiehlCookExperiment, o: DriveOptions): Promise<
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   }
-  const hide = showProgress(exp.progress$, o.quiet);
-  let finished: boolean;
   try {
-    finished = await runExperiment(exp, { shouldStop: () => stop, ...(o.onYield ? { onYield: o.onYield } : {}) });
+    return await runAndSave(exp, o, trainData, () => stop, () => (saving = true));
   } finally {
-    hide();
+    // kept until the files are written: without a listener a second Ctrl-C would kill the process
+    // in the middle of writing the checkpoint (or the model) it is waiting for
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+async function runAndSave(exp: DiehlCookExperiment, o: DriveOptions, trainData: DataIdentity, stop: () => boolean, startSaving: () => void): Promise<ExperimentResult | null> {
+  const hide = showProgress(exp.progress$, o.quiet);
+  let finished: boolean;
+  try {
+    finished = await runExperiment(exp, { shouldStop: stop, ...(o.onYield ? { onYield: o.onYield } : {}) });
+  } finally {
+    hide();
+  }
+  startSaving();
   if (!finished) {
-    const path = checkpointPath(o.out);
+    const wanted = checkpointPath(o.out);
     const { runner, snapshot } = exp.state();
-    writeModelFile(path, saveModel({ spec: exp.spec, trainData, trained: exp.trained, runner, snapshot }));
+    const bytes = modelBytes('checkpoint', wanted, () => saveModel({ spec: exp.spec, trainData, trained: exp.trained, runner, snapshot }));
+    const { path, rescued } = saveOrRescue('checkpoint', wanted, bytes);
+    if (rescued) process.stderr.write(`memspike: ${rescued.message}\n`);
     const phase = exp.phase;
     process.stderr.write(
       `memspike: interrupted in phase ${exp.phaseIndex + 1} of ${exp.spec.schedule.length}${phase ? ` (${phase.name}, ${phase.done}/${phase.total})` : ''}; checkpoint written to ${path}\n` +
@@ -106,13 +138,48 @@ export async function drive(exp: DiehlCookExperiment, o: DriveOptions): Promise<
     return null;
   }
   const result = exp.result();
-  if (o.out) writeModelFile(o.out, saveModel({ spec: exp.spec, trainData, trained: exp.trained }));
-  if (o.json) process.stdout.write(`${resultJson(o.command, result, { ...o.extra, out: o.out ?? null })}\n`);
+  let saved: ReturnType<typeof saveOrRescue> | null = null;
+  if (o.out) {
+    const out = o.out;
+    saved = saveOrRescue('--out', out, modelBytes('--out', out, () => saveModel({ spec: exp.spec, trainData, trained: exp.trained })));
+  }
+  if (o.json) process.stdout.write(`${resultJson(o.command, result, { ...o.extra, out: saved?.path ?? null })}\n`);
   else {
     process.stdout.write(resultTable(result, o.title));
-    if (o.out) process.stdout.write(`model written to ${o.out}\n`);
+    if (saved) process.stdout.write(`model written to ${saved.path}\n`);
   }
+  // the result is printed and the model is on disk somewhere: now say what went wrong
+  if (saved?.rescued) throw new Error(`${saved.rescued.message} The model was saved to ${saved.path} instead; move it where it belongs.`);
   return result;
+}
+
+/** The bytes of a model file; a state that cannot be saved (not finite) is an error naming `flag` and `path`, before anything is written. */
+function modelBytes(flag: string, path: string, doc: () => Parameters<typeof encodeModel>[0]): Uint8Array {
+  try {
+    return encodeModel(doc());
+  } catch (e) {
+    throw new Error(`${flag} ${path}: not written — ${(e as Error).message} Any file already there is left as it was.`);
+  }
+}
+
+/**
+ * Writes a model file, returning where it went: if writing `path` fails after the work (its folder
+ * was removed, the disk filled up), the bytes go to a rescue file in the system's temporary folder
+ * rather than being lost, and `rescued` holds the error. Throws only if both writes fail.
+ */
+function saveOrRescue(flag: string, path: string, bytes: Uint8Array): { path: string; rescued: Error | null } {
+  try {
+    writeOutputFile(flag, path, bytes);
+    return { path, rescued: null };
+  } catch (e) {
+    const rescue = join(tmpdir(), `memspike-rescued-${process.pid}-${basename(path).slice(0, 100)}`);
+    try {
+      writeOutputFile(flag, rescue, bytes);
+    } catch {
+      throw e;
+    }
+    return { path: rescue, rescued: e as Error };
+  }
 }
 
 /** Next to --out (<name>.checkpoint.mspk), or memspike-checkpoint[-k].mspk in the working directory (never over another file). */

@@ -1,5 +1,6 @@
 /** memspike core: units, randomness, neurons, synapses, devices, crossbar, network, monitors, streams. */
 export * from './units.js';
+export * from './time.js';
 export * from './random.js';
 export * from './synapses/store.js';
 export * from './synapses/connectors.js';

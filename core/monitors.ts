@@ -9,17 +9,25 @@
  *
  * Each factory returns the monitor (what the user reads) and its updater (what the network runs in
  * the record phase; it looks its source up once, at build). They run while plasticity is off too.
+ *
+ * Times. Step s covers [s·dt, (s + 1)·dt). A spike of step s happened during it and is stamped
+ * with its START, s·dt (Brian2's convention; the rate monitor stamps its counts alike). A probe row
+ * of step s is the state AFTER step s — v, gE, gI, θ at the END of the step — and is stamped
+ * (s + 1)·dt. Every monitor hands out both the steps (whole numbers, exact) and these times, which
+ * are the correctly rounded decimal products (core/time.ts: 226.2, not 226.20000000000002).
+ * Steps are stored as Float64 (exact integers up to 2⁵³), so recording never wraps at 2³¹ steps.
  */
 import type { SpikeBuffer } from './neurons/spikes.js';
+import { stepTime } from './time.js';
 import type { Updater } from './schedule.js';
 import type { LifPopulation, Population } from './network.js';
 
 export interface SpikeRecorderData {
-  /** step of each recorded spike (oldest first) */
-  readonly steps: Int32Array;
+  /** step of each recorded spike (oldest first; whole numbers) */
+  readonly steps: Float64Array;
   /** neuron index of each recorded spike */
   readonly indices: Int32Array;
-  /** time of each spike [ms] */
+  /** time of each spike [ms]: the START of its step, step·dt (the spike happened during [step·dt, (step + 1)·dt)) */
   readonly times: Float64Array;
   /** spikes seen in total, and how many were overwritten because the ring was full */
   readonly total: number;
@@ -40,15 +48,28 @@ export interface StateProbe {
   readonly variable: 'v' | 'gE' | 'gI' | 'theta';
   readonly indices: Int32Array;
   readonly every: number;
-  /** Owned copy: steps (rows) and values (rows × indices.length, row-major). */
-  read(): { readonly steps: Int32Array; readonly values: Float64Array; readonly columns: number };
+  /**
+   * Owned copy of the rows, oldest first. Row r is the state AFTER step `steps[r]`, so its time is
+   * the END of that step, `times[r]` = (steps[r] + 1)·dt [ms] — unlike spike times, which are the
+   * start of their step. `values` holds rows × indices.length numbers, row-major.
+   */
+  read(): {
+    /** the step after which each row was taken (whole numbers) */
+    readonly steps: Float64Array;
+    /** the time each row belongs to [ms]: the end of its step, (step + 1)·dt */
+    readonly times: Float64Array;
+    /** rows × columns values, row-major */
+    readonly values: Float64Array;
+    /** number of probed neurons (values per row) */
+    readonly columns: number;
+  };
   clear(): void;
 }
 
 export interface RateMonitor {
   readonly kind: 'rate';
-  /** Owned copy: step and rate [Hz] of the newest steps (oldest first). */
-  read(): { readonly steps: Int32Array; readonly rateHz: Float64Array };
+  /** Owned copy: step, its start time [ms] (step·dt, as spike times) and rate [Hz] of the newest steps (oldest first). */
+  read(): { readonly steps: Float64Array; readonly times: Float64Array; readonly rateHz: Float64Array };
   /** Mean rate [Hz] over everything recorded since the last clear (not only the ring). */
   meanRateHz(): number;
   clear(): void;
@@ -65,7 +86,7 @@ export interface SpikeCounter {
 
 /** Internal ring of (step, index) pairs. */
 export interface SpikeRing {
-  readonly steps: Int32Array;
+  readonly steps: Float64Array;
   readonly idx: Int32Array;
   head: number;
   size: number;
@@ -91,7 +112,7 @@ export function recordSpikes(r: SpikeRing, spikes: SpikeBuffer, step: number): v
 export function readSpikeRing(r: SpikeRing, dt: number): SpikeRecorderData {
   const cap = r.idx.length;
   const n = r.size;
-  const steps = new Int32Array(n);
+  const steps = new Float64Array(n);
   const indices = new Int32Array(n);
   const times = new Float64Array(n);
   let start = r.head - n;
@@ -100,7 +121,7 @@ export function readSpikeRing(r: SpikeRing, dt: number): SpikeRecorderData {
     const p = (start + k) % cap;
     steps[k] = r.steps[p];
     indices[k] = r.idx[p];
-    times[k] = r.steps[p] * dt;
+    times[k] = stepTime(r.steps[p], dt);
   }
   return { steps, indices, times, total: r.total, dropped: r.total - n };
 }
@@ -118,7 +139,7 @@ export interface MonitorParts<M> {
 
 /** Records the spikes of `pop` into a ring of `capacity` spikes. */
 export function createSpikeRecorder(pop: Population, capacity: number, dt: number): MonitorParts<SpikeRecorder> {
-  const ring: SpikeRing = { steps: new Int32Array(capacity), idx: new Int32Array(capacity), head: 0, size: 0, total: 0 };
+  const ring: SpikeRing = { steps: new Float64Array(capacity), idx: new Int32Array(capacity), head: 0, size: 0, total: 0 };
   let buf: SpikeBuffer | null = null;
   return {
     updater: {
@@ -142,9 +163,9 @@ export function createSpikeRecorder(pop: Population, capacity: number, dt: numbe
 }
 
 /** Samples `variable` of LIF neurons `indices` every `every` steps into a ring of `capacity` rows. */
-export function createStateProbe(pop: LifPopulation, variable: StateProbe['variable'], indices: Int32Array, every: number, capacity: number): MonitorParts<StateProbe> {
+export function createStateProbe(pop: LifPopulation, variable: StateProbe['variable'], indices: Int32Array, every: number, capacity: number, dt: number): MonitorParts<StateProbe> {
   const cols = indices.length;
-  const steps = new Int32Array(capacity);
+  const steps = new Float64Array(capacity);
   const values = new Float64Array(capacity * cols);
   let head = 0;
   let size = 0;
@@ -173,15 +194,17 @@ export function createStateProbe(pop: LifPopulation, variable: StateProbe['varia
       indices,
       every,
       read: () => {
-        const outSteps = new Int32Array(size);
+        const outSteps = new Float64Array(size);
+        const outTimes = new Float64Array(size);
         const outValues = new Float64Array(size * cols);
         const start = (head - size + capacity) % capacity;
         for (let r = 0; r < size; r++) {
           const p = (start + r) % capacity;
           outSteps[r] = steps[p];
+          outTimes[r] = stepTime(steps[p] + 1, dt); // the state after step s belongs to the end of the step
           outValues.set(values.subarray(p * cols, (p + 1) * cols), r * cols);
         }
-        return { steps: outSteps, values: outValues, columns: cols };
+        return { steps: outSteps, times: outTimes, values: outValues, columns: cols };
       },
       clear: () => {
         head = size = 0;
@@ -193,7 +216,7 @@ export function createStateProbe(pop: LifPopulation, variable: StateProbe['varia
 /** Population rate per step [Hz] of `pop`, the newest `capacity` steps kept. */
 export function createRateMonitor(pop: Population, capacity: number, dt: number): MonitorParts<RateMonitor> {
   const counts = new Int32Array(capacity);
-  const steps = new Int32Array(capacity);
+  const steps = new Float64Array(capacity);
   let head = 0;
   let size = 0;
   let total = 0;
@@ -221,15 +244,17 @@ export function createRateMonitor(pop: Population, capacity: number, dt: number)
     monitor: {
       kind: 'rate',
       read: () => {
-        const s = new Int32Array(size);
+        const s = new Float64Array(size);
+        const t = new Float64Array(size);
         const r = new Float64Array(size);
         const start = (head - size + capacity) % capacity;
         for (let k = 0; k < size; k++) {
           const p = (start + k) % capacity;
           s[k] = steps[p];
+          t[k] = stepTime(steps[p], dt);
           r[k] = counts[p] * scale;
         }
-        return { steps: s, rateHz: r };
+        return { steps: s, times: t, rateHz: r };
       },
       meanRateHz: () => (stepsSeen === 0 ? 0 : (total * scale) / stepsSeen),
       clear: () => {

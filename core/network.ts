@@ -10,11 +10,14 @@
  * core/monitors.ts; the schedule and the plasticity switch in core/schedule.ts. This class holds
  * the membership (typed handles), the step counter and the streams.
  *
- * Time is the integer `stepIndex`; t = stepIndex·dt [ms]. Randomness: one seed, streams by label.
+ * Time is the integer `stepIndex`; t = stepIndex·dt [ms], reported as the correctly rounded decimal
+ * product (core/time.ts). Step counts are plain numbers (exact to 2⁵³): nothing wraps at 2³¹ steps.
+ * Randomness: one seed, streams by label.
  */
 import { Observable, Subject, filter, map, type OperatorFunction } from 'rxjs';
 import { format, positive, positiveInteger, toInternal, type Quantity } from './units.js';
 import { RandomStreams } from './random.js';
+import { stepTime } from './time.js';
 import { buildPopulation, type BuiltPopulation, type GeneratorSpec, type LifSpec, type PoissonSpec, type PopulationSnapshot, type PopulationSpec } from './populations/index.js';
 import type { BuiltLif } from './populations/lif.js';
 import type { BuiltPoisson } from './populations/poisson.js';
@@ -43,6 +46,15 @@ export interface LifPopulation extends HandleBase {
   readonly kind: 'lif';
   readonly spec: LifSpec;
   readonly state: LifState;
+  /**
+   * Sets every neuron's bias current to values·scale [nA] from the next step on (no rebuild): one
+   * value (a number in nA, or a string with units such as '0.5 nA') or one number per neuron.
+   * Validated before anything is written; allocation-free for numbers and typed arrays, so it may
+   * be called between runs or inside one (e.g. from a step$ subscriber). For a current that follows
+   * a fixed time course, build the population with `iBias: timedArray(rows, interval)` instead
+   * (setCurrent is then refused).
+   */
+  setCurrent(values: Quantity | ArrayLike<number>, scale?: number): void;
 }
 /** Handle of a Poisson input population. */
 export interface PoissonPopulation extends HandleBase {
@@ -62,12 +74,16 @@ export interface GeneratorPopulation extends HandleBase {
 }
 export type Population = LifPopulation | PoissonPopulation | GeneratorPopulation;
 
-type HandleFor<S extends PopulationSpec> = S extends LifSpec ? LifPopulation : S extends PoissonSpec ? PoissonPopulation : GeneratorPopulation;
+export type HandleFor<S extends PopulationSpec> = S extends LifSpec ? LifPopulation : S extends PoissonSpec ? PoissonPopulation : GeneratorPopulation;
 
-/** Handle of a projection. `structure` is available after build. */
-export interface Projection {
+/**
+ * Handle of a projection. `structure` is available after build. `post` is usually a LIF population
+ * (the default type); a spike generator or Poisson population may be a target too, which receives
+ * nothing — such synapses exist for plasticity driven by the target's given spikes.
+ */
+export interface Projection<P extends Population = LifPopulation> {
   readonly pre: Population;
-  readonly post: LifPopulation;
+  readonly post: P;
   readonly label: string;
   readonly spec: ProjectionSpec;
   readonly network: Network;
@@ -82,7 +98,7 @@ export interface Projection {
 /** Per-step payload of `step$`: BORROWED — valid only during the synchronous callback. */
 export interface StepFrame {
   readonly step: number;
-  /** t [ms] at the end of the step */
+  /** t [ms] at the end of the step, (step + 1)·dt (a correctly rounded decimal, core/time.ts) */
   readonly time: number;
   /** this step's spikes of `pop` (live buffer; copy what you keep) */
   spikes(pop: Population): Readonly<SpikeBuffer>;
@@ -91,6 +107,7 @@ export interface StepFrame {
 /** An owned copy of one step's spikes of one population. */
 export interface SpikeEvent {
   readonly step: number;
+  /** the frame's time [ms]: the END of the step, (step + 1)·dt (a spike recorder stamps the start, step·dt) */
   readonly time: number;
   readonly idx: Int32Array;
 }
@@ -127,7 +144,7 @@ interface PopEntry {
   built: BuiltPopulation | null;
 }
 interface ProjEntry {
-  readonly handle: Projection;
+  readonly handle: Projection<Population>;
   built: BuiltProjection | null;
   columns: ColumnIndex | null;
 }
@@ -188,9 +205,9 @@ export class Network {
   get currentStep(): number {
     return this.stepIndex;
   }
-  /** Current time [ms] = steps run × dt. */
+  /** Current time [ms] = steps run × dt, as the correctly rounded decimal product (core/time.ts). */
   get time(): number {
-    return this.stepIndex * this.dt;
+    return stepTime(this.stepIndex, this.dt);
   }
   get isBuilt(): boolean {
     return this.built;
@@ -222,7 +239,15 @@ export class Network {
     if (spec.kind === 'poisson') {
       Object.defineProperty(handle, 'setRates', {
         value(rates: ArrayLike<number>, scale = 1): void {
-          (net.requireBuilt(entry, 'setRates') as BuiltPoisson).setRates(rates, scale, net.time);
+          // the time of the next step's start, as the Poisson kernel computes it
+          (net.requireBuilt(entry, 'setRates') as BuiltPoisson).setRates(rates, scale, net.stepIndex * net.dt);
+        },
+      });
+    }
+    if (spec.kind === 'lif') {
+      Object.defineProperty(handle, 'setCurrent', {
+        value(values: Quantity | ArrayLike<number>, scale = 1): void {
+          (net.requireBuilt(entry, 'setCurrent') as BuiltLif).setCurrent(values, scale);
         },
       });
     }
@@ -231,16 +256,20 @@ export class Network {
     return handle as unknown as HandleFor<S>;
   }
 
-  /** Connects `pre` to a channel of the LIF population `post`; returns the projection handle. */
-  connect(pre: Population, post: LifPopulation, spec: ProjectionSpec): Projection {
+  /**
+   * Connects `pre` to a channel of `post`; returns the projection handle. A LIF `post` receives the
+   * spikes; a spike generator or Poisson `post` receives nothing (its spikes are given), and the
+   * projection's synapses serve plasticity only — e.g. an STDP window driven by chosen post spike
+   * times. Such a projection takes plain-number weights and no delay.
+   */
+  connect<P extends Population>(pre: Population, post: P, spec: ProjectionSpec): Projection<P> {
     this.assertUnbuilt('connect populations');
     this.assertMember(pre, 'connect: pre');
     this.assertMember(post, 'connect: post');
-    if (post.kind !== 'lif') throw new Error(`connect: post = '${post.label}' is a ${post.kind} population; only LIF populations receive synapses.`);
     if (spec == null || typeof spec !== 'object') throw new Error(`connect(${pre.label} → ${post.label}): the projection spec is missing; pass { connector, weight }.`);
     const label = this.uniqueLabel(spec.label ?? `${pre.label}→${post.label}`, this.projs.map((p) => p.handle.label));
-    const entry: ProjEntry = { handle: null as unknown as Projection, built: null, columns: null };
-    const handle: Projection = {
+    const entry: ProjEntry = { handle: null as unknown as Projection<Population>, built: null, columns: null };
+    const handle: Projection<P> = {
       pre,
       post,
       label,
@@ -258,7 +287,7 @@ export class Network {
         return entry.columns;
       },
     };
-    (entry as { handle: Projection }).handle = handle;
+    (entry as { handle: Projection<Population> }).handle = handle;
     this.projs.push(entry);
     return handle;
   }
@@ -293,7 +322,7 @@ export class Network {
     for (let k = 0; k < indices.length; k++) {
       if (indices[k] < 0 || indices[k] >= pop.n) throw new Error(`stateProbe.indices[${k}] = ${indices[k]} is not a neuron of '${pop.label}' (0…${pop.n - 1}).`);
     }
-    return this.monitor(createStateProbe(pop, variable, indices, every, capacity));
+    return this.monitor(createStateProbe(pop, variable, indices, every, capacity, this.dt));
   }
 
   /** Population rate per step [Hz], the newest `capacity` steps kept. */
@@ -324,11 +353,7 @@ export class Network {
     const builtPops = this.pops.map((e) => buildPopulation(e.handle.spec, dt, random));
     const builtOf = (p: Population): BuiltPopulation => builtPops[this.pops.findIndex((e) => e.handle === p)];
     // 2. Projections, then the delay rings of their target channels.
-    const plans = this.projs.map((e) => {
-      const post = builtOf(e.handle.post);
-      if (post.kind !== 'lif') throw new Error(`${e.handle.label}: target is not a LIF population.`);
-      return planProjection(e.handle.label, e.handle.spec, builtOf(e.handle.pre), post as BuiltLif, random, dt);
-    });
+    const plans = this.projs.map((e) => planProjection(e.handle.label, e.handle.spec, builtOf(e.handle.pre), builtOf(e.handle.post), random, dt, e.handle.post.label));
     const rings = allocateRings(plans);
     // 3. Commit: attach built state to the handles, then build the plug-ins and sort the schedule.
     this.pops.forEach((e, i) => (e.built = builtPops[i]));
@@ -353,7 +378,7 @@ export class Network {
     try {
       const core: Updater[] = [
         ...this.pops.map((e, i): Updater => ({ phase: e.built!.phase, order: i, name: `pop:${e.handle.label}`, run: e.built!.step, whenFrozen: e.built!.whenFrozen })),
-        ...this.projs.map((e, i) => projectionUpdater(e.built!, i)),
+        ...this.projs.flatMap((e, i) => projectionUpdater(e.built!, i) ?? []),
         ...rings.map(ringUpdater),
       ];
       const all = [...core, ...this.userUpdaters, ...this.monitorUpdaters];
@@ -377,7 +402,7 @@ export class Network {
     this.stepIndex = step + 1;
     if (this.stepSubject.observed) {
       this.frame.step = step;
-      this.frame.time = (step + 1) * this.dt;
+      this.frame.time = stepTime(step + 1, this.dt);
       this.stepSubject.next(this.frame);
     }
   }
@@ -424,7 +449,7 @@ export class Network {
       step: this.stepIndex,
       dt: this.dt,
       seed: this.random.seed,
-      populations: this.pops.map((e) => e.built!.snapshot()),
+      populations: this.pops.map((e) => e.built!.snapshot(this.stepIndex)),
       stores: this.projs.map((e) => e.built!.store.snapshot()),
       rings: this.rings.map((r) => r.ring.slice()),
       random: this.random.save(),
@@ -432,34 +457,59 @@ export class Network {
     };
   }
 
-  /** Restores a snapshot of this network (same structure). Validates everything before changing anything. */
+  /**
+   * Restores a snapshot of this network (same structure). Everything is validated before anything
+   * is written — header, structure, every population, store, delay ring, random stream and updater
+   * (through its `check`) — so a snapshot that fails leaves the network bit-identical to before.
+   * A plug-in updater that has `restore` but no `check` is restored after everything else; should
+   * its restore throw, the whole state is put back from a copy taken just before.
+   */
   restore(s: NetworkSnapshot): void {
     if (!this.built) throw new Error('net.restore(): build the network first (restore needs the same structure).');
-    if (s == null || s.version !== 1) throw new Error(`net.restore(): not a version-1 network snapshot.`);
-    if (s.dt !== this.dt) throw new Error(`net.restore(): snapshot dt = ${s.dt} ms differs from this network's dt = ${this.dt} ms.`);
-    if (s.seed !== this.random.seed) throw new Error(`net.restore(): snapshot seed '${s.seed}' differs from this network's seed '${this.random.seed}'.`);
-    if (!Number.isInteger(s.step) || s.step < 0) throw new Error(`net.restore(): step = ${s.step} is not a whole number ≥ 0.`);
+    if (s == null || typeof s !== 'object' || s.version !== 1) throw new Error(`net.restore(): not a version-1 network snapshot.`);
+    if (s.dt !== this.dt) throw new Error(`net.restore(): snapshot dt = ${format(s.dt)} ms differs from this network's dt = ${this.dt} ms.`);
+    if (s.seed !== this.random.seed) throw new Error(`net.restore(): snapshot seed ${format(s.seed)} differs from this network's seed '${this.random.seed}'.`);
+    if (!Number.isSafeInteger(s.step) || s.step < 0) throw new Error(`net.restore(): step = ${format(s.step)} is not a whole number of steps in [0, 2⁵³).`);
     const updaters = this.saved();
+    for (const key of ['populations', 'stores', 'rings', 'updaters'] as const) {
+      if (!Array.isArray(s[key])) throw new Error(`net.restore(): ${key} = ${format(s[key])} is not an array; give a snapshot that net.snapshot() returned.`);
+    }
     if (s.populations.length !== this.pops.length || s.stores.length !== this.projs.length || s.rings.length !== this.rings.length || s.updaters.length !== updaters.length) {
       throw new Error('net.restore(): the snapshot has a different structure (populations, projections, delay rings or updaters).');
     }
+    // 1. Validate every part; nothing is written until all pass.
     this.pops.forEach((e, i) => e.built!.check(s.populations[i], `net.restore(): population '${e.handle.label}'`));
+    this.projs.forEach((e, i) => e.built!.store.check(s.stores[i]));
     this.rings.forEach((r, i) => {
-      if (!(s.rings[i] instanceof Float64Array) || s.rings[i].length !== r.ring.length) throw new Error('net.restore(): a delay ring has the wrong length.');
+      if (!(s.rings[i] instanceof Float64Array) || s.rings[i].length !== r.ring.length) throw new Error(`net.restore(): delay ring ${i} is missing or has the wrong length (expected a Float64Array of ${r.ring.length}).`);
     });
-    // Stores validate before they change anything; if a later one fails, the earlier ones are put back.
-    const storeBackups = this.projs.map((e) => e.built!.store.snapshot());
+    this.random.check(s.random);
+    updaters.forEach((u, i) => u.check?.(s.updaters[i]));
+    // 2. Write. Only an updater without `check` can still throw: then everything is put back.
+    const unchecked = updaters.some((u) => u.restore !== undefined && u.check === undefined);
+    const backup = unchecked ? this.snapshot() : null;
     try {
-      this.projs.forEach((e, i) => e.built!.store.restore(s.stores[i]));
+      this.write(s, updaters);
     } catch (err) {
-      this.projs.forEach((e, i) => e.built!.store.restore(storeBackups[i]));
+      if (backup !== null) this.write(backup, updaters);
       throw err;
     }
+  }
+
+  /** Writes a snapshot that passed restore's checks (or a backup of this network). */
+  private write(s: NetworkSnapshot, updaters: readonly Updater[]): void {
+    this.projs.forEach((e, i) => e.built!.store.restore(s.stores[i]));
     this.random.load(s.random);
-    this.pops.forEach((e, i) => e.built!.restore(s.populations[i]));
+    this.pops.forEach((e, i) => e.built!.restore(s.populations[i], s.step));
     this.rings.forEach((r, i) => r.ring.set(s.rings[i]));
-    updaters.forEach((u, i) => u.restore?.(s.updaters[i]));
     this.stepIndex = s.step;
+    // updaters with a check first, those without last (the only writes that may still fail)
+    updaters.forEach((u, i) => {
+      if (u.check !== undefined) u.restore?.(s.updaters[i]);
+    });
+    updaters.forEach((u, i) => {
+      if (u.check === undefined) u.restore?.(s.updaters[i]);
+    });
   }
 
   // ——— internals ———

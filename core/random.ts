@@ -211,13 +211,21 @@ export class RandomStreams {
     return out;
   }
 
-  /** Restores states saved by save(); streams not in the saved set are recreated from the seed. */
-  load(saved: Record<string, readonly number[]>): void {
+  /** Throws unless `saved` is what save() returns (labels → 6 finite numbers); changes nothing. */
+  check(saved: unknown): asserts saved is Record<string, readonly number[]> {
+    if (saved === null || typeof saved !== 'object' || Array.isArray(saved)) {
+      throw new Error(`random streams = ${saved === null ? 'null' : Array.isArray(saved) ? 'an array' : typeof saved}: give the object of stream states that save() returned.`);
+    }
     for (const [label, state] of Object.entries(saved)) {
       if (!Array.isArray(state) || state.length !== 6 || !state.every((x) => typeof x === 'number' && Number.isFinite(x))) {
-        throw new Error(`random stream '${label}': saved state must be 6 finite numbers.`);
+        throw new Error(`random stream '${label}': saved state must be 6 finite numbers, got ${JSON.stringify(state)}.`);
       }
     }
+  }
+
+  /** Restores states saved by save(); streams not in the saved set are recreated from the seed. Validates first. */
+  load(saved: Record<string, readonly number[]>): void {
+    this.check(saved);
     for (const [label, s] of this.streams) {
       const st = saved[label];
       if (st) s.load(st);

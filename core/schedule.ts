@@ -46,6 +46,13 @@ export interface Updater {
   readonly observer?: boolean;
   /** Plain-data state for snapshot()/restore() (for updaters that hold state). */
   snapshot?(): unknown;
+  /**
+   * Throws (naming what is wrong) unless restore(state) would succeed; changes nothing. The network
+   * checks every part of a snapshot this way before it writes any (net.restore). An updater with
+   * `restore` but no `check` is restored last, and if its restore throws the network puts its whole
+   * state back from a copy taken just before.
+   */
+  check?(state: unknown): void;
   restore?(state: unknown): void;
 }
 
@@ -56,7 +63,7 @@ export interface BuildContext {
   readonly network: Network;
   lif(pop: LifPopulation): LifState;
   spikes(pop: Population): SpikeBuffer;
-  projection(proj: Projection): ProjectionStructure;
+  projection(proj: Projection<Population>): ProjectionStructure;
 }
 
 /** Something the step loop runs: an updater, or what stands in for one while plasticity is off. */

@@ -4,14 +4,31 @@
  * Internally memspike computes in one consistent set of units, chosen so that the products that
  * appear in the models need no conversion factors:
  *
- *   time ms · voltage mV · conductance µS · current nA · energy nJ · frequency Hz
+ *   time ms · voltage mV · conductance µS · current nA · energy nJ · frequency Hz · resistance MΩ
  *   (µS · mV = nA;  nA · mV · ms = pJ … energy is given in nJ explicitly;  MΩ · nA = mV)
  *
  * Every user-facing physical parameter accepts either a plain number, read in the internal unit of
  * its dimension, or a string with a unit ('20 ms', '0.1 mV', '81 uS', '81 µS', '0.59 nJ', '1 day').
- * Strings are parsed with mathjs — at build time only, never inside a step.
+ * A resistance is read in MΩ (a membrane's rMem: 100 = '100 Mohm'). The one physical field that is
+ * not a quantity is the crossbar's wire resistance per segment (IoParams.rowWireResistance,
+ * colWireResistance in core/crossbar/params.ts): a plain number in Ω, as its documentation says,
+ * because a segment is 10⁻⁴–1 Ω.
+ * Strings are parsed with mathjs — at build time only, never inside a step. In Node mathjs is loaded
+ * on the first unit string, not at import (core/mathjs-node.ts): loading it is most of a cold start,
+ * and a command that parses no unit string should not pay for it. Browsers get it with the bundle
+ * (core/mathjs-browser.ts); the package's "imports" map ('#mathjs-loader') picks one.
  */
-import { unit as mathUnit, type Unit } from 'mathjs';
+import type { Unit } from 'mathjs';
+import { loadMathjsUnit } from '#mathjs-loader';
+
+/** mathjs's `unit(text)`. */
+export type MathjsUnitParser = (text: string) => Unit;
+let unitParser: MathjsUnitParser | undefined;
+
+function mathUnit(text: string): Unit {
+  unitParser ??= loadMathjsUnit();
+  return unitParser(text);
+}
 
 /** The dimensions memspike parameters can have, with their internal unit. */
 export const INTERNAL_UNITS = Object.freeze({
@@ -21,7 +38,7 @@ export const INTERNAL_UNITS = Object.freeze({
   current: 'nA',
   energy: 'nJ',
   frequency: 'Hz',
-  resistance: 'ohm',
+  resistance: 'Mohm',
   capacitance: 'pF',
   charge: 'pC',
   power: 'uW',
@@ -32,9 +49,9 @@ export type Dimension = keyof typeof INTERNAL_UNITS;
 /** A physical value: a number in the internal unit of its dimension, or a string with a unit. */
 export type Quantity = number | string;
 
-/** Human-readable internal unit (µ rather than u) for error messages and docs. */
+/** Human-readable internal unit (µ rather than u, Ω rather than ohm) for error messages and docs. */
 function pretty(u: string): string {
-  return u.replace(/^u/, 'µ');
+  return u.replace(/^u/, 'µ').replace(/ohm$/, 'Ω');
 }
 
 const referenceUnits = new Map<Dimension, Unit>();
@@ -93,7 +110,7 @@ function example(dim: Dimension): string {
     case 'current': return '0.5 nA';
     case 'energy': return '0.59 nJ';
     case 'frequency': return '63.75 Hz';
-    case 'resistance': return '2.5 ohm';
+    case 'resistance': return '100 Mohm';
     case 'capacitance': return '200 pF';
     case 'charge': return '1 pC';
     case 'power': return '10 uW';

@@ -9,9 +9,9 @@
  * step says would move it to its normalised value (rounded like the learning rule), so its cost in
  * pulses and energy is counted and the device decides the outcome. `mode: 'off'` skips it.
  */
-import type { Projection } from '../core/network.js';
+import type { Population, Projection } from '../core/network.js';
 import type { BuildContext, Updater } from '../core/schedule.js';
-import { finiteNumber } from '../core/units.js';
+import { finiteNumber, format } from '../core/units.js';
 import { createPulseQueue, flushPulses, isPulsed, queueChange, type PulseQueue, type Rounding } from './apply.js';
 
 /**
@@ -43,7 +43,7 @@ export interface NormaliserOptions {
  * (each synapse gets the pulse count that the nominal step says moves it to its normalised value,
  * rounded like the learning rule) or 'off'.
  */
-export function columnNormaliser(projection: Projection, target: number, options: NormaliserOptions = {}): Normaliser {
+export function columnNormaliser(projection: Projection<Population>, target: number, options: NormaliserOptions = {}): Normaliser {
   finiteNumber(target, 'normalisation target');
   if (!(target > 0)) throw new Error(`normalisation target = ${target} must be > 0 (Diehl & Cook use 78).`);
   const deviceMode = options.deviceMode ?? 'off';
@@ -119,10 +119,13 @@ export function columnNormaliser(projection: Projection, target: number, options
       apply(step * dt);
     },
     snapshot: () => ({ due: due ? 1 : 0 }),
-    restore(s: unknown) {
+    check(s: unknown) {
       const d = (s as { due?: unknown } | null)?.due;
-      if (d !== 0 && d !== 1) throw new Error(`${normaliser.name}: snapshot does not match this normaliser.`);
-      due = d === 1;
+      if (d !== 0 && d !== 1) throw new Error(`${normaliser.name}: snapshot does not match this normaliser (due = ${format(d)}, expected 0 or 1).`);
+    },
+    restore(s: unknown) {
+      normaliser.check!(s);
+      due = (s as { due: number }).due === 1;
     },
   };
   return normaliser;

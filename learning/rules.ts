@@ -22,7 +22,7 @@
  *    synapse whose input fired within the last tLTP gets one potentiating step (+α+), every other
  *    synapse one depressing step (−α−). On a memristive store these are single pulses.
  */
-import type { Updater, BuildContext, Projection } from '../core/network.js';
+import type { Updater, BuildContext, Population, Projection } from '../core/network.js';
 import type { ProjectionStructure, ColumnIndex } from '../core/synapses/projection.js';
 import type { SpikeBuffer } from '../core/neurons/spikes.js';
 import { finiteNumber, positive, format, type Quantity } from '../core/units.js';
@@ -101,7 +101,7 @@ export interface RuleStats {
 
 export interface PlasticityRule extends Updater {
   readonly params: RuleParams;
-  readonly projection: Projection;
+  readonly projection: Projection<Population>;
   readonly stats: RuleStats;
   /**
    * Multiplies every amplitude / learning rate of the rule (1 = as published). A schedule that
@@ -121,6 +121,18 @@ interface RuleState {
   pre: SpikeBuffer;
   post: SpikeBuffer;
   dt: number;
+}
+
+/** What a rule's snapshot holds (plain data; typed arrays are copies). */
+interface RuleSnapshot {
+  /** the traces' values and their lists of nonzero entries, in list order */
+  readonly traces: readonly { readonly x: Float64Array; readonly list: Int32Array }[];
+  /** Querlioz: step of each pre neuron's latest spike (an Int32Array in snapshots of memspike ≤ 0.2.0) */
+  readonly lastPre: Float64Array | Int32Array | null;
+  readonly stats: RuleStats;
+  readonly rateScale?: number;
+  /** state of the pulse-rounding stream (memristive stores only) */
+  readonly rng: number[] | null;
 }
 
 /** The fields of each kind of rule (besides `kind`). */
@@ -196,7 +208,7 @@ export function ruleParams(name: string, overrides: Readonly<Record<string, numb
  * Creates a plasticity rule on `projection` (add it with net.addUpdater before build).
  * The projection's post population must be the one whose spikes drive potentiation.
  */
-export function stdp(projection: Projection, params: RuleParams, options: RuleOptions = {}): PlasticityRule {
+export function stdp(projection: Projection<Population>, params: RuleParams, options: RuleOptions = {}): PlasticityRule {
   validateRule(params);
   const rounding = options.rounding ?? 'stochastic';
   if (!ROUNDINGS.includes(rounding)) throw new Error(`rounding = ${format(rounding)} is unknown; use ${ROUNDINGS.map((r) => `'${r}'`).join(', ')}.`);
@@ -204,7 +216,8 @@ export function stdp(projection: Projection, params: RuleParams, options: RuleOp
   let st: RuleState | null = null;
   let run: (step: number) => void = () => {};
   let traces: Trace[] = [];
-  let lastPre: Int32Array | null = null;
+  /** Querlioz: step of each pre neuron's latest spike (Float64: exact past 2³¹ steps), −∞ before the first */
+  let lastPre: Float64Array | null = null;
   const rule: PlasticityRule = {
     phase: 'plasticity',
     order: options.order ?? 0,
@@ -269,7 +282,7 @@ export function stdp(projection: Projection, params: RuleParams, options: RuleOp
         }
         case 'querlioz': {
           const window = Math.round(positive(params.tLtp, 'time', 'tLtp') / dt);
-          lastPre = new Int32Array(nPre).fill(-0x7fffffff);
+          lastPre = new Float64Array(nPre).fill(-Infinity);
           const lp = lastPre;
           run = (step) => querliozStep(st!, stats, lp, window, params.alphaPlus * rule.rateScale, params.alphaMinus * rule.rateScale, step);
           break;
@@ -289,15 +302,39 @@ export function stdp(projection: Projection, params: RuleParams, options: RuleOp
         rng: st?.queue ? Array.from(st.queue.rng.state) : null,
       };
     },
-    restore(s: unknown) {
-      const snap = s as { traces: { x: Float64Array; list: Int32Array }[]; lastPre: Int32Array | null; stats: RuleStats; rateScale?: number; rng: number[] | null };
-      if (!snap || !Array.isArray(snap.traces) || snap.traces.length !== traces.length) throw new Error(`${rule.name}: snapshot does not match this rule.`);
-      snap.traces.forEach((t, i) => {
-        if (!(t.x instanceof Float64Array) || t.x.length !== traces[i].x.length) throw new Error(`${rule.name}: trace ${i} has the wrong length.`);
-        if (!(t.list instanceof Int32Array) || t.list.length > t.x.length || t.list.some((k) => k < 0 || k >= t.x.length)) throw new Error(`${rule.name}: trace ${i} list is corrupt.`);
+    check(s: unknown) {
+      const fail = (why: string): never => {
+        throw new Error(`${rule.name}: cannot restore the snapshot: ${why}.`);
+      };
+      const snap = s as Partial<RuleSnapshot> | null;
+      if (snap === null || typeof snap !== 'object' || !Array.isArray(snap.traces) || snap.traces.length !== traces.length) fail(`it is not a snapshot of this rule (${traces.length} traces expected)`);
+      snap!.traces!.forEach((t, i) => {
+        if (t === null || typeof t !== 'object' || !(t.x instanceof Float64Array) || t.x.length !== traces[i].x.length) fail(`trace ${i} is missing or has the wrong length (Float64Array of ${traces[i].x.length})`);
+        if (!(t.list instanceof Int32Array) || t.list.length > t.x.length) fail(`trace ${i} list is corrupt`);
+        const seen = new Uint8Array(t.x.length);
+        for (let a = 0; a < t.list.length; a++) {
+          const k = t.list[a];
+          if (!(k >= 0 && k < t.x.length) || seen[k] === 1) fail(`trace ${i} list is corrupt (entry ${a} = ${k})`);
+          seen[k] = 1;
+        }
       });
+      if (lastPre !== null) {
+        const lp = snap!.lastPre;
+        if (!((lp instanceof Float64Array || lp instanceof Int32Array) && lp.length === lastPre.length)) fail(`lastPre is missing or has the wrong length (${lastPre.length} steps)`);
+      }
+      const stt = snap!.stats;
+      if (stt === null || typeof stt !== 'object' || !(Number.isFinite(stt.updates) && stt.updates >= 0) || !(Number.isFinite(stt.pulses) && stt.pulses >= 0)) fail('stats are missing or not counts ≥ 0');
+      if (snap!.rateScale !== undefined && !(typeof snap!.rateScale === 'number' && Number.isFinite(snap!.rateScale) && snap!.rateScale >= 0)) fail(`rateScale = ${String(snap!.rateScale)} is not a finite number ≥ 0`);
+      const rng = snap!.rng ?? null;
+      if (st?.queue) {
+        if (rng !== null && !(Array.isArray(rng) && rng.length === 6 && rng.every((x) => typeof x === 'number' && Number.isFinite(x)))) fail('the rounding stream state is not 6 finite numbers');
+      } else if (rng !== null) fail('it holds a rounding stream, which a rule on a float store does not have');
+    },
+    restore(s: unknown) {
+      rule.check!(s);
+      const snap = s as RuleSnapshot;
       snap.traces.forEach((t, i) => restoreTrace(traces[i], t.x, t.list));
-      if (lastPre && snap.lastPre) lastPre.set(snap.lastPre);
+      if (lastPre && snap.lastPre) lastPre.set(snap.lastPre); // an Int32Array (memspike ≤ 0.2.0) converts exactly
       if (typeof snap.rateScale === 'number') rule.rateScale = snap.rateScale;
       stats.updates = snap.stats.updates;
       stats.pulses = snap.stats.pulses;
@@ -465,7 +502,7 @@ function potentiateColumnsDC(st: RuleState, stats: RuleStats, x: Float64Array, p
   }
 }
 
-function querliozStep(st: RuleState, stats: RuleStats, lastPre: Int32Array, window: number, alphaPlus: number, alphaMinus: number, step: number): void {
+function querliozStep(st: RuleState, stats: RuleStats, lastPre: Float64Array, window: number, alphaPlus: number, alphaMinus: number, step: number): void {
   const tNow = (step + 1) * st.dt;
   const pre = st.pre;
   for (let s = 0; s < pre.count; s++) lastPre[pre.idx[s]] = step;

@@ -42,6 +42,7 @@ export function flattenTree(tree: unknown, prefix: string): FlatTree {
 export function unflattenTree(skeleton: JsonValue, arrays: Record<string, ModelArray>, scalars: Record<string, number>, source: string): unknown {
   const walk = (v: JsonValue): unknown => {
     if (v === null || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number') return v;
+    if (typeof v !== 'object') throw new Error(`${source}: the saved network state holds ${String(v)} where a value belongs (corrupt file).`);
     if (Array.isArray(v)) return v.map(walk);
     const o = v as Record<string, JsonValue>;
     if (typeof o['$a'] === 'string' && Object.keys(o).length === 1) {
@@ -59,4 +60,36 @@ export function unflattenTree(skeleton: JsonValue, arrays: Record<string, ModelA
     return out;
   };
   return walk(skeleton);
+}
+
+/** A number in a flattened tree that is not finite: where it is and what it is. */
+export interface NonFinite {
+  /** the array's or scalar's name, e.g. 'net.populations.1.v' */
+  readonly name: string;
+  /** index in the array, or null for a scalar */
+  readonly index: number | null;
+  readonly value: number;
+}
+
+/**
+ * The first NaN or ±Infinity among the float arrays and scalars of a flattened tree, or null.
+ * `infinityMeansNever` names the arrays (by their last path segment, e.g. 'nextEvent') whose
+ * ±Infinity is a sentinel — a time that never comes — rather than a blown-up value; NaN is
+ * refused everywhere. Integer arrays cannot hold either and are skipped. One pass over the data,
+ * for saving and loading (never inside a step).
+ */
+export function firstNonFinite(arrays: Readonly<Record<string, ModelArray>>, scalars: Readonly<Record<string, number>>, infinityMeansNever: ReadonlySet<string>): NonFinite | null {
+  for (const [name, a] of Object.entries(arrays)) {
+    if (!(a instanceof Float64Array || a instanceof Float32Array)) continue;
+    const never = infinityMeansNever.has(name.slice(name.lastIndexOf('.') + 1));
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i];
+      // x − x is 0 for every finite x, NaN for NaN and ±Infinity
+      if (x - x !== 0 && !(never && x === x)) return { name, index: i, value: x };
+    }
+  }
+  for (const [name, x] of Object.entries(scalars)) {
+    if (!Number.isFinite(x)) return { name, index: null, value: x };
+  }
+  return null;
 }

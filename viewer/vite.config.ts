@@ -11,6 +11,9 @@ export default defineConfig({
   root: here,
   base: './',
   publicDir: false,
+  // The viewer bundles the library's sources: the browser's mathjs loader (the package's "imports" map
+  // would point into dist/).
+  resolve: { alias: { '#mathjs-loader': fileURLToPath(new URL('../core/mathjs-browser.ts', import.meta.url)) } },
   logLevel: 'warn',
   build: {
     outDir: fileURLToPath(new URL('../dist/viewer', import.meta.url)),

@@ -5,11 +5,13 @@
  * `memspike train` (the same spec and defaults).
  */
 import type { Command } from 'commander';
+import { summaryOf } from './summaries.js';
 import { BENCHMARKS } from '../../bench/index.js';
 import type { BenchOption } from '../../bench/types.js';
 import { resolveSpec } from '../../networks/diehl-cook/spec.js';
 import { addNetworkOptions, FieldSources, networkFields } from '../experiment-options.js';
-import { intOption, numberOption, quantityOption } from '../options.js';
+import { intOption, numberOption, quantityOption, rawOption } from '../options.js';
+import { checkMemory, checkModelFits } from '../resources.js';
 
 function parser(o: BenchOption): ((value: string) => unknown) | undefined {
   const name = o.flag.split(' ')[0];
@@ -26,24 +28,29 @@ function parser(o: BenchOption): ((value: string) => unknown) | undefined {
 }
 
 export function register(program: Command): void {
-  const bench = program.command('bench').description('run a benchmark; with --json stdout holds one JSON object');
+  const bench = program.command('bench').description(summaryOf('bench'));
   for (const b of BENCHMARKS) {
     const cmd = bench.command(b.name).description(b.description).option('--json', 'print the result as one JSON object on stdout (progress lines to stderr)');
     for (const o of b.options) {
       const parse = parser(o);
-      if (parse) cmd.option(o.flag, `${o.description} (default ${o.default})`, parse, o.default);
-      else cmd.option(o.flag, `${o.description} (default ${o.default})`, String(o.default));
+      if (parse) cmd.option(o.flag, o.description, parse, o.default);
+      else cmd.option(o.flag, o.description, String(o.default));
     }
     if (b.experiment) addNetworkOptions(cmd);
     cmd.action(async (opts: Record<string, unknown>) => {
       if (b.experiment) {
         const sources = new FieldSources();
         try {
-          opts['spec'] = resolveSpec({ ...networkFields(opts, sources), schedule: [{ phase: 'train', samples: 1 }] });
+          const spec = resolveSpec({ ...networkFields(opts, sources), schedule: [{ phase: 'train', samples: 1 }] });
+          checkModelFits(spec, false);
+          opts['spec'] = spec;
         } catch (e) {
           throw sources.translate(e);
         }
       }
+      // sizes that cannot fit are refused before anything is allocated
+      const m = b.memory?.(opts) ?? null;
+      if (m !== null) checkMemory(m.flag, rawOption(m.flag) ?? String(m.value), m.value, `bench ${b.name} with ${m.flag} ${m.value}`, m);
       const result = await b.run(opts, (line: string) => process.stderr.write(`${line}\n`));
       if (opts['json']) process.stdout.write(`${JSON.stringify(result)}\n`);
       else process.stdout.write(`${formatTable(result)}\n`);

@@ -4,10 +4,12 @@
  * depression pulses per cycle) on simulated devices, or the same analysis on measured trains
  * (--from-csv); prints the figures of merit, with --json as one JSON object on the last line;
  * --plot writes the conductance-versus-pulse figure (SVG, atomically); --csv writes the trains.
+ * Both paths are checked before any work (cli/output-path.ts; missing folders are created), and
+ * sizes whose trains, CSV or SVG cannot fit are refused up front (cli/resources.ts).
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
+import { summaryOf } from './summaries.js';
 import {
   DEVICE_PRESETS,
   devicePreset,
@@ -21,15 +23,41 @@ import {
   type LabReport,
   type PulseTrains,
 } from '../../core/devices/index.js';
-import { intOption } from '../options.js';
+import { intOption, rawOption } from '../options.js';
+import { checkOutputFile, writeOutputFile } from '../output-path.js';
+import { readRegularFile } from '../../networks/persist/file-node.js';
+import { checkMemory } from '../resources.js';
 
-/** Writes text atomically: a temporary file in the same directory, then rename. */
-export function writeFileAtomic(file: string, text: string): void {
-  const full = resolve(file);
-  mkdirSync(dirname(full), { recursive: true });
-  const tmp = `${full}.tmp-${process.pid}-${Date.now()}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, full);
+/**
+ * Memory of the cycle protocol per device and cycle: two trains (potentiation, depression) of P + 1
+ * Float64 readings, each a typed array (~120 B of object and backing-store header), and as much
+ * again for the analysis (measured: 1.15 GB resident for 10⁶ cycles of 20 + 20 pulses).
+ */
+function protocolBytes(P: number): number {
+  return 2 * ((P + 1) * 8 + 120) * 2;
+}
+/** The CSV: one row per reading, ~22 characters (measured 21.6), ~60 B while it is built; the SVG: ~14 characters and ~40 B per reading of device 0. */
+const CSV_CHARS_PER_ROW = 24;
+const CSV_BYTES_PER_ROW = 60;
+const SVG_CHARS_PER_POINT = 14;
+const SVG_BYTES_PER_POINT = 40;
+
+/** Refuses, before any work, a protocol whose trains, CSV or SVG cannot fit (cli/resources.ts). */
+function checkProtocolFits(o: DeviceCurveOptions, cycles: number, devices: number, P: number): void {
+  const readings = (c: number, d: number, p: number) => 2 * c * d * (p + 1);
+  const bytes = (c: number, d: number, p: number) => c * d * protocolBytes(p) + (o.csv ? CSV_BYTES_PER_ROW * readings(c, d, p) : 0) + (o.plot ? SVG_BYTES_PER_POINT * readings(c, 1, p) : 0);
+  const chars = (c: number, d: number, p: number) => Math.max(o.csv ? CSV_CHARS_PER_ROW * readings(c, d, p) : 0, o.plot ? SVG_CHARS_PER_POINT * readings(c, 1, p) : 0);
+  const what = `the cycle protocol of ${devices} device(s) × ${cycles} cycles × (${P} + ${P}) pulses${o.csv ? ' with its CSV' : ''}${o.plot ? ' and figure' : ''}`;
+  const checks = [
+    { flag: '--cycles', value: cycles, ratio: cycles / 100, min: 2, at: (v: number): [number, number, number] => [v, devices, P] },
+    { flag: '--devices', value: devices, ratio: devices / 1, min: 1, at: (v: number): [number, number, number] => [cycles, v, P] },
+    { flag: '--pulses', value: P, ratio: P / 20, min: 3, at: (v: number): [number, number, number] => [cycles, devices, v] },
+  ];
+  // name first the flag that is furthest above its default (100 cycles, 1 device, 20 pulses)
+  checks.sort((a, b) => b.ratio - a.ratio);
+  for (const c of checks) {
+    checkMemory(c.flag, rawOption(c.flag) ?? String(c.value), c.value, what, { bytes: (v) => bytes(...c.at(v)), stringLength: (v) => chars(...c.at(v)) }, c.min);
+  }
 }
 
 export interface DeviceCurveOptions {
@@ -59,6 +87,13 @@ export interface DeviceCurveResult extends LabReport {
 
 /** The `device curve` computation (also used by tests). Returns the JSON object and human lines. */
 export function deviceCurve(o: DeviceCurveOptions): { result: DeviceCurveResult; lines: string[] } {
+  // before any work: the outputs can be written (missing folders are created when writing), and the sizes fit
+  if (o.plot !== undefined) {
+    if (!/\.svg$/i.test(o.plot)) throw new Error(`--plot ${o.plot}: the figure is SVG; give a file name ending in .svg.`);
+    checkOutputFile('--plot', o.plot, { createFolders: true, example: 'curve.svg' });
+  }
+  if (o.csv !== undefined) checkOutputFile('--csv', o.csv, { createFolders: true, example: 'trains.csv' });
+  if (!o.fromCsv) checkProtocolFits(o, o.cycles ?? 100, o.devices ?? 1, o.pulses ?? 20);
   let name: string;
   let devices: readonly PulseTrains[];
   let cycles: number;
@@ -69,8 +104,10 @@ export function deviceCurve(o: DeviceCurveOptions): { result: DeviceCurveResult;
     if (o.preset) throw new Error(`--preset ${o.preset} and --from-csv ${o.fromCsv} exclude each other: the CSV is the device; drop --preset.`);
     let text: string;
     try {
-      text = readFileSync(o.fromCsv, 'utf8');
+      // a regular file of bounded size (a device such as /dev/zero would grow memory until the process dies)
+      text = new TextDecoder().decode(readRegularFile(o.fromCsv, '--from-csv'));
     } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === undefined) throw e;
       throw new Error(`--from-csv ${o.fromCsv}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); check the path.`);
     }
     const parsed = parsePulseTrainCsv(text, `--from-csv ${o.fromCsv}`);
@@ -101,11 +138,8 @@ export function deviceCurve(o: DeviceCurveOptions): { result: DeviceCurveResult;
     neurosim_norm_a_dep: Number(fit.down.normA.toPrecision(4)),
     c2c_uS_per_pulse: Number(fit.c2c.toPrecision(4)),
   };
-  if (o.plot) {
-    if (!/\.svg$/i.test(o.plot)) throw new Error(`--plot ${o.plot}: the figure is SVG; give a file name ending in .svg.`);
-    writeFileAtomic(o.plot, cycleFigureSvg(`${name}: ${cycles} cycles × (${P} potentiation + ${P} depression pulses)`, devices[0], analyses[0]));
-  }
-  if (o.csv) writeFileAtomic(o.csv, writePulseTrainCsv(devices));
+  if (o.plot) writeOutputFile('--plot', o.plot, cycleFigureSvg(`${name}: ${cycles} cycles × (${P} potentiation + ${P} depression pulses)`, devices[0], analyses[0]), { createFolders: true });
+  if (o.csv) writeOutputFile('--csv', o.csv, writePulseTrainCsv(devices), { createFolders: true });
   const lines = [
     `${name}: ${cycles} cycles × ${P} + ${P} pulses, ${devices.length} device(s)${o.fromCsv ? ' (measured)' : o.d2d ? ' with d2d variation' : ' (nominal devices)'}`,
     `  levels per device      ${result.levels}  (linear range pot ${result.linear_range_pot.join('–')}, dep ${result.linear_range_dep.join('–')})`,
@@ -140,7 +174,7 @@ export function deviceList(): Array<Record<string, string | number>> {
 }
 
 export function register(program: Command): void {
-  const device = program.command('device').description('memristive device presets and the device lab');
+  const device = program.command('device').description(summaryOf('device'));
   device
     .command('list')
     .description('list the device presets with their citations')

@@ -5,11 +5,13 @@
  * data come from the file; training images that are not the model's are refused.
  */
 import type { Command } from 'commander';
+import { summaryOf } from './summaries.js';
 import { resolveSpec } from '../../networks/diehl-cook/spec.js';
 import { DiehlCookExperiment } from '../../networks/diehl-cook/experiment.js';
 import { LABEL_WINDOW } from '../../networks/diehl-cook/readout.js';
 import { FieldSources, idxPair, keyOf, scheduleFlag } from '../experiment-options.js';
 import { checkTrainingData, drive, loadData, readModel } from '../run-experiment.js';
+import { checkModelFits } from '../resources.js';
 
 /** Crossbar-only flags: each sets the field of the evaluation phase it is named after. */
 const CROSSBAR_FLAGS: readonly { flag: string; field: string; value: (raw: unknown) => unknown }[] = [
@@ -52,7 +54,9 @@ async function evaluate(file: string, opts: Record<string, unknown>, cmd: Comman
     const trainData = opts['trainIdx'] === undefined ? saved.spec.data.train : idxPair(String(opts['trainIdx']), '--train-idx');
     const testData = opts['testIdx'] === undefined ? 'mnist' : idxPair(String(opts['testIdx']), '--test-idx');
     if (opts['testIdx'] !== undefined) sources.set('data.test', '--test-idx', String(opts['testIdx']));
-    const spec = resolveSpec({ ...saved.spec, data: { train: trainData, test: testData }, schedule }, { trained: true });
+    const spec = resolveSpec({ ...saved.spec, data: { train: trainData, test: testData }, schedule }, { trained: true, stored: true });
+    // the crossbar of a crossbar evaluation must fit too (the network itself was checked when the file was read)
+    checkModelFits(spec, false);
     const data = loadData(spec);
     checkTrainingData(saved, file, data, spec.data.train);
     exp = new DiehlCookExperiment(spec, data, { trained: saved.trained });
@@ -65,7 +69,7 @@ async function evaluate(file: string, opts: Record<string, unknown>, cmd: Comman
 export function register(program: Command): void {
   program
     .command('eval')
-    .description('evaluate a saved model on the MNIST test set (temporal simulation or crossbar inference); the file is not changed')
+    .description(summaryOf('eval'))
     .argument('<FILE>', 'model file written by memspike train --out')
     .option('--mode <mode>', 'temporal (the spiking simulation) or crossbar (rate-coded inference on a simulated array) (default temporal)')
     .option('--samples <N>', 'test images, the first N (default 10000)')

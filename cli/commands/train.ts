@@ -12,13 +12,14 @@
  * (cli/live-server.ts; the model is built with a live tap, which changes nothing in the run).
  */
 import type { Command } from 'commander';
+import { summaryOf } from './summaries.js';
 import { resolveSpec, type ExperimentSpec } from '../../networks/diehl-cook/spec.js';
 import { buildModel, DiehlCookExperiment } from '../../networks/diehl-cook/experiment.js';
 import type { Instrument } from '../../networks/diehl-cook/network.js';
 import { diehlCookTap, experimentSource } from '../../networks/live/source.js';
 import { LABEL_WINDOW } from '../../networks/diehl-cook/readout.js';
 import type { SavedModel } from '../../networks/diehl-cook/model-file.js';
-import { isPlainObject } from '../../networks/experiment/spec-error.js';
+import { isPlainObject, SpecError } from '../../networks/experiment/spec-error.js';
 import {
   addNetworkOptions,
   addRunOptions,
@@ -36,6 +37,7 @@ import {
 } from '../experiment-options.js';
 import { checkOutPath, checkTrainingData, drive, loadData, readModel } from '../run-experiment.js';
 import { liveLine, startLiveServer, type LiveOutcome } from '../live-server.js';
+import { checkModelFits } from '../resources.js';
 
 type Kind = 'train' | 'experiment';
 
@@ -83,7 +85,7 @@ function specOf(kind: Kind, opts: Record<string, unknown>, sources: FieldSources
   if (trainData) sources.set('data.train', '--train-idx', String(opts['trainIdx']));
   if (testData) sources.set('data.test', '--test-idx', String(opts['testIdx']));
   if (resume) {
-    const saved = readModel(resume, '--resume', instrument);
+    const saved = readModel(resume, '--resume', instrument, true);
     if (saved.runner) {
       // a checkpoint continues the run it was written from, exactly as it was specified
       const extra = Object.keys(opts).filter((k) => opts[k] !== undefined && !ALWAYS_ALLOWED.map(keyOf).includes(k));
@@ -99,7 +101,15 @@ function specOf(kind: Kind, opts: Record<string, unknown>, sources: FieldSources
     }
     const rate = networkFields(opts, sources, [RATE_FLAG]);
     const input = { ...saved.spec, ...rate, data: { train: trainData ?? saved.spec.data.train, test: testData ?? saved.spec.data.test }, schedule: scheduleFrom(kind, opts, sources) };
-    return { spec: resolveSpec(input, { trained: true }), saved, file: resume };
+    try {
+      return { spec: resolveSpec(input, { trained: true }), saved, file: resume };
+    } catch (e) {
+      // a limit added after the model was trained (wMax ≤ 1, …): it still loads and evaluates, but does not train on
+      if (e instanceof SpecError && sources.flagOf(e.field) === undefined) {
+        throw new Error(`--resume ${resume}: the model's ${e.message.replace(/\.$/, '')} — it was trained before this limit; memspike eval still reads it, but it cannot be trained further.`);
+      }
+      throw e;
+    }
   }
   const base = specFile ? readSpecFile(specFile) : {};
   sources.specFile = specFile ?? null;
@@ -130,6 +140,12 @@ async function run(kind: Kind, opts: Record<string, unknown>): Promise<void> {
   if (opts['printSpec']) {
     process.stdout.write(`${JSON.stringify(spec, null, 2)}\n`);
     return;
+  }
+  // before any work: the size fits this machine, and --out (and its checkpoint) can be written
+  try {
+    checkModelFits(spec, true);
+  } catch (e) {
+    throw sources.translate(e);
   }
   const out = opts['out'] as string | undefined;
   checkOutPath(out);
@@ -175,12 +191,7 @@ const SAMPLES_HELP = 'training images per epoch, taken from where training last 
 
 export function register(program: Command): void {
   for (const kind of ['train', 'experiment'] as const) {
-    const cmd =
-      kind === 'train'
-        ? program.command('train').description("train Diehl & Cook's network on MNIST with memristive (or float) synapses, then label its neurons; --out saves the model")
-        : program
-            .command('experiment')
-            .description('the main experiment (npm start): train, label by a frozen pass, then evaluate by the temporal simulation and by crossbar inference (open-loop; write-verify fresh, after 1 h, 1 day, 1 year with and without drift compensation; the vote readout)');
+    const cmd = program.command(kind).description(summaryOf(kind));
     addNetworkOptions(cmd);
     addRunOptions(cmd, { samples: SAMPLES_HELP, labelPass: LABEL_PASS_HELP });
     if (kind === 'experiment') {

@@ -11,14 +11,18 @@
  * 127.0.0.1 or localhost (a page elsewhere cannot reach it by DNS rebinding). To watch a run of
  * `memspike train --live`, open the URL it prints: /?attach=ws://127.0.0.1:PORT.
  */
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { summaryOf } from './summaries.js';
 import { mnistDataDir } from '../../networks/datasets/idx-node.js';
 import { decodeModel } from '../../networks/persist/model-file.js';
-import { loadModel } from '../../networks/diehl-cook/model-file.js';
+import { loadModel, storedSpec } from '../../networks/diehl-cook/model-file.js';
+import { SpecError } from '../../networks/experiment/spec-error.js';
+import { readRegularFile } from '../../networks/persist/file-node.js';
+import { checkModelFits } from '../resources.js';
 import { LIVE_DEFAULT_PORT, listenError, portOption, VIEW_DEFAULT_PORT } from '../options.js';
 
 /** The MNIST files a viewer may fetch (nothing else of the package, nothing else on disk). */
@@ -51,19 +55,27 @@ function viewerDir(): string {
 
 /** Reads MODEL and checks it is a memspike model this version loads; returns its bytes (what /model.mspk serves). */
 function readViewModel(file: string): Uint8Array {
-  let buf: Buffer;
+  let bytes: Uint8Array;
   try {
-    buf = readFileSync(file);
+    // a regular file of bounded size: a device such as /dev/zero would grow memory until the process dies
+    bytes = readRegularFile(file, 'model file');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
+    if (code === undefined) throw e;
     if (code === 'ENOENT') throw new Error(`${file}: no such model file; give a file written by \`memspike train --out ${file}\`.`);
     if (code === 'EISDIR') throw new Error(`${file} is a directory; give the path of a model file (.mspk) written by memspike train --out.`);
     if (code === 'EACCES' || code === 'EPERM') throw new Error(`${file}: cannot read it (permission denied); make it readable (chmod u+r ${file}).`);
     throw new Error(`${file}: cannot read it (${(e as Error).message}).`);
   }
-  const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-  // the decoder's and loader's errors name the file and what to do
-  loadModel(decodeModel(bytes, file), file);
+  // the decoder's and loader's errors name the file and what to do; a network that cannot fit is refused before it is built
+  const doc = decodeModel(bytes, file);
+  try {
+    checkModelFits(storedSpec(doc, file), false);
+  } catch (e) {
+    if (e instanceof SpecError) throw new Error(`${file}: ${e.problem}`);
+    throw e;
+  }
+  loadModel(doc, file);
   return bytes;
 }
 
@@ -174,7 +186,7 @@ async function view(file: string | undefined, opts: { port: number; json?: boole
 export function register(program: Command): void {
   program
     .command('view')
-    .description('serve the live viewer on http://127.0.0.1:PORT/ (until Ctrl-C): the browser runs the simulation; with MODEL it shows that saved model classifying')
+    .description(summaryOf('view'))
     .argument('[MODEL]', 'a model file written by memspike train --out, served as /model.mspk (checked before listening)')
     .option('--port <P>', 'port on 127.0.0.1, a whole number in [0, 65535]; 0: any free port', portOption('--port', VIEW_DEFAULT_PORT), VIEW_DEFAULT_PORT)
     .option('--json', 'print {"url", "port", "model"} as one JSON object on stdout instead of the URL')

@@ -402,10 +402,15 @@ export class Crossbar {
 
   /**
    * out = crossbar·x: y_j ≈ Σ_i x_i·w_ij through DAC, drifted noisy conductances, IR drop, ADC,
-   * tiling and compensation. `x` has length rows, `out` length cols. Allocation-free; returns out.
+   * tiling and compensation. `x`: rows finite numbers (an array or typed array); `out`: a
+   * Float64Array or Float32Array of length cols, not sharing memory with x. Both are checked first
+   * (O(rows + cols), nothing drawn or written when they are wrong); the product itself allocates
+   * nothing. Returns out. (The crossbar's own reads — the drift-compensation probe — call the
+   * unchecked kernel.)
    */
   vmm<T extends Float32Array | Float64Array>(out: T, x: ArrayLike<number>): T {
     if (!this.programmed) throw new Error('crossbar.vmm before program(): program a weight matrix first.');
+    checkVmmArguments(out, x, this.rows, this.cols);
     return vmmKernel(out, x, this.st) as T;
   }
 
@@ -639,4 +644,28 @@ function combine(a: ProgramResult, b: ProgramResult, sequential: boolean): Progr
     reads: a.reads + b.reads,
     iterations: sequential ? a.iterations + b.iterations : Math.max(a.iterations, b.iterations),
   };
+}
+
+/** What vmm accepts: out a Float64Array/Float32Array of length cols, x rows finite numbers, no shared memory. */
+function checkVmmArguments(out: unknown, x: unknown, rows: number, cols: number): void {
+  if (!(out instanceof Float64Array || out instanceof Float32Array)) {
+    const kind = out !== null && typeof out === 'object' ? (out as object).constructor?.name ?? 'object' : null;
+    const what = kind === null ? `out = ${format(out)} is not an array` : `out is ${/^[AEIO]/.test(kind) ? 'an' : 'a'} ${kind}`;
+    throw new Error(`crossbar.vmm: ${what}; give a Float64Array or a Float32Array of length cols = ${cols} (an integer array would truncate the outputs).`);
+  }
+  if (out.length !== cols) throw new Error(`crossbar.vmm: out has length ${out.length}; give an output array of length cols = ${cols}.`);
+  if (x === null || typeof x !== 'object' || typeof (x as ArrayLike<number>).length !== 'number') {
+    throw new Error(`crossbar.vmm: x = ${format(x)} is not an array; give ${rows} inputs, one per row.`);
+  }
+  const v = x as ArrayLike<unknown>;
+  if (v.length !== rows) throw new Error(`crossbar.vmm: x has length ${v.length}; give one input per row, rows = ${rows}.`);
+  for (let i = 0; i < rows; i++) {
+    const xi = v[i];
+    if (typeof xi !== 'number' || !Number.isFinite(xi)) throw new Error(`crossbar.vmm: x[${i}] = ${format(xi)} is not a finite number; replace it (one NaN or infinity would spread to every output).`);
+  }
+  if (ArrayBuffer.isView(x)) {
+    const a0 = out.byteOffset, a1 = a0 + out.byteLength;
+    const b0 = x.byteOffset, b1 = b0 + x.byteLength;
+    if (x.buffer === out.buffer && a0 < b1 && b0 < a1) throw new Error('crossbar.vmm: out and x share memory; give out an array of its own (the outputs are written while the inputs are still read).');
+  }
 }

@@ -14,7 +14,9 @@
  *     by a signed b-bit ADC, step adcRange/(2^(b−1) − 1) (aihwkit out_res = 1/(2^b − 2) of 2·out_bound);
  *   - physical voltages: x̂ = 1 is `readVoltage` [mV] on the row (the seed paper reads at −0.1 V).
  *
- * Units: mV, ms, nJ, Ω (wire resistance per segment between neighbouring cells).
+ * Units: mV, ms, nJ, Ω (wire resistance per segment between neighbouring cells). The wire resistances
+ * are plain numbers in Ω — not the MΩ in which memspike reads a resistance quantity elsewhere (a
+ * LIF's rMem, core/units.ts): a wire segment is 10⁻⁴–1 Ω, and these fields take no unit strings.
  */
 import { format } from '../units.js';
 
@@ -34,9 +36,9 @@ export interface IoParams {
   readonly readNoise: boolean;
   /** apply conductance drift at the array's age */
   readonly drift: boolean;
-  /** row wire resistance per cell-to-cell segment [Ω]; 0 = ideal wire */
+  /** row wire resistance per cell-to-cell segment [Ω] (a plain number in ohms, not MΩ); 0 = ideal wire */
   readonly rowWireResistance: number;
-  /** column wire resistance per cell-to-cell segment [Ω]; 0 = ideal wire */
+  /** column wire resistance per cell-to-cell segment [Ω] (a plain number in ohms, not MΩ); 0 = ideal wire */
   readonly colWireResistance: number;
   /** 'global': scale outputs by the probe read after programming over the probe read now (aihwkit GlobalDriftCompensation) */
   readonly driftCompensation: 'none' | 'global';

@@ -265,11 +265,12 @@ function createMemristiveStore(init: StoreInit, device: DeviceParams, mode: Memr
       return { kind: 'memristive', size, arrays, scalars };
     },
 
-    restore(s: StoreSnapshot): void {
+    check(s: StoreSnapshot): void {
       const fail = (why: string): never => {
         throw new Error(`memristive store '${init.label}': cannot restore snapshot: ${why}.`);
       };
       if (!s || s.kind !== 'memristive') fail(`kind is '${s?.kind}', expected 'memristive'`);
+      if (s.arrays === null || typeof s.arrays !== 'object' || s.scalars === null || typeof s.scalars !== 'object') fail('arrays or scalars missing');
       if (s.size !== size) fail(`size ${s.size} does not match ${size}`);
       if (s.scalars['pair'] !== (pair ? 1 : 0)) fail(`it is a ${s.scalars['pair'] ? 'pair' : 'single'}-mode snapshot, this store is ${mode}`);
       const w = s.arrays['weights'];
@@ -289,7 +290,13 @@ function createMemristiveStore(init: StoreInit, device: DeviceParams, mode: Memr
         }
       });
       if (!Number.isFinite(s.scalars['refreshes'])) fail('refreshes missing');
+    },
+
+    restore(s: StoreSnapshot): void {
+      store.check(s);
       // Validated: now change state.
+      const w = s.arrays['weights'];
+      const r = s.arrays['residual'];
       weights.set(w as Float32Array);
       if (r !== undefined) residual.set(r as Float32Array);
       else residual.fill(0);

@@ -7,8 +7,8 @@ import type { SpikeBuffer } from './spikes.js';
 
 export interface GeneratorState {
   readonly n: number;
-  /** spike steps (sorted ascending) and neuron indices, one entry per spike */
-  readonly steps: Int32Array;
+  /** spike steps (sorted ascending; whole numbers, Float64 so that times past 2³¹ steps are kept) and neuron indices, one entry per spike */
+  readonly steps: Float64Array;
   readonly indices: Int32Array;
   /** next entry to emit */
   cursor: number;

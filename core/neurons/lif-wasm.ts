@@ -143,7 +143,8 @@ export function createLifWasm(n: number): LifWasm | null {
         };
       }
       return function lifCurrentStepWasm(_st: LifState, _k: LifConstants, step: number, thetaMode: ThetaMode): number {
-        // step as i64 (exact for integer steps below 2⁵³); refUntil = step + refSteps wraps like Int32Array stores
+        // step as i64; populations pass their refractory clock (< 2³⁰, core/populations/lif.ts), so
+        // refUntil = step + refSteps fits the int32 it is stored in, as in lifCurrentStep
         h32[STEP_LO] = step >>> 0;
         h32[STEP_LO + 1] = Math.floor(step / 4294967296);
         const count = thetaMode === THETA_MODE.NONE ? current() : currentTheta(thetaMode);

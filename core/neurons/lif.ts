@@ -28,7 +28,9 @@
  * Refractoriness follows Brian2 (`not_refractory = timestep(t − lastspike) ≥ timestep(tRef)`): a
  * neuron spiking at step s is reset in step s and held at vReset through step s + R − 1, R =
  * round(tRef/dt); it integrates again from step s + R. Synaptic variables keep decaying and
- * accumulating while it is held.
+ * accumulating while it is held. The kernels store s + R as an int32 (`refUntil`); the `step` they
+ * are given is the population's refractory clock — the network's step minus an epoch, kept below
+ * 2³⁰ by core/populations/lif.ts — so that s + R never overflows, however many steps a run has.
  *
  * These two kernels are the reference: core/neurons/lif-wasm.ts runs WebAssembly SIMD copies of
  * them (source scripts/lif-kernels.wat, rebuilt by `node scripts/build-wasm.mjs`), which every
@@ -75,7 +77,11 @@ export interface LifState {
   readonly theta: Float64Array;
   /** bias current [nA] */
   readonly iBias: Float64Array;
-  /** the neuron integrates again from this step on (Brian2's lastspike + refractory) */
+  /**
+   * the neuron integrates again from this step of the refractory clock on (Brian2's lastspike +
+   * refractory); the clock is the network's step minus the population's epoch (a multiple of 2³⁰,
+   * see core/populations/lif.ts), so these stay below 2³¹; −(2³¹ − 1): not refractory
+   */
   readonly refUntil: Int32Array;
   readonly spikes: SpikeBuffer;
 }
@@ -93,7 +99,8 @@ export type ThetaMode = (typeof THETA_MODE)[keyof typeof THETA_MODE];
 
 /**
  * One step of a current-based LIF population, in place. Returns the number of spikes, written
- * to `st.spikes.idx`. `theta`: what the adaptive threshold does (THETA_MODE).
+ * to `st.spikes.idx`. `step`: the refractory clock (see LifState.refUntil), in [0, 2³⁰) from a
+ * population; `theta`: what the adaptive threshold does (THETA_MODE).
  */
 export function lifCurrentStep(st: LifState, k: LifConstants, step: number, thetaMode: ThetaMode): number {
   const { n, v, gE, gI, theta, iBias, refUntil } = st;

@@ -20,16 +20,17 @@ export interface BuiltPopulationBase {
   step(step: number): void;
   /** What the population does while plasticity is off (LIF with an adaptive threshold: θ held). */
   readonly whenFrozen: FrozenBehaviour;
-  snapshot(): PopulationSnapshot;
+  /** State as plain data; `step` is the network's step counter (the next step to run). */
+  snapshot(step: number): PopulationSnapshot;
   /** Throws (naming `where` and the field) unless `s` fits this population; changes nothing. */
   check(s: PopulationSnapshot, where: string): void;
-  /** Restores a snapshot that passed `check`. */
-  restore(s: PopulationSnapshot): void;
+  /** Restores a snapshot that passed `check`; `step` is the snapshot's step counter. Cannot fail. */
+  restore(s: PopulationSnapshot, step: number): void;
 }
 
 /** Checks that s[key] is a typed array of the given type and length. */
 export function checkArray(s: PopulationSnapshot, key: string, type: Float64ArrayConstructor | Int32ArrayConstructor, length: number, where: string): void {
-  const a = s[key];
+  const a = s == null || typeof s !== 'object' ? undefined : s[key];
   if (!(a instanceof type) || a.length !== length) throw new Error(`${where}.${key} is missing or has the wrong type or length (expected ${type.name} of ${length}).`);
 }
 

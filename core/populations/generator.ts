@@ -37,7 +37,7 @@ export function buildGenerator(spec: GeneratorSpec, dt: number): BuiltGenerator 
   }
   const m = indices.length;
   const order = new Array<number>(m);
-  const steps = new Int32Array(m);
+  const steps = new Float64Array(m);
   const ids = new Int32Array(m);
   for (let k = 0; k < m; k++) {
     const i = indices[k];
@@ -48,7 +48,7 @@ export function buildGenerator(spec: GeneratorSpec, dt: number): BuiltGenerator 
     order[k] = k;
   }
   order.sort((a, b) => steps[a] - steps[b] || ids[a] - ids[b]);
-  const st = new Int32Array(m);
+  const st = new Float64Array(m);
   const ix = new Int32Array(m);
   for (let k = 0; k < m; k++) {
     st[k] = steps[order[k]];

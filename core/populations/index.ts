@@ -12,6 +12,7 @@ export { lif, buildLif, type LifParams, type LifSpec, type SynapseModel, type Bu
 export { poissonInput, buildPoisson, type PoissonSpec, type BuiltPoisson } from './poisson.js';
 export { spikeGenerator, buildGenerator, type GeneratorSpec, type BuiltGenerator } from './generator.js';
 export type { PopulationSnapshot, BuiltPopulationBase } from './built.js';
+export { timedArray, type TimedArraySpec, type CurrentSchedule } from './current.js';
 
 export type PopulationSpec = LifSpec | PoissonSpec | GeneratorSpec;
 export type BuiltPopulation = BuiltLif | BuiltPoisson | BuiltGenerator;

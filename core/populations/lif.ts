@@ -1,15 +1,31 @@
 /**
  * LIF populations: parameters (numbers in internal units or strings with units), validation and
  * unit conversion at build, per-dt constants, state in struct-of-arrays typed arrays (in
- * WebAssembly memory where SIMD exists), the step kernel chosen once, and snapshot/restore.
- * The model and its integration are in core/neurons/lif.ts.
+ * WebAssembly memory where SIMD exists), the step kernel chosen once, the input current (constant,
+ * set with `setCurrent`, or a `timedArray` schedule: core/populations/current.ts), and
+ * snapshot/restore. The model and its integration are in core/neurons/lif.ts.
+ *
+ * The refractory clock. The kernels (JavaScript and WebAssembly, bit-identical) keep refractoriness
+ * as `refUntil`, an int32 step, and compare it with the step they are given. So that this never
+ * overflows however long a run is, a population hands its kernel not the network's step s but
+ * s − epoch, epoch a multiple of 2³⁰: when s − epoch reaches 2³⁰ the epoch moves on by 2³⁰ and
+ * every refUntil is shifted down by as much (n subtractions once every 2³⁰ steps; nothing in the
+ * step loop but one comparison per step). refUntil therefore never exceeds 2³⁰ + refSteps ≤ 2³¹ − 1
+ * (tRef is limited to 2³⁰ steps). Snapshots hold the epoch-free `refLeft`: how many of the steps
+ * from the snapshot's step on the neuron is still held, so a snapshot restores at any step.
  */
 import { positive, toInternal, nonNegative, positiveInteger, format, type Quantity } from '../units.js';
 import type { RandomStreams } from '../random.js';
 import { createSpikeBuffer } from '../neurons/spikes.js';
 import { currentCoupling, lifConductanceStep, lifCurrentStep, THETA_MODE, type LifConstants, type LifState, type ThetaMode } from '../neurons/lif.js';
 import { createLifWasm } from '../neurons/lif-wasm.js';
-import { checkArray, perNeuron, type BuiltPopulationBase } from './built.js';
+import { checkArray, perNeuron, type BuiltPopulationBase, type PopulationSnapshot } from './built.js';
+import { applyCurrentSchedule, buildCurrentSchedule, isTimedArray, type CurrentSchedule } from './current.js';
+
+/** Steps between two moves of a population's refractory clock (see the header). */
+export const REFRACTORY_EPOCH = 2 ** 30;
+/** refUntil of a neuron that is not refractory (the initial value). */
+const NOT_HELD = -0x7fffffff;
 
 /** Synaptic input model of a LIF population. */
 export type SynapseModel =
@@ -44,11 +60,27 @@ export interface LifParams {
   readonly tRef: Quantity;
   /** synaptic input model; default current-based with τ = 5 ms / 10 ms */
   readonly synapse?: SynapseModel;
-  /** membrane resistance R (a number is read in Ω, the internal resistance unit; e.g. '1 Mohm'); R·I_bias is the
-   *  bias's voltage drive. Default 1 MΩ, so that 1 nA of bias drives 1 mV. */
+  /** membrane resistance R [MΩ] (a number is read in MΩ, the internal resistance unit — MΩ · nA = mV —
+   *  or a string with units: '100 Mohm', '0.1 Gohm'); R·I_bias is the bias's voltage drive. Default 1 MΩ,
+   *  so that 1 nA of bias drives 1 mV. */
   readonly rMem?: Quantity;
-  /** constant bias current per neuron [nA] (number for all, or one per neuron); default 0 */
-  readonly iBias?: Quantity | ArrayLike<number>;
+  /**
+   * bias current [nA]: constant (one value for all, or one per neuron; default 0; change it between
+   * or during runs with `pop.setCurrent(values)`), or a schedule that changes it with time,
+   * `timedArray(rows, interval)` (Brian2's TimedArray; core/populations/current.ts)
+   */
+  readonly iBias?:
+    | Quantity
+    | ArrayLike<number>
+    | {
+        readonly kind: 'timedArray';
+        /** the rows: one current for all neurons ([nA] or a string with units) or one number [nA] per neuron */
+        readonly values: ArrayLike<Quantity | ArrayLike<number>>;
+        /** how long each row holds [ms] (or '50 ms'); a whole number of steps; row k holds during [k·interval, (k + 1)·interval) */
+        readonly interval: Quantity;
+        /** after the last row: 'hold' it (default) or 'repeat' from row 0 */
+        readonly after?: 'hold' | 'repeat';
+      };
   /** initial v [mV]: a value, one per neuron, or { uniform: [lo, hi] }; default vRest */
   readonly vInit?: Quantity | ArrayLike<number> | { readonly uniform: readonly [Quantity, Quantity] };
   /** adaptive threshold (Diehl & Cook 2015): θ += thetaPlus per spike, decays with tauTheta */
@@ -78,6 +110,13 @@ export interface BuiltLif extends BuiltPopulationBase {
   readonly constants: LifConstants;
   readonly conductance: boolean;
   readonly adaptive: boolean;
+  /**
+   * Sets every neuron's bias current to values·scale [nA] from the next step on: one value (a
+   * number in nA or a string with units) or one number per neuron. Validated before anything is
+   * written; no allocation for numbers and typed arrays, so it may also be called inside a run
+   * (e.g. from a step$ subscriber). Refused while a timedArray schedule owns the current.
+   */
+  setCurrent(values: Quantity | ArrayLike<number>, scale: number): void;
 }
 
 /** Validates a LIF spec and returns its built form (state allocated, constants computed). */
@@ -91,7 +130,9 @@ export function buildLif(spec: LifSpec, dt: number, random: RandomStreams): Buil
   const vReset = toInternal(p.vReset, 'voltage', `${L}.vReset`);
   const vThresh = toInternal(p.vThresh, 'voltage', `${L}.vThresh`);
   const tRef = nonNegative(p.tRef, 'time', `${L}.tRef`, "give a refractory period ≥ 0, e.g. '5 ms'");
-  const rMem = p.rMem === undefined ? 1 : positive(p.rMem, 'resistance', `${L}.rMem`) / 1e6; // Ω → MΩ
+  const refSteps = Math.round(tRef / dt);
+  if (refSteps > REFRACTORY_EPOCH) throw new Error(`${L}.tRef = ${format(p.tRef)} is ${refSteps} steps of dt = ${dt} ms; the refractory period is at most 2³⁰ steps (${REFRACTORY_EPOCH * dt} ms) — give a shorter one.`);
+  const rMem = p.rMem === undefined ? 1 : positive(p.rMem, 'resistance', `${L}.rMem`, "give the membrane resistance in MΩ, e.g. 100 or '100 Mohm'");
   const syn: SynapseModel = p.synapse ?? { type: 'current', tauExc: 5, tauInh: 10 };
   if (syn.type !== 'current' && syn.type !== 'conductance') {
     throw new Error(`${L}.synapse.type = ${format((syn as { type: unknown }).type)} is unknown; use 'current' or 'conductance'.`);
@@ -122,10 +163,14 @@ export function buildLif(spec: LifSpec, dt: number, random: RandomStreams): Buil
         gI: new Float64Array(n),
         theta: new Float64Array(n),
         iBias: new Float64Array(n),
-        refUntil: new Int32Array(n).fill(-0x7fffffff),
+        refUntil: new Int32Array(n).fill(NOT_HELD),
         spikes: createSpikeBuffer(n),
       };
-  if (p.iBias !== undefined) perNeuron(p.iBias, n, 'current', `${L}.iBias`, state.iBias);
+  let schedule: CurrentSchedule | null = null;
+  if (isTimedArray(p.iBias)) {
+    schedule = buildCurrentSchedule(p.iBias, n, dt, `${L}.iBias`);
+    applyCurrentSchedule(schedule, state.iBias, 0); // row 0 from the start
+  } else if (p.iBias !== undefined) perNeuron(p.iBias, n, 'current', `${L}.iBias`, state.iBias);
   const vInit = p.vInit ?? p.vRest;
   if (typeof vInit === 'object' && vInit !== null && 'uniform' in vInit) {
     const lo = toInternal(vInit.uniform[0], 'voltage', `${L}.vInit.uniform[0]`);
@@ -157,7 +202,7 @@ export function buildLif(spec: LifSpec, dt: number, random: RandomStreams): Buil
     eExc,
     eInh,
     rMem,
-    refSteps: Math.round(tRef / dt),
+    refSteps,
     thetaPlus,
     decayTheta,
   });
@@ -165,6 +210,33 @@ export function buildLif(spec: LifSpec, dt: number, random: RandomStreams): Buil
   // θ's behaviour is fixed here: learning mode adapts (decays only when τθ is finite), frozen mode holds it
   const learningMode: ThetaMode = adaptive ? (decayTheta !== 1 ? THETA_MODE.ADAPTS : THETA_MODE.GROWS) : THETA_MODE.NONE;
   const frozenMode: ThetaMode = adaptive ? THETA_MODE.HELD : THETA_MODE.NONE;
+  // The refractory clock (header): the kernel sees step − epoch < 2³⁰.
+  const refUntil = state.refUntil;
+  let epoch = 0;
+  const moveEpoch = (s: number): number => {
+    const next = s - (s % REFRACTORY_EPOCH);
+    const shift = next - epoch;
+    for (let i = 0; i < n; i++) {
+      const r = refUntil[i] - shift;
+      refUntil[i] = r < NOT_HELD ? NOT_HELD : r;
+    }
+    epoch = next;
+    return s - next;
+  };
+  const stepIn = (mode: ThetaMode) =>
+    schedule === null
+      ? (s: number): void => {
+          let local = s - epoch;
+          if (local >= REFRACTORY_EPOCH) local = moveEpoch(s);
+          kernel(state, constants, local, mode);
+        }
+      : (s: number): void => {
+          applyCurrentSchedule(schedule, state.iBias, s);
+          let local = s - epoch;
+          if (local >= REFRACTORY_EPOCH) local = moveEpoch(s);
+          kernel(state, constants, local, mode);
+        };
+  const scratch = new Float64Array(n);
   return {
     kind: 'lif',
     n,
@@ -174,21 +246,54 @@ export function buildLif(spec: LifSpec, dt: number, random: RandomStreams): Buil
     constants,
     conductance,
     adaptive,
-    step: (s) => void kernel(state, constants, s, learningMode),
-    whenFrozen: adaptive ? (s) => void kernel(state, constants, s, frozenMode) : 'run',
-    snapshot: () => ({ v: state.v.slice(), gE: state.gE.slice(), gI: state.gI.slice(), theta: state.theta.slice(), iBias: state.iBias.slice(), refUntil: state.refUntil.slice() }),
+    step: stepIn(learningMode),
+    whenFrozen: adaptive ? stepIn(frozenMode) : 'run',
+    setCurrent(values, scale) {
+      if (schedule !== null) throw new Error(`${L}.setCurrent: '${L}' takes its current from a timedArray schedule (iBias: timedArray(…)); change the schedule, or give the population a constant iBias to set it by hand.`);
+      if (typeof scale !== 'number' || !Number.isFinite(scale)) throw new Error(`${L}.setCurrent: scale = ${format(scale)} must be a finite number; give the factor for every value, e.g. 1.`);
+      if (typeof values === 'object' && values !== null && typeof (values as ArrayLike<number>).length === 'number' && values.length !== n) {
+        throw new Error(`${L}.setCurrent: ${values.length} values for ${n} neurons; give one value or exactly ${n} numbers [nA].`);
+      }
+      perNeuron(values, n, 'current', `${L}.setCurrent`, scratch); // validated into a scratch, then written
+      for (let i = 0; i < n; i++) state.iBias[i] = scratch[i] * scale;
+    },
+    snapshot(step) {
+      const local = step - epoch;
+      const refLeft = new Int32Array(n);
+      for (let i = 0; i < n; i++) refLeft[i] = refUntil[i] > local ? refUntil[i] - local : 0;
+      return { v: state.v.slice(), gE: state.gE.slice(), gI: state.gI.slice(), theta: state.theta.slice(), iBias: state.iBias.slice(), refLeft };
+    },
     check(s, where) {
       for (const key of ['v', 'gE', 'gI', 'theta', 'iBias'] as const) checkArray(s, key, Float64Array, n, where);
-      checkArray(s, 'refUntil', Int32Array, n, where);
+      // refLeft: steps still held from the snapshot's step on; refUntil: an absolute step (snapshots of memspike ≤ 0.2.0)
+      const key = s['refLeft'] === undefined && s['refUntil'] !== undefined ? 'refUntil' : 'refLeft';
+      checkArray(s, key, Int32Array, n, where);
+      if (key === 'refLeft') {
+        const a = s['refLeft'] as Int32Array;
+        for (let i = 0; i < n; i++) {
+          if (a[i] < 0 || a[i] > REFRACTORY_EPOCH) throw new Error(`${where}.refLeft[${i}] = ${a[i]} is not a number of refractory steps in [0, 2³⁰].`);
+        }
+      }
     },
-    restore(s) {
+    restore(s, step) {
       state.v.set(s['v'] as Float64Array);
       state.gE.set(s['gE'] as Float64Array);
       state.gI.set(s['gI'] as Float64Array);
       state.theta.set(s['theta'] as Float64Array);
       state.iBias.set(s['iBias'] as Float64Array);
-      state.refUntil.set(s['refUntil'] as Int32Array);
+      epoch = step - (step % REFRACTORY_EPOCH);
+      const local = step - epoch;
+      const left = refractoryLeft(s, step);
+      for (let i = 0; i < n; i++) refUntil[i] = left[i] > 0 ? local + left[i] : NOT_HELD;
+      if (schedule !== null) schedule.row = -1; // the next step writes its row (iBias may have been changed by hand)
     },
   };
+}
+
+/** Steps each neuron is still held from `step` on, from a snapshot (refLeft, or an older absolute refUntil). */
+function refractoryLeft(s: PopulationSnapshot, step: number): ArrayLike<number> {
+  if (s['refLeft'] !== undefined) return s['refLeft'] as Int32Array;
+  const abs = s['refUntil'] as Int32Array;
+  return Array.from(abs, (r) => Math.min(REFRACTORY_EPOCH, Math.max(0, r - step)));
 }
 

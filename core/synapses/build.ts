@@ -4,6 +4,12 @@
  * its synapse store, its delays in whole steps, and a propagate-phase updater. Delay rings are
  * shared per target channel (one ring of max delay + 1 slots for all projections into it).
  *
+ * The target may be any population. A LIF target receives the spikes in its channel; a spike
+ * generator or Poisson population has no synaptic input — its spikes are given — so a projection
+ * onto it delivers nothing: its synapses exist for plasticity only (an STDP window driven by
+ * chosen post spike times), their weights are plain numbers, and a delay would have nothing to
+ * delay (refused).
+ *
  * Two passes, so that nothing is attached to the network until everything is valid:
  * `planProjection` for every projection (validates and allocates; collects ring sizes), then
  * `allocateRings` and `commitProjection`.
@@ -11,7 +17,7 @@
 import { format, toInternal, type Quantity } from '../units.js';
 import type { RandomStreams } from '../random.js';
 import type { SpikeBuffer } from '../neurons/spikes.js';
-import type { BuiltLif } from '../populations/lif.js';
+import type { BuiltPopulation } from '../populations/index.js';
 import type { Updater } from '../schedule.js';
 import { connect, initialWeights, type Connectivity, type Connector, type WeightInit } from './connectors.js';
 import { floatStore, type StoreFactory, type SynapseStore } from './store.js';
@@ -20,7 +26,7 @@ import { deliverRing, denseLayout, propagateCsr, propagateCsrDelayed, propagateD
 /** How to connect two populations. */
 export interface ProjectionSpec {
   readonly connector: Connector;
-  /** initial weights [mV for current-based targets; relative conductance for conductance-based] */
+  /** initial weights [mV for current-based targets; relative conductance for conductance-based; plain numbers onto a generator or Poisson population] */
   readonly weight: WeightInit;
   /** target channel; default 'exc' */
   readonly channel?: 'exc' | 'inh';
@@ -35,8 +41,8 @@ export interface ProjectionSpec {
 
 /** A built projection: its structure plus where its spikes go. */
 export interface BuiltProjection extends ProjectionStructure {
-  /** target variable (gE or gI of post) */
-  readonly target: Float64Array;
+  /** target variable (gE or gI of post); null onto a population without synaptic input (generator, Poisson) */
+  readonly target: Float64Array | null;
   /** delay ring of the target channel (null when no projection into it has a delay) */
   readonly ring: Float64Array | null;
   readonly slots: number;
@@ -56,7 +62,7 @@ export interface ProjectionPlan {
   readonly storage: 'dense' | 'csr';
   readonly layout: { synapseOf: Int32Array; mask: Uint8Array } | null;
   readonly store: SynapseStore;
-  readonly target: Float64Array;
+  readonly target: Float64Array | null;
   readonly delaySteps: number;
   readonly synapseDelays: Int32Array | null;
   /** ring slots this projection needs on its target (0: none) */
@@ -66,14 +72,19 @@ export interface ProjectionPlan {
 }
 
 /** Validates `spec` and builds the connectivity, initial weights, store and delays of one projection. */
-export function planProjection(label: string, spec: ProjectionSpec, pre: { readonly n: number; readonly spikes: SpikeBuffer }, post: BuiltLif, random: RandomStreams, dt: number): ProjectionPlan {
+export function planProjection(label: string, spec: ProjectionSpec, pre: { readonly n: number; readonly spikes: SpikeBuffer }, post: BuiltPopulation, random: RandomStreams, dt: number, postLabel = 'post'): ProjectionPlan {
   const channel = spec.channel ?? 'exc';
   if (channel !== 'exc' && channel !== 'inh') throw new Error(`${label}.channel = ${format(channel)} is unknown; use 'exc' or 'inh'.`);
+  const lif = post.kind === 'lif' ? post : null;
+  if (lif === null && spec.delay !== undefined && !(typeof spec.delay === 'number' && spec.delay === 0)) {
+    throw new Error(`${label}.delay = ${format(spec.delay)}: '${postLabel}' is a ${post.kind} population, which has no synaptic input to deliver to; its synapses only learn from its spikes — remove the delay.`);
+  }
   const conn = connect(spec.connector, pre.n, post.n, random.stream(`${label}/connect`), label);
   const size = conn.post.length;
   const storage = spec.storage ?? (spec.connector?.kind === 'allToAll' ? 'dense' : 'csr');
   if (storage !== 'dense' && storage !== 'csr') throw new Error(`${label}.storage = ${format(storage)} is unknown; use 'dense' or 'csr'.`);
-  const csrWeights = initialWeights(spec.weight, size, post.conductance ? 'dimensionless' : 'voltage', random.stream(`${label}/weights`), label, conn.userOrder);
+  const dim = lif === null ? { plain: `'${postLabel}' is a ${post.kind} population, which nothing is injected into: its synapses only learn, so their weights carry no unit` } : lif.conductance ? 'dimensionless' : 'voltage';
+  const csrWeights = initialWeights(spec.weight, size, dim, random.stream(`${label}/weights`), label, conn.userOrder);
   let delaySteps = 0;
   let synapseDelays: Int32Array | null = null;
   if (spec.delay === undefined || typeof spec.delay === 'number' || typeof spec.delay === 'string') {
@@ -106,7 +117,7 @@ export function planProjection(label: string, spec: ProjectionSpec, pre: { reado
     storage,
     layout,
     store,
-    target: channel === 'exc' ? post.state.gE : post.state.gI,
+    target: lif === null ? null : channel === 'exc' ? lif.state.gE : lif.state.gI,
     delaySteps,
     synapseDelays,
     ringSlots: maxDelay > 0 || synapseDelays ? maxDelay + 1 : 0,
@@ -130,13 +141,13 @@ function delayInSteps(d: Quantity, name: string, dt: number): number {
 /** One ring per target channel that any plan delays into, sized for the longest delay. */
 export function allocateRings(plans: readonly ProjectionPlan[]): DelayRing[] {
   const slots = new Map<Float64Array, number>();
-  for (const p of plans) if (p.ringSlots > 0) slots.set(p.target, Math.max(slots.get(p.target) ?? 1, p.ringSlots));
+  for (const p of plans) if (p.ringSlots > 0 && p.target !== null) slots.set(p.target, Math.max(slots.get(p.target) ?? 1, p.ringSlots));
   return [...slots].map(([target, n]) => ({ target, ring: new Float64Array(n * target.length), slots: n }));
 }
 
 /** The built projection of a plan, wired to its target's ring. */
 export function commitProjection(p: ProjectionPlan, rings: readonly DelayRing[]): BuiltProjection {
-  const r = rings.find((x) => x.target === p.target) ?? null;
+  const r = p.target === null ? null : rings.find((x) => x.target === p.target) ?? null;
   return {
     label: p.label,
     storage: p.storage,
@@ -157,8 +168,12 @@ export function commitProjection(p: ProjectionPlan, rings: readonly DelayRing[])
   };
 }
 
-/** The propagate-phase updater of a projection: its kernel (dense, CSR or per-synapse delays) bound once. */
-export function projectionUpdater(p: BuiltProjection, order: number): Updater {
+/**
+ * The propagate-phase updater of a projection: its kernel (dense, CSR or per-synapse delays) bound
+ * once; null for a projection onto a population without synaptic input (nothing to propagate).
+ */
+export function projectionUpdater(p: BuiltProjection, order: number): Updater | null {
+  if (p.target === null) return null;
   const w = p.store.weights;
   let run: (step: number) => void;
   if (p.synapseDelays) {

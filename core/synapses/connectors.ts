@@ -135,12 +135,19 @@ export function connect(c: Connector, nPre: number, nPost: number, rng: RandomSt
 /**
  * Initial weights for `size` synapses in CSR order. An explicit per-synapse array is read in the
  * user's order: through `userOrder` for a `pairs` connector, in (pre, post) order otherwise.
+ * `dim`: mV for a current-based target, a plain number for a conductance-based one (relative to the
+ * leak), or a plain number for a target without synaptic input (`plain` says why, for the error).
  */
-export function initialWeights(w: WeightInit, size: number, dim: 'voltage' | 'dimensionless', rng: RandomStream, name: string, userOrder?: Int32Array): Float32Array {
+export function initialWeights(w: WeightInit, size: number, dim: 'voltage' | 'dimensionless' | { readonly plain: string }, rng: RandomStream, name: string, userOrder?: Int32Array): Float32Array {
   const out = new Float32Array(size);
   const scalar = (q: Quantity, field: string): number => {
     if (dim === 'dimensionless') {
       if (typeof q !== 'number' || !Number.isFinite(q)) throw new Error(`${field} = ${format(q)} must be a plain number for a conductance-based target (weights are relative to the leak conductance).`);
+      return q;
+    }
+    if (typeof dim === 'object') {
+      // weights of a target without synaptic input (a generator or Poisson population): plain numbers, for plasticity only
+      if (typeof q !== 'number' || !Number.isFinite(q)) throw new Error(`${field} = ${format(q)} must be a plain number: ${dim.plain}.`);
       return q;
     }
     return toInternal(q, 'voltage', field);

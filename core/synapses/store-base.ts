@@ -16,7 +16,9 @@ export interface SynapseStoreBase {
   readonly wMax: number;
   /** Full state as plain data (typed arrays are copied). */
   snapshot(): StoreSnapshot;
-  /** Restores a snapshot() of a store of the same kind and size; validates before changing anything. */
+  /** Throws (naming the store and what is wrong) unless restore(s) would succeed; changes nothing. */
+  check(s: StoreSnapshot): void;
+  /** Restores a snapshot() of a store of the same kind and size; validates (check) before changing anything. */
   restore(s: StoreSnapshot): void;
 }
 

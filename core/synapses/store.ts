@@ -49,6 +49,12 @@ export function floatStore(options: FloatStoreOptions = {}): StoreFactory {
     kind: 'float' as const,
     create(init: StoreInit): FloatStore {
       const weights = new Float32Array(init.initial);
+      const check = (s: StoreSnapshot): void => {
+        const w = s?.arrays?.['weights'];
+        if (s?.kind !== 'float' || s.size !== init.size || !(w instanceof Float32Array) || w.length !== init.size) {
+          throw new Error(`float store '${init.label}': snapshot of kind ${s?.kind} and size ${s?.size} does not match (float, ${init.size}).`);
+        }
+      };
       return {
         kind: 'float',
         size: init.size,
@@ -56,12 +62,10 @@ export function floatStore(options: FloatStoreOptions = {}): StoreFactory {
         wMin,
         wMax,
         snapshot: () => ({ kind: 'float', size: init.size, arrays: { weights: weights.slice() }, scalars: {} }),
+        check,
         restore(s: StoreSnapshot) {
-          const w = s.arrays['weights'];
-          if (s.kind !== 'float' || s.size !== init.size || !(w instanceof Float32Array) || w.length !== init.size) {
-            throw new Error(`float store '${init.label}': snapshot of kind ${s.kind} and size ${s.size} does not match (float, ${init.size}).`);
-          }
-          weights.set(w);
+          check(s);
+          weights.set(s.arrays['weights'] as Float32Array);
         },
       };
     },

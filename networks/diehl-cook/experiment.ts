@@ -208,6 +208,7 @@ function sampleLoop(m: TrainedModel, total: number, first: number, data: ImageDa
         inSample = false;
         k++;
         completed++;
+        checkFiniteNeurons(m, split, indexOf(k - 1));
         onSample(k - 1);
       }
     }
@@ -230,6 +231,30 @@ function sampleLoop(m: TrainedModel, total: number, first: number, data: ImageDa
       return completed;
     },
   };
+}
+
+/**
+ * Stops a run whose neurons' state is no longer finite, after the sample that made it so: a
+ * membrane potential or threshold of ±Infinity or NaN never comes back, and every later sample and
+ * the saved model would be garbage. O(neurons) per sample, outside the step loop.
+ */
+function checkFiniteNeurons(m: TrainedModel, split: 'train' | 'test', index: number): void {
+  const { exc, inh } = m.model;
+  for (const [pop, name, field, a] of [
+    [exc, 'excitatory', 'membrane potential v', exc.state.v],
+    [exc, 'excitatory', 'adaptive threshold θ', exc.state.theta],
+    [inh, 'inhibitory', 'membrane potential v', inh.state.v],
+  ] as const) {
+    for (let i = 0; i < pop.n; i++) {
+      const x = a[i];
+      if (x - x === 0) continue;
+      throw new Error(
+        `the run blew up at ${split === 'train' ? 'training' : 'test'} image ${index}: the ${name} neurons' ${field}[${i}] became ${String(x)}, and nothing was saved from this run. ` +
+          `The usual cause is negative weights: a differential pair holds weights down to −wMax, which act as negative conductances, and when they outweigh the leak a membrane potential diverges — ` +
+          `a smaller wMax, cell 'single' or smaller learning rates avoid it; check also any excitatory or device overrides of the spec.`,
+      );
+    }
+  }
 }
 
 function trainPhase(m: TrainedModel, p: TrainPhaseSpec, train: ImageDataset, resume: TrainProgress | null, report: () => void, answer: SampleAnswer): PhaseRun {

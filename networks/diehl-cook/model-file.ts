@@ -16,13 +16,15 @@
  * spike counts of the recent training samples), responseClasses (u8); labels: the evaluation labels.
  *
  * loadModel validates everything (kind, format, spec, identity, every array's type and length,
- * the snapshot against the rebuilt network) before returning; a file that fails is an Error naming
- * the source and the field, never a half-loaded model.
+ * that the network state is finite, the snapshot against the rebuilt network) before returning; a
+ * file that fails is an Error naming the source and the field, never a half-loaded model. saveModel
+ * refuses a network whose state is not finite (NaN, or ±Infinity outside the arrays where it means
+ * "never"), so such a state is never written over a good file.
  */
 import { MEMSPIKE_VERSION } from '../../core/version.js';
 import type { NetworkSnapshot } from '../../core/network.js';
 import type { JsonValue, ModelDoc } from '../persist/model-file.js';
-import { flattenTree, unflattenTree } from '../snapshot-codec.js';
+import { firstNonFinite, flattenTree, unflattenTree, type NonFinite } from '../snapshot-codec.js';
 import { checkIdentity, type DataIdentity } from '../experiment/data.js';
 import { isPlainObject } from '../experiment/spec-error.js';
 import { resolveSpec, type ExperimentSpec } from './spec.js';
@@ -54,11 +56,50 @@ export interface ModelToSave {
   readonly snapshot?: NetworkSnapshot | null;
 }
 
-/** The model file document of a model (or checkpoint). */
+/**
+ * Arrays of a network snapshot whose ±Infinity is a time that never comes, not a blown-up value:
+ * a Poisson input's next event at rate 0, the Querlioz rule's last input spike before any, the
+ * programming time of a stuck device (never drifts).
+ */
+const INFINITY_MEANS_NEVER: ReadonlySet<string> = new Set(['nextEvent', 'lastPre', 'tProg']);
+
+/** Words for the state arrays of a Diehl & Cook snapshot (net.populations.K.F / net.stores.K.arrays.F). */
+const POPULATIONS = ['input', 'excitatory', 'inhibitory'];
+const PROJECTIONS = ['input→excitatory', 'excitatory→inhibitory', 'inhibitory→excitatory'];
+const FIELDS: Readonly<Record<string, string>> = {
+  v: 'membrane potential [mV]',
+  gE: 'excitatory conductance',
+  gI: 'inhibitory conductance',
+  theta: 'adaptive threshold θ [mV]',
+  iBias: 'bias current [nA]',
+  rates: 'rates [Hz]',
+  weights: 'weights',
+  residual: 'digital accumulator χ',
+  'g+.g': 'conductances G⁺ [µS]',
+  'g-.g': 'conductances G⁻ [µS]',
+  'g.g': 'conductances [µS]',
+};
+
+/** `net.populations.1.v[3] = NaN (the excitatory neurons' membrane potential [mV])`. */
+export function describeNonFinite(f: NonFinite): string {
+  const where = `${f.name}${f.index === null ? '' : `[${f.index}]`} = ${String(f.value)}`;
+  let what: string | null = null;
+  let m = /^net\.populations\.(\d+)\.(.+)$/.exec(f.name);
+  if (m && POPULATIONS[Number(m[1])]) what = `the ${POPULATIONS[Number(m[1])]} neurons' ${FIELDS[m[2]] ?? m[2]}`;
+  m = /^net\.stores\.(\d+)\.arrays\.(.+)$/.exec(f.name);
+  if (m && PROJECTIONS[Number(m[1])]) what = `the ${PROJECTIONS[Number(m[1])]} synapses' ${FIELDS[m[2]] ?? m[2]}`;
+  return what === null ? where : `${where} (${what})`;
+}
+
+/** The model file document of a model (or checkpoint); refuses a network whose state is not finite. */
 export function saveModel(m: ModelToSave): ModelDoc {
   const { spec, trained } = m;
   const snap = m.snapshot ?? trained.model.net.snapshot();
   const flat = flattenTree(snap, 'net');
+  const bad = firstNonFinite(flat.arrays, flat.scalars, INFINITY_MEANS_NEVER);
+  if (bad !== null) {
+    throw new Error(`the network's state is not finite: ${describeNonFinite(bad)}; the run blew up (see the spec's wMax, rule and learning rates), so it is not saved.`);
+  }
   const window = trained.window.read();
   const responses = new Uint16Array(window.responses.length);
   for (let k = 0; k < responses.length; k++) responses[k] = Math.min(65535, window.responses[k]);
@@ -86,18 +127,9 @@ export function saveModel(m: ModelToSave): ModelDoc {
  * written by another memspike version is refused (its run would not continue bit for bit).
  */
 export function loadModel(doc: ModelDoc, source: string, instrument?: Instrument): SavedModel {
-  if (doc.kind !== DIEHL_COOK_KIND) throw new Error(`${source}: holds a '${doc.kind}' model, not a Diehl & Cook network ('${DIEHL_COOK_KIND}').`);
+  const spec = storedSpec(doc, source);
   const params = doc.params as Record<string, JsonValue>;
-  const format = params['format'];
-  if (format === undefined) throw new Error(`${source}: written by memspike 0.1 (no experiment spec or data identity in it); this memspike reads model files of format ${MODEL_PARAMS_FORMAT} — train the model again (\`memspike train … --out ${source}\`).`);
-  if (format !== MODEL_PARAMS_FORMAT) throw new Error(`${source}: model format ${String(format)}; this memspike reads format ${MODEL_PARAMS_FORMAT}${typeof format === 'number' && format > MODEL_PARAMS_FORMAT ? ' — upgrade memspike' : ''}.`);
   const memspike = typeof params['memspike'] === 'string' ? params['memspike'] : '?';
-  let spec: ExperimentSpec;
-  try {
-    spec = resolveSpec(params['spec'], { trained: true });
-  } catch (e) {
-    throw new Error(`${source}: the stored spec is invalid (${(e as Error).message}).`);
-  }
   const data = params['data'] as Record<string, JsonValue> | null;
   const trainData = checkIdentity(isPlainObject(data) ? data['train'] : null, source);
   const state = params['state'] as Record<string, JsonValue> | null;
@@ -124,6 +156,12 @@ export function loadModel(doc: ModelDoc, source: string, instrument?: Instrument
   if (runner && memspike !== MEMSPIKE_VERSION) {
     throw new Error(`${source}: a checkpoint written by memspike ${memspike}; this is memspike ${MEMSPIKE_VERSION}, whose run would not continue bit for bit — resume it with memspike ${memspike}, or start the run again.`);
   }
+  if (!isPlainObject(params['snapshot'])) throw new Error(`${source}: params.snapshot (the network's state) is missing or not an object (corrupt file).`);
+  const bad = firstNonFinite(doc.arrays, doc.scalars, INFINITY_MEANS_NEVER);
+  if (bad !== null) throw new Error(`${source}: ${describeNonFinite(bad)} is not finite; the file is corrupt, or was saved from a run whose state blew up — train the model again.`);
+  for (const [label, st] of Object.entries(doc.rng)) {
+    if (!st.every((x) => Number.isFinite(x))) throw new Error(`${source}: the state of random stream '${label}' is not finite (corrupt file).`);
+  }
   const snapshot = unflattenTree(params['snapshot'] as JsonValue, doc.arrays, doc.scalars, source) as NetworkSnapshot;
   const trained = buildModel(spec, instrument);
   try {
@@ -137,6 +175,25 @@ export function loadModel(doc: ModelDoc, source: string, instrument?: Instrument
   trained.trainedSamples = trainedSamples;
   trained.trainCursor = trainCursor;
   return { spec, trainData, trained, runner, memspike };
+}
+
+/**
+ * The experiment spec a model file holds, validated (kind and format first), without building
+ * anything: what a caller needs to check sizes before loadModel builds the network. The limits
+ * that new runs get (spec.ts: wMax, normalisation, learning rates) are not applied to a stored
+ * spec, so models saved before them still load; their state is checked for finiteness instead.
+ */
+export function storedSpec(doc: ModelDoc, source: string): ExperimentSpec {
+  if (doc.kind !== DIEHL_COOK_KIND) throw new Error(`${source}: holds a '${doc.kind}' model, not a Diehl & Cook network ('${DIEHL_COOK_KIND}').`);
+  const params = doc.params as Record<string, JsonValue>;
+  const format = params['format'];
+  if (format === undefined) throw new Error(`${source}: written by memspike 0.1 (no experiment spec or data identity in it); this memspike reads model files of format ${MODEL_PARAMS_FORMAT} — train the model again (\`memspike train … --out ${source}\`).`);
+  if (format !== MODEL_PARAMS_FORMAT) throw new Error(`${source}: model format ${String(format)}; this memspike reads format ${MODEL_PARAMS_FORMAT}${typeof format === 'number' && format > MODEL_PARAMS_FORMAT ? ' — upgrade memspike' : ''}.`);
+  try {
+    return resolveSpec(params['spec'], { trained: true, stored: true });
+  } catch (e) {
+    throw new Error(`${source}: the stored spec is invalid (${(e as Error).message}).`);
+  }
 }
 
 function checkRunner(v: JsonValue, spec: ExperimentSpec, source: string): RunnerState {

@@ -173,6 +173,47 @@ export const MAX_D2D = 1;
 export interface ResolveOptions {
   /** the spec continues a trained model (an evaluation may come first); default false */
   readonly trained?: boolean;
+  /**
+   * the spec stored in a model file: the limits that keep a run's state finite (MAX_W_MAX,
+   * maxNormalisation, MAX_RATE_STEP) are not applied, so models saved before them still load
+   * (their state is checked for finiteness instead); default false
+   */
+  readonly stored?: boolean;
+}
+
+/**
+ * The largest wMax of a device preset: 1, the leak conductance. Weights are conductances relative
+ * to the leak (Diehl & Cook's units; their weights lie in [0, 1]). A differential pair holds weights
+ * down to −wMax: with wMax > 1 one input spike on a depressed pair makes a neuron's total
+ * conductance 1 + gE + gI negative, and its membrane potential then grows without bound instead of
+ * relaxing (at wMax 1000 it reaches −Infinity within 20 training images, NaN at 10⁶); above about
+ * 1.5 this happens thousands of times per 100 images. The published runs use 0.4–1.
+ */
+export const MAX_W_MAX = DIEHL_COOK.wInputMax;
+/**
+ * The largest change one spike may ask of a weight, learning rate × rateScale [weight units]: a
+ * whole weight range (Diehl & Cook's weights lie in [0, 1]). Beyond it a rule only flips weights
+ * between their bounds, and its pulse counts and statistics overflow (rateScale 10⁶ drove the
+ * membrane potentials to −Infinity; 10³⁰⁰ made the pulse statistics infinite).
+ */
+export const MAX_RATE_STEP = 1;
+/** The learning-rate fields of each rule (the others are time constants and switches). */
+const RATE_FIELDS: Readonly<Record<RuleName, readonly string[]>> = {
+  pair: ['aPlus', 'aMinus'],
+  triplet: ['a2Plus', 'a3Plus', 'a2Minus', 'a3Minus'],
+  diehlCook: ['nuPre', 'nuPost'],
+  querlioz: ['alphaPlus', 'alphaMinus'],
+};
+/** Inputs of the network: 28 × 28 pixels. */
+const INPUTS = 784;
+
+/**
+ * The largest normalisation target: the column sum of 784 weights at their largest (1 for float
+ * weights, wMax for devices). A larger target cannot be met; float weights then overflow to NaN
+ * (10³⁰⁰) and device pulse counts to infinity.
+ */
+export function maxNormalisation(wMax: number | null): number {
+  return INPUTS * (wMax ?? DIEHL_COOK.wInputMax);
 }
 
 /**
@@ -226,7 +267,12 @@ export function resolveSpec(input: unknown, options: ResolveOptions = {}): Exper
     const d2dIn = orDefault('d2d');
     const d2d = d2dIn === null ? null : finiteIn(d2dIn, 'd2d', { min: 0, max: MAX_D2D }, `give the device-to-device σ of the step as a fraction in [0, ${MAX_D2D}] (0.3 = 30 %), or null for the preset's own`);
     const cell = oneOf(orDefault('cell'), 'cell', CELLS, 'single: one device per synapse, pair: a differential pair');
-    const wMax = finiteIn(orDefault('wMax'), 'wMax', { min: 0, minOpen: true }, "give the weight mapped to a device's full window, e.g. 0.5");
+    const wMax = finiteIn(
+      orDefault('wMax'),
+      'wMax',
+      { min: 0, minOpen: true, ...(options.stored ? {} : { max: MAX_W_MAX }) },
+      `give the weight mapped to a device's full window in (0, ${MAX_W_MAX}], e.g. 0.5 — weights are conductances relative to the leak, and beyond ${MAX_W_MAX} a differential pair at −wMax makes a neuron's total conductance negative on one input spike, where its membrane potential diverges`,
+    );
     const rounding = oneOf(orDefault('rounding'), 'rounding', ROUNDINGS);
     const deviceNormalisation = oneOf(orDefault('deviceNormalisation'), 'deviceNormalisation', ['pulses', 'off'] as const);
     deviceFields = { deviceOverrides: overridesIn as DeviceOverrides | null, d2d, cell, wMax, rounding, deviceNormalisation };
@@ -237,6 +283,14 @@ export function resolveSpec(input: unknown, options: ResolveOptions = {}): Exper
       // d2d is range-checked above, so what the device model refuses is in the overrides
       throw new SpecError('deviceOverrides', deviceFields.deviceOverrides, (e as Error).message);
     }
+  }
+  if (!options.stored) {
+    // the limits that keep the state finite (see MAX_W_MAX, MAX_RATE_STEP, maxNormalisation)
+    const top = maxNormalisation(deviceFields.wMax);
+    if (normalisation !== null && normalisation > top) {
+      throw new SpecError('normalisation', normalisation, `must be ≤ ${top} (${INPUTS} inputs × the largest weight, ${deviceFields.wMax ?? DIEHL_COOK.wInputMax}): a column of ${INPUTS} weights cannot sum to more; give the column-sum target (Diehl & Cook: 78), or null for none.`);
+    }
+    checkRates(rule, ruleOverrides, rateScale);
   }
   const data = dataSources(get('data'));
   const schedule = phases(get('schedule') ?? DEFAULT_SCHEDULE, options.trained === true);
@@ -289,6 +343,26 @@ export function networkDifferences(a: ExperimentSpec, b: ExperimentSpec): string
     if (JSON.stringify(a[k]) !== JSON.stringify(b[k])) out.push(k);
   }
   return out;
+}
+
+/** Refuses a learning rate × rateScale beyond MAX_RATE_STEP, blaming ruleParams if the rate was changed there, else rateScale. */
+function checkRates(rule: RuleName, overrides: Readonly<Record<string, number>> | null, rateScale: number): void {
+  const p = ruleOf({ rule, ruleParams: overrides }) as unknown as Record<string, number>;
+  let field = '';
+  let rate = 0;
+  for (const f of RATE_FIELDS[rule]) {
+    if (p[f] > rate) {
+      rate = p[f];
+      field = f;
+    }
+  }
+  if (!(rate * rateScale > MAX_RATE_STEP)) return;
+  const step = rate * rateScale;
+  if (overrides !== null && field in overrides) {
+    throw new SpecError('ruleParams', overrides, `${field} ${rate} × rateScale ${rateScale} = ${step} is more than a whole weight range per spike: must be ≤ ${MAX_RATE_STEP}; give a smaller ${field}.`);
+  }
+  const most = Math.floor((MAX_RATE_STEP / rate) * 1e4) / 1e4;
+  throw new SpecError('rateScale', rateScale, `must be ≤ ${most}: the rule's largest learning rate, ${field} = ${rate}, times the scale must not ask more than a whole weight range (${MAX_RATE_STEP}) of one spike; give a smaller factor.`);
 }
 
 function numberRecord(v: unknown, field: string): Record<string, number> | null {

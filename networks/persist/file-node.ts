@@ -18,6 +18,15 @@ import { decodeModel, encodeModel, type ModelDoc } from './model-file.js';
 
 let tempCounter = 0;
 
+/** Longest file name most file systems take [bytes] (NAME_MAX of ext4, xfs, btrfs, tmpfs, APFS). */
+export const NAME_MAX_BYTES = 255;
+/**
+ * Bytes the temporary file name adds to the target's name: `.NAME.PID.N.tmp` is NAME plus '.',
+ * '.', a pid of up to 7 digits (Linux's largest pid_max is 4194304), '.', a counter of up to 4
+ * digits and '.tmp'. A target name longer than NAME_MAX_BYTES − TEMP_NAME_EXTRA cannot be written.
+ */
+export const TEMP_NAME_EXTRA = 1 + 1 + 7 + 1 + 4 + 4;
+
 /**
  * Writes `bytes` to `path` atomically (temp file in the same directory + fsync + rename).
  *
@@ -126,12 +135,14 @@ export const MAX_READ_BYTES = 1024 * 1024 * 1024;
  * refused before reading, naming `what` and the path: reading them would grow memory until the
  * process dies. File-system errors (no such file, a folder: EISDIR) are thrown as they are.
  */
-export function readRegularFile(path: string, what: string): Buffer {
+export function readRegularFile(path: string, what: string): Uint8Array {
   // fs errors (ENOENT, EACCES, …) go to the caller as they are, for its own words
   const st = statSync(path);
   if (!st.isDirectory() && !st.isFile()) throw new Error(`${what} ${path} is not a regular file (a device, pipe or socket); give the path of a file on disk.`);
   if (st.size > MAX_READ_BYTES) throw new Error(`${what} ${path} is ${(st.size / 2 ** 30).toFixed(1)} GiB; memspike reads files of at most ${MAX_READ_BYTES / 2 ** 30} GiB into memory.`);
-  return readFileSync(path);
+  const buf = readFileSync(path);
+  // A plain Uint8Array view (not a Buffer) over the file's own memory: no Node type in the API.
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }
 
 /** Encodes `doc` and writes it to `path` atomically. */
@@ -145,7 +156,7 @@ export function writeModelFile(path: string, doc: ModelDoc): void {
  * @throws Error naming the path if it cannot be read, or anything decodeModel() rejects.
  */
 export function readModelFile(path: string): ModelDoc {
-  let buf: Buffer;
+  let buf: Uint8Array;
   try {
     buf = readRegularFile(path, 'model file');
   } catch (e) {
@@ -155,5 +166,5 @@ export function readModelFile(path: string): ModelDoc {
     if (code === 'EISDIR') throw new Error(`model file ${path} is a directory; give the path of a .mspk file.`);
     throw new Error(`cannot read model file ${path}: ${(e as Error).message}`);
   }
-  return decodeModel(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), path);
+  return decodeModel(buf, path);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { Network, lif, poissonInput, spikeGenerator, allToAll, oneToOne, fixedProbability, allButSelf, type LifParams } from '../../core/index.js';
+import { Network, lif, poissonInput, spikeGenerator, allToAll, oneToOne, fixedProbability, allButSelf, type LifParams, type NetworkSnapshot } from '../../core/index.js';
 
 const noisy: LifParams = { tauMem: 20, vRest: -49, vReset: -60, vThresh: -50, tRef: 5, vInit: { uniform: [-60, -50] }, synapse: { type: 'current', tauExc: 5, tauInh: 10 } };
 
@@ -164,6 +164,77 @@ describe('snapshot / restore', () => {
     const before = Array.from(a.pop.state.v);
     expect(() => a.net.restore(other.snapshot())).toThrow(/different structure/);
     expect(Array.from(a.pop.state.v)).toEqual(before);
+  });
+});
+
+/** A snapshot as comparable data: every typed array as its type and bytes, every number as its exact text. */
+function bits(x: unknown): unknown {
+  if (ArrayBuffer.isView(x)) return [x.constructor.name, Array.from(new Uint8Array(x.buffer, x.byteOffset, x.byteLength))];
+  if (Array.isArray(x)) return x.map(bits);
+  if (x !== null && typeof x === 'object') return Object.fromEntries(Object.keys(x).sort().map((k) => [k, bits((x as Record<string, unknown>)[k])]));
+  if (typeof x === 'number') return Object.is(x, -0) ? '-0' : String(x);
+  return x;
+}
+
+describe('a failed restore', () => {
+  /** Poisson input → LIF with a toy plasticity updater that holds state (and validates nothing up front). */
+  function plastic(seed = 4) {
+    const net = new Network({ dt: 0.1, seed });
+    const inp = net.add(poissonInput(40, 60, 'in'));
+    const pop = net.add(lif(30, noisy, 'pop'));
+    const proj = net.connect(inp, pop, { connector: fixedProbability(0.3), weight: { uniform: [0, 1] }, delay: [0.1, 0.3][seed % 2] });
+    const state = { events: 0 };
+    net.addUpdater({
+      phase: 'plasticity',
+      order: 0,
+      name: 'toy',
+      run() {
+        const s = proj.structure;
+        for (let k = 0; k < s.preSpikes.count; k++) {
+          const j = s.preSpikes.idx[k];
+          for (let c = s.rowPtr[j]; c < s.rowPtr[j + 1]; c++) s.store.weights[c] += 0.001;
+          state.events++;
+        }
+      },
+      snapshot: () => ({ events: state.events }),
+      restore(saved: unknown) {
+        const e = (saved as { events?: unknown } | null)?.events;
+        if (typeof e !== 'number') throw new Error(`toy: events = ${String(e)} is not a number.`);
+        state.events = e;
+      },
+    });
+    net.build();
+    return { net, pop, state };
+  }
+
+  type Corrupt = (s: NetworkSnapshot) => NetworkSnapshot;
+  const corruptions: [string, Corrupt, RegExp][] = [
+    ['a random stream of the wrong length', (s) => ({ ...s, random: { ...s.random, 'in/poisson': [1, 2, 3] } }), /random stream 'in\/poisson'/],
+    ['a random stream with NaN', (s) => ({ ...s, random: { ...s.random, 'in/poisson': [1, 2, 3, 4, 5, Number.NaN] } }), /random stream 'in\/poisson'/],
+    ['no random streams', (s) => ({ ...s, random: null as unknown as NetworkSnapshot['random'] }), /random/],
+    ['an updater state its restore refuses', (s) => ({ ...s, updaters: s.updaters.map((u) => (u === null ? null : { events: 'many' })) }), /toy: events = many/],
+    ['a population array of the wrong length', (s) => ({ ...s, populations: s.populations.map((p) => ({ ...p, v: new Float64Array(3) })) }), /population 'pop'\.v/],
+    ['a store of the wrong size', (s) => ({ ...s, stores: s.stores.map((x) => ({ ...x, size: 1 })) }), /float store/],
+    ['a delay ring of the wrong length', (s) => ({ ...s, rings: s.rings.map(() => new Float64Array(1)) }), /delay ring/],
+    ['a step that is not a whole number', (s) => ({ ...s, step: 12.5 }), /step = 12\.5/],
+    ['a step beyond 2⁵³', (s) => ({ ...s, step: 2 ** 53 + 2 }), /step = /],
+  ];
+  it.each(corruptions)('(%s) throws and leaves the network bit-identical, and it runs on as if nothing happened', (_, corrupt, message) => {
+    const a = plastic();
+    const b = plastic();
+    for (const x of [a, b]) x.net.run(10);
+    const old = a.net.snapshot();
+    for (const x of [a, b]) x.net.run(30);
+    expect(a.state.events).toBeGreaterThan(10);
+    const before = bits(a.net.snapshot());
+    expect(() => a.net.restore(corrupt(old))).toThrow(message);
+    expect(bits(a.net.snapshot())).toEqual(before);
+    // and it goes on exactly as the network that never saw the bad snapshot
+    for (const x of [a, b]) x.net.run(20);
+    expect(bits(a.net.snapshot())).toEqual(bits(b.net.snapshot()));
+    // a good snapshot still restores
+    a.net.restore(old);
+    expect(bits(a.net.snapshot())).toEqual(bits(old));
   });
 });
 

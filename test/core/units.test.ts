@@ -17,7 +17,10 @@ describe('toInternal', () => {
     ['23.7 nJ', 'energy', 23.7],
     ['63.75 Hz', 'frequency', 63.75],
     ['1 kHz', 'frequency', 1000],
-    ['2.5 ohm', 'resistance', 2.5],
+    ['2.5 ohm', 'resistance', 2.5e-6],
+    ['100 Mohm', 'resistance', 100],
+    ['1 Gohm', 'resistance', 1000],
+    [100, 'resistance', 100],
     [12, 'time', 12],
   ] as const)('%s as %s → %s', (value, dim, expected) => {
     expect(toInternal(value, dim, 'x')).toBeCloseTo(expected, 9);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Network, lif, spikeGenerator, allToAll, floatStore } from '../../core/index.js';
+import { Network, lif, spikeGenerator, poissonInput, allToAll, floatStore, type NetworkSnapshot } from '../../core/index.js';
 import { stdp, type RuleParams } from '../../learning/index.js';
 
 /**
@@ -190,5 +190,115 @@ describe('rule parameters', () => {
     const proj = net.connect(pre, post, { connector: allToAll(), weight: 0.5, store: floatStore({ wMin: 0, wMax: 1 }) });
     const typo = { kind: 'diehlCook', nuPre: 1e-4, nuPst: 1e-2, nuPost: 1e-2, tauPre: 20, tauPost1: 20, tauPost2: 40 } as unknown as RuleParams;
     expect(() => stdp(proj, typo)).toThrow(/rule\.nuPst is not a parameter of the 'diehlCook' rule; its parameters: nuPre, nuPost, tauPre, tauPost1, tauPost2/);
+  });
+});
+
+describe('a spike generator on the post side', () => {
+  it('drives the pair window: every synapse changes by the closed form over all its (pre, post) pairs, and nothing is injected', () => {
+    const dt = 0.1;
+    const rule: RuleParams = { kind: 'pair', aPlus: 0.01, aMinus: 0.012, tauPlus: 16.8, tauMinus: 33.7 };
+    const preTimes = [[10, 50], [25]];
+    const postTimes = [[15, 40], [30, 60.3]];
+    const flat = (t: number[][]) => ({ indices: t.flatMap((ts, i) => ts.map(() => i)), times: t.flat() });
+    const net = new Network({ dt, seed: 1 });
+    const pre = net.add(spikeGenerator(2, flat(preTimes).indices, flat(preTimes).times, { label: 'pre' }));
+    const post = net.add(spikeGenerator(2, flat(postTimes).indices, flat(postTimes).times, { label: 'post' }));
+    const plastic = net.connect(pre, post, { connector: allToAll(), weight: 0, store: floatStore({ wMin: -1, wMax: 1 }) });
+    const rec = net.spikeRecorder(post);
+    net.addUpdater(stdp(plastic, rule));
+    net.build();
+    net.run(100);
+    // the post generator spikes exactly as told
+    expect(Array.from(rec.read().times)).toEqual([15, 30, 40, 60.3]);
+    for (let j = 0; j < 2; j++) {
+      for (let i = 0; i < 2; i++) {
+        let dw = 0;
+        for (const tp of preTimes[j]) {
+          for (const tq of postTimes[i]) {
+            const d = Math.round((tq - tp) / dt) * dt;
+            dw += d > 0 ? 0.01 * Math.exp(-d / 16.8) : -0.012 * Math.exp(d / 33.7);
+          }
+        }
+        expect(plastic.store.weights[j * 2 + i]).toBeCloseTo(dw, 7);
+      }
+    }
+  });
+
+  it('also from a Poisson population, and a delay on such a projection is refused with the reason', () => {
+    const net = new Network({ dt: 0.1, seed: 1 });
+    const pre = net.add(spikeGenerator(1, [0], [5], { label: 'pre' }));
+    const post = net.add(poissonInput(3, 100, 'post'));
+    const p = net.connect(pre, post, { connector: allToAll(), weight: 0.5, store: floatStore({ wMin: 0, wMax: 1 }) });
+    net.addUpdater(stdp(p, { kind: 'pair', aPlus: 0.01, aMinus: 0.01, tauPlus: 20, tauMinus: 20 }));
+    net.build();
+    net.run(200);
+    expect(Array.from(p.store.weights).some((w) => w !== 0.5)).toBe(true);
+
+    const bad = new Network({ dt: 0.1, seed: 1 });
+    const a = bad.add(spikeGenerator(1, [0], [5], { label: 'a' }));
+    const b = bad.add(spikeGenerator(1, [0], [5], { label: 'b' }));
+    bad.connect(a, b, { connector: allToAll(), weight: 1, delay: 1 });
+    expect(() => bad.build()).toThrow(/a→b\.delay = 1: 'b' is a generator population, which has no synaptic input to deliver to; .*remove the delay/);
+    const unit = new Network({ dt: 0.1, seed: 1 });
+    const c = unit.add(spikeGenerator(1, [0], [5], { label: 'c' }));
+    const d = unit.add(poissonInput(1, 5, 'd'));
+    unit.connect(c, d, { connector: allToAll(), weight: '3 mV' });
+    expect(() => unit.build()).toThrow(/c→d\.weight = '3 mV' must be a plain number: 'd' is a poisson population/);
+  });
+});
+
+describe('Querlioz STDP past 2³¹ steps', () => {
+  it('still sees the pre spike of the LTP window across steps 2³¹ and 2³²', () => {
+    const dt = 0.1;
+    /** pre at 0, post (forced) at 1 ms into every 10 ms; the rule's window is 45 ms: always LTP. */
+    const run = (start: number) => {
+      const net = new Network({ dt, seed: 1 });
+      const pre = net.add(spikeGenerator(1, [0], [0], { period: 10, label: 'pre' }));
+      const driver = net.add(spikeGenerator(1, [0], [0.9], { period: 10, label: 'driver' }));
+      const post = net.add(lif(1, { tauMem: 10, vRest: -65, vReset: -65, vThresh: -50, tRef: 2, synapse: { type: 'current', tauExc: 0.1, tauInh: 5 } }, 'post'));
+      const plastic = net.connect(pre, post, { connector: allToAll(), weight: 0, store: floatStore({ wMin: -100, wMax: 100 }) });
+      net.connect(driver, post, { connector: allToAll(), weight: 5000, label: 'drive' });
+      const rec = net.spikeRecorder(post);
+      const rule = net.addUpdater(stdp(plastic, { kind: 'querlioz', tLtp: 45, alphaPlus: 0.25, alphaMinus: 0.5 }));
+      net.build();
+      net.restore({ ...net.snapshot(), step: start });
+      net.runSteps(1000);
+      return { w: plastic.store.weights[0], posts: rec.read().steps.length, updates: rule.stats.updates };
+    };
+    const ref = run(0);
+    expect(ref.posts).toBe(10);
+    expect(ref.w).toBe(10 * 0.25);
+    for (const start of [2 ** 31 - 500, 2 ** 32 - 500]) expect(run(start)).toEqual(ref);
+  });
+});
+
+describe('a failed restore of a rule', () => {
+  it('leaves the whole network as it was (validated before anything is written)', () => {
+    const build = () => {
+      const net = new Network({ dt: 0.1, seed: 2 });
+      const pre = net.add(poissonInput(20, 40, 'pre'));
+      const post = net.add(lif(5, { tauMem: 10, vRest: -65, vReset: -65, vThresh: -50, tRef: 2, vInit: { uniform: [-65, -50] } }, 'post'));
+      const p = net.connect(pre, post, { connector: allToAll(), weight: 4, store: floatStore({ wMin: 0, wMax: 8 }) });
+      net.addUpdater(stdp(p, { kind: 'pair', aPlus: 0.01, aMinus: 0.012, tauPlus: 16.8, tauMinus: 33.7 }));
+      net.addUpdater(stdp(p, { kind: 'querlioz', tLtp: 45, alphaPlus: 0.01, alphaMinus: 0.005 }, { order: 1 }));
+      net.build();
+      return net;
+    };
+    const net = build();
+    net.run(20);
+    const old = net.snapshot();
+    net.run(50);
+    const before = JSON.stringify(net.snapshot(), (_, v) => (ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v));
+    const rules = (s: NetworkSnapshot) => s.updaters.filter((u) => u !== null) as Record<string, unknown>[];
+    const broken: ((s: NetworkSnapshot) => NetworkSnapshot)[] = [
+      (s) => ({ ...s, updaters: s.updaters.map((u) => (u === rules(s)[0] ? { ...u, stats: undefined } : u)) }),
+      (s) => ({ ...s, updaters: s.updaters.map((u) => (u === rules(s)[0] ? { ...u, rateScale: Number.NaN } : u)) }),
+      (s) => ({ ...s, updaters: s.updaters.map((u) => (u === rules(s)[1] ? { ...u, lastPre: new Float64Array(3) } : u)) }),
+      (s) => ({ ...s, updaters: s.updaters.map((u) => (u === rules(s)[1] ? { ...u, rng: [1, 2] } : u)) }),
+    ];
+    for (const b of broken) {
+      expect(() => net.restore(b(old))).toThrow(/stdp:/);
+      expect(JSON.stringify(net.snapshot(), (_, v) => (ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v))).toBe(before);
+    }
   });
 });

@@ -304,3 +304,42 @@ describe('Crossbar: bad input', () => {
     expect(fn).toThrow(msg);
   });
 });
+
+describe('Crossbar: vmm arguments', () => {
+  const programmed = () => {
+    const xb = createCrossbar({ rows: 3, cols: 2, device: 'ideal', io: IO_IDEAL, seed: 1 });
+    xb.program([1, -1, 0.5, 0.25, -0.5, 1], { mode: 'exact' });
+    return xb;
+  };
+  it.each([
+    ['an output of the wrong length', (xb: ReturnType<typeof programmed>) => xb.vmm(new Float64Array(3), [1, 2, 3]), /vmm: out has length 3; .*cols = 2/],
+    ['an input of the wrong length', (xb: ReturnType<typeof programmed>) => xb.vmm(new Float64Array(2), [1, 2]), /vmm: x has length 2; .*rows = 3/],
+    ['a NaN input', (xb: ReturnType<typeof programmed>) => xb.vmm(new Float64Array(2), [1, Number.NaN, 3]), /vmm: x\[1\] = NaN is not a finite number; /],
+    ['an infinite input', (xb: ReturnType<typeof programmed>) => xb.vmm(new Float32Array(2), new Float64Array([0, 0, -Infinity])), /vmm: x\[2\] = -Infinity is not a finite number/],
+    ['a string input', (xb: ReturnType<typeof programmed>) => xb.vmm(new Float64Array(2), [1, '2', 3] as unknown as number[]), /vmm: x\[1\] = '2' is not a finite number/],
+    ['an Int32Array output', (xb: ReturnType<typeof programmed>) => xb.vmm(new Int32Array(2) as unknown as Float64Array, [1, 2, 3]), /vmm: out is an Int32Array; .*Float64Array or a Float32Array/],
+    ['a plain-array output', (xb: ReturnType<typeof programmed>) => xb.vmm([0, 0] as unknown as Float64Array, [1, 2, 3]), /vmm: out is an Array; .*Float64Array or a Float32Array/],
+    ['no input', (xb: ReturnType<typeof programmed>) => xb.vmm(new Float64Array(2), undefined as unknown as number[]), /vmm: x = undefined is not an array/],
+    ['an output sharing memory with the input', (xb: ReturnType<typeof programmed>) => {
+      const buf = new Float64Array(4);
+      return xb.vmm(buf.subarray(0, 2), buf.subarray(1, 4));
+    }, /vmm: out and x share memory/],
+  ])('refuses %s with an error naming the argument, the value and the fix, and writes nothing', (_, call, message) => {
+    const xb = programmed();
+    expect(() => call(xb)).toThrow(message);
+    // nothing was drawn or written: the next product is the one a fresh crossbar gives
+    const out = new Float64Array([7, 7]);
+    expect(Array.from(xb.vmm(out, [1, 2, 3]))).toEqual(Array.from(programmed().vmm(new Float64Array(2), [1, 2, 3])));
+  });
+
+  it('accepts Float32 and Float64 outputs, plain-array and typed inputs, and subarray views', () => {
+    const xb = programmed();
+    const expected = [1 * 1 + 2 * 0.5 + 3 * -0.5, 1 * -1 + 2 * 0.25 + 3 * 1];
+    const o64 = xb.vmm(new Float64Array(2), [1, 2, 3]);
+    for (let j = 0; j < 2; j++) expect(o64[j]).toBeCloseTo(expected[j], 6);
+    expect(Array.from(xb.vmm(new Float32Array(2), new Float32Array([1, 2, 3])))).toEqual(Array.from(Float32Array.from(o64)));
+    const big = new Float64Array(5);
+    xb.vmm(big.subarray(3, 5), new Float64Array([9, 1, 2, 3]).subarray(1));
+    expect(Array.from(big.subarray(3, 5))).toEqual(Array.from(o64));
+  });
+});

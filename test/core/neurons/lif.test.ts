@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { Network, lif, spikeGenerator, pairs, allToAll } from '../../../core/index.js';
+import { describe, expect, it, vi } from 'vitest';
+import { Network, lif, spikeGenerator, pairs, allToAll, toInternal } from '../../../core/index.js';
 
 const base = { tauMem: 20, vRest: -65, vReset: -70, vThresh: -50, tRef: 2 };
 
@@ -36,7 +36,7 @@ describe('LIF subthreshold dynamics', () => {
 });
 
 describe('LIF under constant current', () => {
-  const R = 1e6; // 1 MΩ: 1 nA → 1 mV
+  const R = '1 Mohm'; // 1 nA → 1 mV
   const analyticT = (I: number) => 20 * Math.log((I + -65 - -70) / (I + -65 - -50));
 
   it('first spike time equals τm·ln((RI + vRest − v0)/(RI + vRest − vThresh)) within one dt', () => {
@@ -85,7 +85,7 @@ describe('refractoriness', () => {
     const dt = 0.1;
     const R = Math.round(tRef / dt);
     const net = new Network({ dt });
-    const pop = net.add(lif(1, { ...base, tRef, rMem: 1e6, iBias: 200, vInit: -70 }, 'p'));
+    const pop = net.add(lif(1, { ...base, tRef, rMem: '1 Mohm', iBias: 200, vInit: -70 }, 'p'));
     const probe = net.stateProbe(pop, 'v');
     const rec = net.spikeRecorder(pop);
     net.build();
@@ -100,7 +100,7 @@ describe('refractoriness', () => {
   it('synaptic current keeps decaying and accumulating while v is held', () => {
     const net = new Network({ dt: 0.1 });
     const src = net.add(spikeGenerator(1, [0, 0], [0.5, 1.0], { label: 'src' }));
-    const pop = net.add(lif(1, { ...base, tRef: 5, rMem: 1e6, iBias: 200, vInit: -50.01, synapse: { type: 'current', tauExc: 5, tauInh: 10 } }, 'p'));
+    const pop = net.add(lif(1, { ...base, tRef: 5, rMem: '1 Mohm', iBias: 200, vInit: -50.01, synapse: { type: 'current', tauExc: 5, tauInh: 10 } }, 'p'));
     net.connect(src, pop, { connector: allToAll(), weight: 1 });
     net.build();
     net.run(1.1);
@@ -142,7 +142,7 @@ describe('conductance-based input', () => {
 describe('adaptive threshold', () => {
   it('θ grows by θ+ per spike, decays with τθ, and the plasticity switch freezes it bit-identically', () => {
     const net = new Network({ dt: 0.5 });
-    const pop = net.add(lif(1, { ...base, rMem: 1e6, iBias: 40, adaptation: { thetaPlus: 0.05, tauTheta: 1e4 } }, 'p'));
+    const pop = net.add(lif(1, { ...base, rMem: '1 Mohm', iBias: 40, adaptation: { thetaPlus: 0.05, tauTheta: 1e4 } }, 'p'));
     const rec = net.spikeRecorder(pop);
     net.build();
     net.run(100);
@@ -170,4 +170,79 @@ describe('explicit pairs', () => {
     net.step();
     expect(Array.from(pop.state.gE)).toEqual([0, 0, 5]);
   });
+});
+
+describe('membrane resistance', () => {
+  /** Spike steps and final v of one neuron with 0.2 nA of bias through rMem, run 300 ms. */
+  function drive(rMem: number | string | undefined) {
+    const net = new Network({ dt: 0.1 });
+    const pop = net.add(lif(1, { ...base, ...(rMem === undefined ? {} : { rMem }), iBias: 0.2, vInit: -65 }, 'p'));
+    const rec = net.spikeRecorder(pop);
+    net.build();
+    net.run(300);
+    return { steps: Array.from(rec.read().steps), v: pop.state.v[0] };
+  }
+
+  it('reads a plain number in MΩ, the internal unit (MΩ · nA = mV), exactly as the same value with units', () => {
+    // 100 MΩ × 0.2 nA = 20 mV of drive, 5 mV above threshold: the neuron fires
+    const plain = drive(100);
+    expect(plain.steps.length).toBeGreaterThan(5);
+    for (const same of ['100 Mohm', '0.1 Gohm', '100000 kohm', '1e8 ohm']) expect(drive(same)).toEqual(plain);
+    expect(toInternal(100, 'resistance', 'rMem')).toBe(100);
+    expect(toInternal('2.5 ohm', 'resistance', 'rMem')).toBeCloseTo(2.5e-6, 15);
+    // the default is 1 MΩ: 0.2 mV of drive, far below threshold
+    const dflt = drive(undefined);
+    expect(dflt).toEqual(drive(1));
+    expect(dflt.steps).toEqual([]);
+    expect(dflt.v).toBeCloseTo(-65 + 0.2 * (1 - Math.exp(-300 / 20)), 9);
+  });
+});
+
+describe('refractoriness past 2³¹ steps', () => {
+  /**
+   * Two LIF populations (current-based, and conductance-based with an adaptive threshold) driven
+   * above threshold by bias currents, run `n` steps from step `start` (set through
+   * snapshot/restore). Returns the spike steps relative to `start` and the final state.
+   */
+  async function run(core: typeof import('../../../core/index.js'), start: number, n: number) {
+    const net = new core.Network({ dt: 0.1, seed: 1 });
+    const cur = net.add(core.lif(5, { ...base, tRef: 2, rMem: '1 Mohm', iBias: [20, 40, 80, 200, 16], vInit: -70 }, 'cur'));
+    const cond = net.add(
+      core.lif(3, { tauMem: 100, vRest: -65, vReset: -65, vThresh: -52, tRef: 5, rMem: '1 Mohm', iBias: [30, 60, 200], synapse: { type: 'conductance', tauExc: 1, tauInh: 2, eExc: 0, eInh: -100 }, adaptation: { thetaPlus: 0.05, tauTheta: 1e4 } }, 'cond'),
+    );
+    const recs = [cur, cond].map((p) => net.spikeRecorder(p));
+    net.build();
+    if (start > 0) net.restore({ ...net.snapshot(), step: start });
+    net.runSteps(n);
+    return {
+      spikes: recs.map((r) => ({ steps: Array.from(r.read().steps, (s) => s - start), indices: Array.from(r.read().indices) })),
+      v: [Array.from(cur.state.v), Array.from(cond.state.v)],
+      theta: Array.from(cond.state.theta),
+      step: net.currentStep,
+    };
+  }
+
+  for (const wasm of [true, false]) {
+    it(`holds every neuron for tRef across steps 2³¹ and 2³² exactly as near step 0 (${wasm ? 'WebAssembly' : 'JavaScript'} kernels)`, async () => {
+      vi.resetModules();
+      if (!wasm) vi.stubGlobal('WebAssembly', undefined);
+      try {
+        const core = await import('../../../core/index.js');
+        const n = 6000;
+        const ref = await run(core, 0, n);
+        expect(ref.spikes[0].steps.length).toBeGreaterThan(100);
+        expect(ref.spikes[1].steps.length).toBeGreaterThan(20);
+        for (const start of [2 ** 31 - 2500, 2 ** 32 - 10, 2 ** 30 * 7 - 3, 2 ** 40 + 11]) {
+          const far = await run(core, start, n);
+          expect(far.step).toBe(start + n);
+          expect(far.spikes).toEqual(ref.spikes);
+          expect(far.v).toEqual(ref.v);
+          expect(far.theta).toEqual(ref.theta);
+        }
+      } finally {
+        vi.unstubAllGlobals();
+        vi.resetModules();
+      }
+    });
+  }
 });
