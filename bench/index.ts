@@ -6,5 +6,6 @@ import { vmmBench } from './vmm.js';
 import { devicesBench } from './devices.js';
 import { viewerBenchmark } from './viewer.js';
 import { startupBenchmark } from './startup.js';
+import { mlpBenchmark } from './mlp.js';
 
-export const BENCHMARKS: ReadonlyArray<Benchmark> = [cubaBenchmark, dcBenchmark, vmmBench, devicesBench, viewerBenchmark, startupBenchmark];
+export const BENCHMARKS: ReadonlyArray<Benchmark> = [cubaBenchmark, dcBenchmark, vmmBench, devicesBench, viewerBenchmark, startupBenchmark, mlpBenchmark];

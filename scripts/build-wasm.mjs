@@ -5,6 +5,7 @@
  *   scripts/lif-kernels.wat    → core/neurons/lif-wasm-bytes.ts     (LIF integration, SIMD)
  *   scripts/device-kernels.wat → core/devices/device-wasm-bytes.ts  (device pulse kernel)
  *   scripts/vmm-kernels.wat    → core/crossbar/vmm-wasm-bytes.ts    (crossbar column sums, SIMD)
+ *   scripts/mlp-kernels.wat    → networks/mlp/mlp-wasm-bytes.ts     (MLP products and optimisers, SIMD)
  *
  *   node scripts/build-wasm.mjs           write the .ts files
  *   node scripts/build-wasm.mjs --check   exit 1 if a committed file is out of date
@@ -14,9 +15,10 @@
  * `call $f`, and `(func $name (export "name")
  * (param $x T)* (result T)? (local $y T)* INSTR*)` where the body is a flat instruction list
  * (`block $l` / `loop $l` / `if` … `else` … `end`, `br $l`, `br_if $l`, memarg `offset=N`
- * [natural alignment], `local.get $x`, lane indices, integer and f64 constants). Opcodes are those
- * of the WebAssembly core specification 2.0 (§5.4, binary format; SIMD under prefix 0xFD, the
- * saturating truncations under 0xFC). Unknown instructions are an error, never guessed.
+ * [natural alignment], `local.get $x`, lane indices, integer and f64 constants — f32 values come
+ * in as parameters). Opcodes are those of the WebAssembly core specification 2.0 (§5.4, binary
+ * format; SIMD under prefix 0xFD, the saturating truncations under 0xFC). Unknown instructions are
+ * an error, never guessed.
  *
  * Inlining: a module's `inline` functions (listed below; straight-line bodies, every local written
  * before it is read) have each `call $f` replaced by their body — the arguments popped into the
@@ -33,6 +35,7 @@ const MODULES = [
   { src: 'scripts/lif-kernels.wat', out: 'core/neurons/lif-wasm-bytes.ts', name: 'LIF_WASM_BYTES', what: 'WebAssembly SIMD module of the LIF kernels' },
   { src: 'scripts/device-kernels.wat', out: 'core/devices/device-wasm-bytes.ts', name: 'DEVICE_WASM_BYTES', what: 'WebAssembly module of the linear device pulse kernel', inline: ['$lnD', '$expD'] },
   { src: 'scripts/vmm-kernels.wat', out: 'core/crossbar/vmm-wasm-bytes.ts', name: 'VMM_WASM_BYTES', what: 'WebAssembly SIMD module of the crossbar column sums' },
+  { src: 'scripts/mlp-kernels.wat', out: 'networks/mlp/mlp-wasm-bytes.ts', name: 'MLP_WASM_BYTES', what: 'WebAssembly SIMD module of the MLP products and optimisers' },
 ];
 
 // ——— encoding primitives ———
@@ -95,10 +98,13 @@ const OPS = {
   'i32.shl': [[0x74], ''], 'i32.shr_s': [[0x75], ''], 'i32.shr_u': [[0x76], ''],
   'i64.add': [[0x7c], ''], 'i64.sub': [[0x7d], ''], 'i64.and': [[0x83], ''], 'i64.or': [[0x84], ''],
   'i64.shl': [[0x86], ''], 'i64.shr_s': [[0x87], ''], 'i64.shr_u': [[0x88], ''],
+  // f32 comparison and arithmetic
+  'f32.gt': [[0x5e], ''],
+  'f32.sqrt': [[0x91], ''], 'f32.add': [[0x92], ''], 'f32.sub': [[0x93], ''], 'f32.mul': [[0x94], ''], 'f32.div': [[0x95], ''],
   // f64 arithmetic
   'f64.abs': [[0x99], ''], 'f64.neg': [[0x9a], ''], 'f64.floor': [[0x9c], ''], 'f64.add': [[0xa0], ''], 'f64.sub': [[0xa1], ''], 'f64.mul': [[0xa2], ''], 'f64.div': [[0xa3], ''],
   // conversions
-  'i32.wrap_i64': [[0xa7], ''], 'i64.extend_i32_s': [[0xac], ''], 'i64.extend_i32_u': [[0xad], ''], 'f32.demote_f64': [[0xb6], ''], 'f64.convert_i32_s': [[0xb7], ''],
+  'i32.wrap_i64': [[0xa7], ''], 'i64.extend_i32_s': [[0xac], ''], 'i64.extend_i32_u': [[0xad], ''], 'f32.convert_i32_s': [[0xb2], ''], 'f32.demote_f64': [[0xb6], ''], 'f64.convert_i32_s': [[0xb7], ''],
   'f64.convert_i64_s': [[0xb9], ''], 'f64.convert_i64_u': [[0xba], ''], 'i64.trunc_f64_s': [[0xb0], ''], 'f64.promote_f32': [[0xbb], ''], 'i64.reinterpret_f64': [[0xbd], ''], 'f64.reinterpret_i64': [[0xbf], ''],
   'i32.trunc_sat_f64_s': [[0xfc, 0x02], ''], 'i64.trunc_sat_f64_s': [[0xfc, 0x06], ''],
   // SIMD (prefix 0xFD, LEB128 sub-opcode)
@@ -115,6 +121,8 @@ const OPS = {
   'i64x2.gt_s': [[0xfd, 0xd9], ''], 'i64x2.le_s': [[0xfd, 0xda], ''], 'i64x2.ge_s': [[0xfd, 0xdb], ''],
   'f64x2.promote_low_f32x4': [[0xfd, 0x5f], ''], 'f64x2.abs': [[0xfd, 0xec], ''], 'f64x2.neg': [[0xfd, 0xed], ''],
   'f64x2.floor': [[0xfd, 0x75], ''],
+  'v128.load32_splat': [[0xfd, 0x09], 'mem', 2], 'f32x4.splat': [[0xfd, 0x13], ''],
+  'f32x4.gt': [[0xfd, 0x44], ''], 'f32x4.sqrt': [[0xfd, 0xe3], ''], 'f32x4.add': [[0xfd, 0xe4], ''], 'f32x4.sub': [[0xfd, 0xe5], ''], 'f32x4.mul': [[0xfd, 0xe6], ''], 'f32x4.div': [[0xfd, 0xe7], ''],
   'f64x2.add': [[0xfd, 0xf0], ''], 'f64x2.sub': [[0xfd, 0xf1], ''], 'f64x2.mul': [[0xfd, 0xf2], ''], 'f64x2.div': [[0xfd, 0xf3], ''],
 };
 
