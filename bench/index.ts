@@ -7,5 +7,6 @@ import { devicesBench } from './devices.js';
 import { viewerBenchmark } from './viewer.js';
 import { startupBenchmark } from './startup.js';
 import { mlpBenchmark } from './mlp.js';
+import { mlpInferenceBench } from './mlp-inference.js';
 
-export const BENCHMARKS: ReadonlyArray<Benchmark> = [cubaBenchmark, dcBenchmark, vmmBench, devicesBench, viewerBenchmark, startupBenchmark, mlpBenchmark];
+export const BENCHMARKS: ReadonlyArray<Benchmark> = [cubaBenchmark, dcBenchmark, vmmBench, devicesBench, viewerBenchmark, startupBenchmark, mlpBenchmark, mlpInferenceBench];

@@ -22,6 +22,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { names: ['view'], load: () => import('./view.js') },
   { names: ['bench'], load: () => import('./bench.js') },
   { names: ['plot'], load: () => import('./plot.js') },
+  { names: ['paper'], load: () => import('./paper.js') },
 ];
 
 export { COMMAND_SUMMARIES };

@@ -3,6 +3,8 @@
  * `memspike --help` without loading any command) and each command's own `.description()`.
  */
 export const COMMAND_SUMMARIES = {
+  paper:
+    "the seed paper's benchmark: a 784-500-10 MNIST network trained digitally, deployed on simulated HfOxSy/HfS2 arrays (device-to-device sweep, drift ± compensation, HWAT, every preset, pairs per weight, spiking input)",
   demo:
     'a 30-second tour: 100 neurons learn MNIST on hfs2 memristor pairs from 1 000 images, are tested temporally and on a crossbar after a year of drift, and show their receptive fields',
   train:
