@@ -92,6 +92,8 @@ describe('the viewer in headless Chromium', () => {
       await page.click('[data-testid=devices-drift-button]');
       await page.waitForTimeout(3000);
       await screenshot(page, 'viewer-default.png');
+      // the clicked button keeps the focus, and Space would press it again instead of pausing
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     }
     await page.keyboard.press('Space');
     await page.waitForTimeout(500);
