@@ -323,7 +323,7 @@ export class Crossbar {
       // plus the weight's span (then, where that device's floor is too high, the reference up to it).
       const refPlus = new Float32Array(n).fill(NaN), refMinus = new Float32Array(n).fill(NaN);
       for (let t = 0; t < n; t++) {
-        if (tPlus[t] > this.gStart) refMinus[t] = this.gStart;
+        if (w[t] > 0) refMinus[t] = this.gStart;
         else refPlus[t] = this.gStart;
       }
       const readPlus = new Float32Array(n), readMinus = new Float32Array(n);
@@ -334,8 +334,8 @@ export class Crossbar {
         programWriteVerify(minus, this.device, refMinus, tNow, tol, maxPulses, readMinus, usedMinus), false);
       const sigPlus = refMinus, sigMinus = refPlus; // reused: the signal targets are NaN where the ref targets are set
       for (let t = 0; t < n; t++) {
-        if (tPlus[t] > this.gStart) { sigPlus[t] = readMinus[t] + (tPlus[t] - this.gStart); sigMinus[t] = NaN; }
-        else { sigMinus[t] = readPlus[t] + (tMinus[t] - this.gStart); sigPlus[t] = NaN; }
+        if (w[t] > 0) { sigPlus[t] = readMinus[t] + (tPlus[t] - tMinus[t]); sigMinus[t] = NaN; }
+        else { sigMinus[t] = readPlus[t] + (tMinus[t] - tPlus[t]); sigPlus[t] = NaN; }
       }
       r = combine(r, combine(
         programWriteVerify(this.plus, this.device, sigPlus, tNow, tol, maxPulses, readPlus, usedPlus),
@@ -345,8 +345,8 @@ export class Crossbar {
       const fixPlus = sigMinus.fill(NaN), fixMinus = sigPlus.fill(NaN);
       let fixes = 0;
       for (let t = 0; t < n; t++) {
-        const positive = tPlus[t] > this.gStart;
-        const span = positive ? tPlus[t] - this.gStart : tMinus[t] - this.gStart;
+        const positive = w[t] > 0;
+        const span = positive ? tPlus[t] - tMinus[t] : tMinus[t] - tPlus[t];
         const excess = positive ? readPlus[t] - readMinus[t] - span : readMinus[t] - readPlus[t] - span;
         if (excess <= tol) continue;
         if (positive) fixMinus[t] = readPlus[t] - span;

@@ -156,6 +156,26 @@ describe('Crossbar: programming', () => {
     expect(refAbove).toBeGreaterThan(w6.length / 10);
   });
 
+  it('write-verify programs negative weights as well as positive ones on every preset (the sign comes from w, not from a Float32 target)', () => {
+    // agsi's gMin (1/325 µS) rounds up in Float32: a weight ≤ 0's G+ target then compares above the
+    // double-precision start of the range, and a sign taken from the targets sent every negative
+    // weight down the positive branch (G− left at the floor: weight ≈ 0).
+    expect(Math.fround(devicePreset('agsi').gMin)).toBeGreaterThan(devicePreset('agsi').gMin);
+    for (const name of ['hfs2', 'agsi', 'taox-hfox', 'pcm-gst', 'epiram', 'reram-drift']) {
+      const xb = createCrossbar({ rows, cols, device: name, io: IO_IDEAL, seed: 11 });
+      xb.program(w, { mode: 'write-verify', weightRange: 1 });
+      const eff = xb.effectiveWeights();
+      let sumPos = 0, nPos = 0, sumNeg = 0, nNeg = 0;
+      for (let t = 0; t < w.length; t++) {
+        const e = Math.abs(eff[t] - w[t]);
+        if (w[t] > 0) { sumPos += e; nPos++; } else { sumNeg += e; nNeg++; }
+      }
+      const meanPos = sumPos / nPos, meanNeg = sumNeg / nNeg;
+      expect(meanNeg, `${name}: mean |error| of negative weights`).toBeLessThan(0.1);
+      expect(meanNeg, `${name}: negative against positive weights`).toBeLessThan(2 * meanPos + 0.02);
+    }
+  });
+
   it('write-verify leaves a device whose read does not move (stuck): one pulse batch, not the whole budget', () => {
     const stuck = deviceParams(devicePreset('hfs2'), { levels: 64, stuckAt: { fraction: 1, high: 0 } });
     const xb = createCrossbar({ rows, cols, device: stuck, io: IO_IDEAL, cell: 'single', seed: 5 });
