@@ -8,11 +8,11 @@ import { parseQuantity, type Dimension } from '../core/units.js';
 export const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 
 /** A whole number ≥ min, in any decimal form that is one (1000, 1e3, 1.5e3; not 0x10 or 1.5). */
-export function intOption(flag: string, min = 1): (value: string) => number {
+export function intOption(flag: string, min = 1, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
   return (value: string) => {
     const n = Number(value);
-    if (!DECIMAL.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
-      throw new Error(`${flag} ${value}: expected a whole number ≥ ${min}.`);
+    if (!DECIMAL.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+      throw new Error(`${flag} ${value}: expected a whole number ${max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`}.`);
     }
     return n;
   };

@@ -14,8 +14,8 @@
  *   spiking            the same arrays driven by rate-coded Poisson counts of T ms per image
  *
  * The table goes to stderr as rows finish; stdout gets the table at the end, or with --json only
- * the one JSON object. --quick runs a small version (2 training epochs, 300 test images, 2
- * instances, HWAT on 5 000 images). --device-csv runs the table for a device fitted from
+ * the one JSON object. --quick runs a small version (784-100-10, 2 training epochs, 300 test
+ * images, 2 instances, HWAT on 5 000 images). --device-csv runs the table for a device fitted from
  * measured pulse trains (the device lab's CSV: `memspike device curve --csv`).
  */
 import type { Command } from 'commander';
@@ -28,6 +28,7 @@ export interface PaperOptions {
   readonly quiet?: boolean;
   readonly plots?: string;
   readonly deviceCsv?: string;
+  readonly hidden?: number;
   readonly instances?: number;
   readonly samples?: number;
   readonly epochs?: number;
@@ -42,11 +43,12 @@ export function register(program: Command): void {
   program
     .command('paper')
     .description(summaryOf('paper'))
-    .option('--quick', 'a small version: 2 training epochs, 300 test images, 2 device instances, 1 HWAT epoch on 5 000 images')
+    .option('--quick', 'a small version: a 784-100-10 network, 2 training epochs, 300 test images, 2 device instances, 1 HWAT epoch on 5 000 images')
     .option('--json', 'print one JSON object on stdout (the table and progress go to stderr)')
     .option('--quiet', 'no progress lines')
     .option('--plots <DIR>', 'write SVG figures: the device-to-device sweep and accuracy against time (the paper’s Fig. 3b–d), with error bars')
     .option('--device-csv <FILE>', 'run the table for a device fitted from measured pulse trains (CSV: cycle,polarity,pulse,g_uS) instead of hfs2')
+    .option('--hidden <N>', 'hidden-layer width, 784-N-10 (default 500, the paper’s; --quick 100)', intOption('--hidden', 1, 4096))
     .option('--instances <N>', 'device instances per figure, mean ± std (default 10; --quick 2)', intOption('--instances', 1))
     .option('--samples <N>', 'test images per evaluation, the first N (default 10000; --quick 300)', intOption('--samples', 1))
     .option('--epochs <N>', 'digital training epochs (default 20; --quick 2); weights are cached per setting', intOption('--epochs', 1))

@@ -11,6 +11,8 @@ interface Stat {
   readonly std: number;
 }
 interface Context {
+  /** hidden-layer width (784-hidden-10) */
+  readonly hidden: number;
   readonly instances: number;
   readonly samples: number;
   readonly deviceName: string;
@@ -32,7 +34,7 @@ export function dtodSvg(sweep: { open_loop: { dtod: number; accuracy: Stat }[]; 
   const all = [...sweep.open_loop, ...sweep.write_verify].map((p) => p.accuracy);
   return lineChartSvg({
     title: `Accuracy against device-to-device variation (${c.deviceName})`,
-    subtitle: `784-500-10 on MNIST, ${c.samples} test images; mean ± std over ${c.instances} device instances\ndifferential pairs, 8-bit DAC/ADC, 256 × 256 arrays, read at programming`,
+    subtitle: `784-${c.hidden}-10 on MNIST, ${c.samples} test images; mean ± std over ${c.instances} device instances\ndifferential pairs, 8-bit DAC/ADC, 256 × 256 arrays, read at programming`,
     xLabel: 'device-to-device variation [%]',
     yLabel: 'test accuracy [%]',
     x: { lo: 0, hi: 50 },
@@ -58,7 +60,7 @@ export function driftSvg(name: string, d: { plain: readonly DriftRow[]; hwat: re
   const all = [...d.plain, ...d.hwat].flatMap((r) => [r.compensated, r.uncompensated]);
   return lineChartSvg({
     title: `Accuracy against time after programming (${name})`,
-    subtitle: `784-500-10 on MNIST, ${c.samples} test images; mean ± std over ${c.instances} device instances\nwrite-verify, 30 % device-to-device variation; HWAT: hardware-aware training`,
+    subtitle: `784-${c.hidden}-10 on MNIST, ${c.samples} test images; mean ± std over ${c.instances} device instances\nwrite-verify, 30 % device-to-device variation; HWAT: hardware-aware training`,
     xLabel: 'time after programming [s] (log)',
     yLabel: 'test accuracy [%]',
     x: {

@@ -25,11 +25,17 @@ import { driftSvg, dtodSvg } from './figures.js';
 export const PAPER_DTOD = 0.3;
 /** Rate of a white pixel when images are spike trains [Hz] (Diehl & Cook 2015: intensity / 4). */
 export const SPIKING_MAX_RATE_HZ = 63.75;
+/** The paper's hidden layer (784-500-10). */
+export const PAPER_HIDDEN = 500;
+/** --quick's hidden layer: a fifth of the devices to program, so the whole table runs in under a minute. */
+export const QUICK_HIDDEN = 100;
 /** Presentation windows of the spiking-input table [ms]. */
 export const SPIKING_WINDOWS_MS: readonly number[] = [10, 30, 100, 300, 1000];
 
 interface Settings {
   readonly quick: boolean;
+  /** hidden-layer width: 784-hidden-10 */
+  readonly hidden: number;
   readonly instances: number;
   readonly samples: number;
   readonly epochs: number;
@@ -48,6 +54,8 @@ interface Stat {
 const stat = (s: InstanceStats): Stat => ({ mean: round(100 * s.mean), std: round(100 * s.std) });
 const round = (x: number, digits = 2): number => Number(x.toFixed(digits));
 const show = (s: Stat): string => `${s.mean.toFixed(2)} ± ${s.std.toFixed(2)} %`;
+
+const networkName = (s: Settings): string => `784-${s.hidden}-10`;
 
 /** Reads and fits the device of --device-csv (before any training). */
 function fittedDevice(path: string): DeviceParams {
@@ -77,6 +85,7 @@ function settingsOf(o: PaperOptions): Settings {
   const device = o.deviceCsv !== undefined ? fittedDevice(o.deviceCsv) : devicePreset('hfs2');
   return {
     quick,
+    hidden: o.hidden ?? (quick ? QUICK_HIDDEN : PAPER_HIDDEN),
     instances: o.instances ?? (quick ? 2 : 10),
     samples: Math.min(o.samples ?? (quick ? 300 : 10_000), 10_000),
     epochs: o.epochs ?? (quick ? 2 : 20),
@@ -120,7 +129,7 @@ export async function runPaper(o: PaperOptions): Promise<void> {
   // 2. Digital weights: cached, or trained and cached.
   let lastEpoch = 0;
   const digital = await digitalWeights({
-    hyper: { epochs: s.epochs, seed: s.seed },
+    hyper: { sizes: [784, s.hidden, 10], epochs: s.epochs, seed: s.seed },
     cachePath: o.cache,
     retrain: o.retrain === true,
     onProgress: (p) => {
@@ -216,6 +225,7 @@ export async function runPaper(o: PaperOptions): Promise<void> {
     command: 'paper',
     quick: s.quick,
     device: s.deviceName,
+    network: networkName(s),
     samples: s.samples,
     instances: s.instances,
     digital_accuracy: digitalAccuracy,
@@ -249,6 +259,7 @@ export async function runPaper(o: PaperOptions): Promise<void> {
 
 /** The human table (stdout without --json). */
 function table(r: {
+  network: string;
   digital_accuracy: number;
   device: string;
   device_accuracy_mean: number;
@@ -262,7 +273,7 @@ function table(r: {
   dtod_sweep: { open_loop: { dtod: number; accuracy: Stat }[]; write_verify: { dtod: number; accuracy: Stat }[] };
 }): string {
   const lines = [
-    `seed paper benchmark: 784-500-10 on MNIST, ${r.samples} test images, ${r.instances} device instances`,
+    `seed paper benchmark: ${r.network} on MNIST, ${r.samples} test images, ${r.instances} device instances`,
     `digital                                   ${r.digital_accuracy.toFixed(2)} %`,
     `${r.device}, 30 % d2d, write-verify          ${r.device_accuracy_mean.toFixed(2)} ± ${r.device_accuracy_std.toFixed(2)} %  (${(r.device_accuracy_mean - r.digital_accuracy).toFixed(2)} points)`,
     `HWAT gain                                 ${r.hwat_gain.toFixed(2)} points`,

@@ -30,6 +30,7 @@ describe('memspike paper', () => {
     const j = r.last as Record<string, unknown> & { dtod_sweep: Record<string, { dtod: number; accuracy: Stat }[]>; drift: Record<string, { plain: { time: string; compensated: Stat; uncompensated: Stat }[]; hwat: unknown[] }>; presets: Record<string, { open_loop: Stat; write_verify: Stat }>; pairs: { pairsPerWeight: number; program: string; accuracy: Stat; energyPerInference_nJ: number }[]; spiking: { windowMs: number; accuracy: Stat }[] };
     for (const key of ['digital_accuracy', 'device_accuracy_mean', 'device_accuracy_std', 'instances', 'hwat_gain', 'energy_per_inference_nJ', 'inferences_per_s']) expect(typeof j[key], key).toBe('number');
     expect(j['instances']).toBe(1);
+    expect(j['network']).toBe('784-100-10'); // --quick's smaller hidden layer
     expect(j['digital_accuracy']).toBeGreaterThan(85); // one epoch of Adam on all 60 000 images
     expect(Object.keys(j.dtod_sweep).sort()).toEqual(['open_loop', 'write_verify']);
     for (const sweep of Object.values(j.dtod_sweep)) {
@@ -62,12 +63,22 @@ describe('memspike paper', () => {
     expect(readFileSync(join(plots, 'drift-hfs2.svg'), 'utf8')).toMatch(/time after programming \[s\]/);
     // the weights were cached; a second run reads them
     expect(existsSync(cache)).toBe(true);
+    const before = readFileSync(cache);
+    // the cached file holds 784-100-10: asking for another shape with it is refused before any work, file untouched
+    const other = runCli(['paper', '--quick', '--json', '--hidden', '50', '--cache', cache], 60_000);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/weights\.mspk/);
+    expect(other.stderr).toMatch(/784-50-10|sizes|shape/);
+    expect(other.stderr).not.toMatch(/digital training: epoch/);
+    expect(readFileSync(cache).equals(before)).toBe(true);
   });
 
   it('refuses bad input before any training, naming the flag and the fix', () => {
     const cases: [string[], RegExp][] = [
       [['--pairs-per-weight', '0'], /--pairs-per-weight 0: expected a whole number ≥ 1/],
       [['--instances', '-2'], /--instances -2: expected a whole number ≥ 1/],
+      [['--hidden', '0'], /--hidden 0: expected a whole number from 1 to 4096/],
+      [['--hidden', '5000'], /--hidden 5000: expected a whole number from 1 to 4096/],
       [['--device-csv', join(dir, 'missing.csv')], /--device-csv .*missing\.csv: cannot read the file \(ENOENT\)/],
     ];
     const notTrains = join(dir, 'not-trains.csv');
