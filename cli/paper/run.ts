@@ -57,8 +57,8 @@ const show = (s: Stat): string => `${s.mean.toFixed(2)} ± ${s.std.toFixed(2)} %
 
 const networkName = (s: Settings): string => `784-${s.hidden}-10`;
 
-/** Reads and fits the device of --device-csv (before any training). */
-function fittedDevice(path: string): DeviceParams {
+/** Reads and fits the device of --device-csv (before any training): the fit, with hfs2's d2d, drift, read and pulse. */
+export function fittedDevice(path: string): DeviceParams {
   let text: string;
   try {
     text = new TextDecoder().decode(readRegularFile(path, '--device-csv'));

@@ -7,6 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
+import { fittedDevice } from '../../cli/paper/run.js';
+import { evaluateDeployment } from '../../networks/mlp/deploy-instances.js';
+import { trainMlp } from '../../networks/mlp/train.js';
+import { loadMnist } from '../../networks/datasets/idx-node.js';
+import { sliceDataset } from '../../networks/datasets/image-dataset.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'memspike-paper-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -98,5 +103,25 @@ describe('memspike paper', () => {
       expect(r.stdout).toBe('');
     }
     expect(readFileSync(corrupt, 'utf8')).toBe('MSPK this is not a weights file'); // never overwritten
+  });
+
+  it('a device fitted from hfs2\'s own pulse trains (--device-csv) gives the hfs2 result within noise', async () => {
+    // the device lab writes hfs2's cycle protocol as CSV; the paper command's fit reads it back
+    const csv = join(dir, 'hfs2-trains.csv');
+    const lab = runCli(['device', 'curve', '--preset', 'hfs2', '--csv', csv]);
+    expect(lab.code).toBe(0);
+    const fitted = fittedDevice(csv);
+    expect(fitted.kind).toBe('table');
+    const train = sliceDataset(loadMnist({ split: 'train' }), 0, 5000);
+    const test = sliceDataset(loadMnist({ split: 'test' }), 0, 1000);
+    const { weights } = await trainMlp({ train, hyper: { sizes: [784, 64, 10], epochs: 3, seed: 1 } });
+    const data = { images: test.pixels, labels: test.labels };
+    const row = (device: typeof fitted | string, program: 'open-loop' | 'write-verify') =>
+      evaluateDeployment(weights, data, { device, program, dtod: 0.3, instances: 4, count: 1000, seed: 1 }).accuracy;
+    // measured: write-verify 86.77 ± 0.05 (hfs2) against 86.55 ± 0.06 % (fit); open loop 80.88 ± 0.48 against 80.40 ± 0.54 %
+    const [wvPreset, wvFit] = [row('hfs2', 'write-verify'), row(fitted, 'write-verify')];
+    expect(Math.abs(wvFit.mean - wvPreset.mean)).toBeLessThan(0.005);
+    const [olPreset, olFit] = [row('hfs2', 'open-loop'), row(fitted, 'open-loop')];
+    expect(Math.abs(olFit.mean - olPreset.mean)).toBeLessThan(Math.max(0.01, 2 * (olPreset.std + olFit.std)));
   });
 });
