@@ -8,5 +8,6 @@ import { viewerBenchmark } from './viewer.js';
 import { startupBenchmark } from './startup.js';
 import { mlpBenchmark } from './mlp.js';
 import { mlpInferenceBench } from './mlp-inference.js';
+import { sweepBenchmark } from './sweep.js';
 
-export const BENCHMARKS: ReadonlyArray<Benchmark> = [cubaBenchmark, dcBenchmark, vmmBench, devicesBench, viewerBenchmark, startupBenchmark, mlpBenchmark, mlpInferenceBench];
+export const BENCHMARKS: ReadonlyArray<Benchmark> = [cubaBenchmark, dcBenchmark, vmmBench, devicesBench, viewerBenchmark, startupBenchmark, mlpBenchmark, mlpInferenceBench, sweepBenchmark];

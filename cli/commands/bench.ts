@@ -12,6 +12,8 @@ import { resolveSpec } from '../../networks/diehl-cook/spec.js';
 import { addNetworkOptions, FieldSources, networkFields } from '../experiment-options.js';
 import { intOption, numberOption, quantityOption, rawOption } from '../options.js';
 import { checkMemory, checkModelFits } from '../resources.js';
+import { registerEvalWorkersBench } from '../bench-eval-workers.js';
+import { registerQueueBench } from '../sweep/queue-bench.js';
 
 function parser(o: BenchOption): ((value: string) => unknown) | undefined {
   const name = o.flag.split(' ')[0];
@@ -56,6 +58,10 @@ export function register(program: Command): void {
       else process.stdout.write(`${formatTable(result)}\n`);
     });
   }
+  // benchmarks of the CLI's own machinery (worker threads), which bench/ cannot import
+  registerEvalWorkersBench(bench);
+  // queue mode's overhead (BullMQ on a private redis-server): cli/sweep/queue-bench.ts
+  registerQueueBench(bench);
 }
 
 function formatTable(result: Record<string, unknown>): string {

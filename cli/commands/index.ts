@@ -23,6 +23,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   { names: ['bench'], load: () => import('./bench.js') },
   { names: ['plot'], load: () => import('./plot.js') },
   { names: ['paper'], load: () => import('./paper.js') },
+  { names: ['sweep'], load: () => import('./sweep.js') },
+  { names: ['worker'], load: () => import('./worker.js') },
 ];
 
 export { COMMAND_SUMMARIES };

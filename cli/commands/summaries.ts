@@ -21,6 +21,10 @@ export const COMMAND_SUMMARIES = {
     'run a benchmark; with --json stdout holds one JSON object',
   plot:
     'figures of a saved model in a directory: receptive fields (PNG), confusion matrix, thresholds, device conductances and pulse counts, and (--crossbar) accuracy against drift (SVG)',
+  sweep:
+    'run a sweep — a base experiment spec, axes and repeats — on all cores (worker threads), resumable, as --shard i/n of an array job; `sweep collect DIR` builds its table (CSV, markdown) and plots',
+  worker:
+    'take the trials of sweeps enqueued with `memspike sweep SPEC --queue redis://HOST:PORT` and run them, each in its own thread (one per machine, as many machines as you like)',
 } as const;
 
 export type CommandName = keyof typeof COMMAND_SUMMARIES;

@@ -11,8 +11,12 @@
  *              each epoch, when the model's labels become the running ones
  *   label      frozen; the last `samples` images of the training set; each neuron takes the class
  *              it answered most (readout.ts); the network is then put back as it was
- *   evaluate   frozen; temporal: the spiking simulation of the first `samples` test images;
- *              crossbar: the weights programmed into a simulated array (crossbar.ts)
+ *   evaluate   frozen; temporal: the spiking simulation of the first `samples` test images —
+ *              one simulation through all of them ('sequential', the default), or each image from
+ *              the trained state with its own input stream ('independent', independent.ts; the
+ *              same images can then be evaluated in slices elsewhere: `evaluateIndependentImages`
+ *              and `completeFromAnswers`); crossbar: the weights programmed into a simulated array
+ *              (crossbar.ts)
  *
  * A checkpoint (model-file.ts) can be written at any sample boundary: the model, the results so
  * far and the progress of a training phase. A label pass or an evaluation that was interrupted
@@ -33,6 +37,7 @@ import { DIEHL_COOK, diehlCook2015, type DiehlCookModel, type Instrument } from 
 import { classify, createResponseWindow, LABEL_WINDOW, type ResponseWindow } from './readout.js';
 import { crossbarEvaluation, type CrossbarRun } from './crossbar.js';
 import { programmingEnergy, pulsesApplied, rowReadEnergies } from './energy.js';
+import { EvaluationTally, imageAnswers, imageReadEnergy, orderedAnswers, setAnswer, startIndependentImage, type ImageAnswers } from './independent.js';
 import { deviceOf, ruleOf, type CrossbarPhaseSpec, type ExperimentSpec, type LabelPhaseSpec, type PhaseSpec, type TemporalPhaseSpec, type TrainPhaseSpec } from './spec.js';
 import type { CrossbarResult, ExperimentResult, LabelResult, PhaseResult, TemporalResult, TrainResult } from './results.js';
 
@@ -427,6 +432,7 @@ function labelPhase(m: TrainedModel, p: LabelPhaseSpec, train: ImageDataset, rep
 }
 
 function temporalPhase(m: TrainedModel, p: TemporalPhaseSpec, test: ImageDataset, report: () => void, answer: SampleAnswer): PhaseRun {
+  if (p.images === 'independent') return independentPhase(m, p, test, report, answer);
   const { model } = m;
   const confusion = Array.from({ length: 10 }, () => new Array<number>(11).fill(0));
   const state = frozen(m);
@@ -473,6 +479,95 @@ function temporalPhase(m: TrainedModel, p: TemporalPhaseSpec, test: ImageDataset
     silent,
     silentRate: silent / p.samples,
   }));
+}
+
+/**
+ * The sample loop of independent images first … end − 1 (independent.ts): each starts from the
+ * frozen phase's saved trained state with its own input stream; `onImage` gets each answer.
+ */
+function independentLoop(m: TrainedModel, state: ReturnType<typeof frozen>, test: ImageDataset, first: number, end: number, onImage: (index: number, predicted: number, silent: boolean, energy_nJ: number, presentations: number, counts: ArrayLike<number>) => void) {
+  const { model } = m;
+  let rowEnergy: Float64Array | null = null;
+  return sampleLoop(
+    m,
+    end,
+    first,
+    test,
+    'test',
+    (k) => k,
+    (k) => {
+      startIndependentImage(model, state.saved!, k);
+      rowEnergy ??= rowReadEnergies(model);
+    },
+    (k) => {
+      const r = model.presenter.result;
+      onImage(k, classify(r.counts, m.labels), r.silent, imageReadEnergy(model.inputCounter.counts, rowEnergy!), r.presentations, r.counts);
+    },
+  );
+}
+
+/** The result of a temporal evaluation from its tally (independent images). */
+function independentResult(p: TemporalPhaseSpec, tally: EvaluationTally, seconds: number): TemporalResult {
+  return {
+    phase: 'evaluate',
+    mode: 'temporal',
+    samples: p.samples,
+    correct: tally.correct,
+    accuracy: tally.correct / p.samples,
+    confusion: tally.confusion,
+    seconds,
+    samplesPerSec: p.samples / Math.max(seconds, 1e-9),
+    inferenceEnergy_nJ: tally.energy_nJ / p.samples,
+    silent: tally.silent,
+    silentRate: tally.silent / p.samples,
+  };
+}
+
+/** A temporal evaluation of independent images, in this thread. */
+function independentPhase(m: TrainedModel, p: TemporalPhaseSpec, test: ImageDataset, report: () => void, answer: SampleAnswer): PhaseRun {
+  const state = frozen(m);
+  const tally = new EvaluationTally();
+  let seconds = 0;
+  const loop = independentLoop(m, state, test, 0, p.samples, (k, predicted, silent, energy) => {
+    const cls = test.labels[k];
+    tally.add(cls, predicted, silent, energy);
+    noteAnswer(answer, 'test', k, cls, predicted);
+    if (k + 1 === p.samples) state.leave();
+    report();
+  });
+  return frozenRun(p, 'temporal', state, loop, () => seconds, (s) => (seconds += s), () => (loop.k > 0 ? tally.correct / loop.k : Number.NaN), () => independentResult(p, tally, seconds));
+}
+
+/**
+ * Evaluates test images from … to − 1 of `test` by the independent-images protocol (independent.ts)
+ * with the model's labels, and puts the network back as it was. An image's answer does not depend
+ * on the range it is evaluated in, so slices evaluated anywhere (worker threads, other machines:
+ * each loading the same model) and handed to `DiehlCookExperiment.completeFromAnswers` give the
+ * result of one evaluation, bit for bit. `onImage(index, done, answers)` is called after each
+ * image, its answer set in `answers`.
+ */
+export function evaluateIndependentImages(m: TrainedModel, test: ImageDataset, from: number, to: number, onImage?: (index: number, done: number, answers: ImageAnswers) => void): ImageAnswers {
+  if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 0 || to < from || to > test.count) {
+    throw new Error(`evaluateIndependentImages: images ${from}…${to} (to exclusive) must be whole numbers with 0 ≤ from ≤ to ≤ ${test.count} (the test images of ${test.source}).`);
+  }
+  if (test.rows * test.cols !== m.model.options.nInput) throw new Error(`evaluateIndependentImages: ${test.source} holds ${test.rows}×${test.cols}-pixel images; the network has ${m.model.options.nInput} inputs.`);
+  const answers = imageAnswers(from, to - from, m.model.options.nExc);
+  if (from === to) return answers;
+  const net = m.model.net;
+  const plastic = net.plasticity.enabled;
+  const state = frozen(m);
+  state.enter();
+  try {
+    const loop = independentLoop(m, state, test, from, to, (k, predicted, silent, energy, presentations, counts) => {
+      setAnswer(answers, k, predicted, silent, energy, presentations, counts);
+      onImage?.(k, k + 1 - from, answers);
+    });
+    loop.samples(to - from);
+  } finally {
+    state.leave();
+    net.plasticity.enabled = plastic;
+  }
+  return answers;
 }
 
 /** The PhaseRun of a frozen simulated phase over a sample loop. */
@@ -712,6 +807,38 @@ export class DiehlCookExperiment implements SteppableExperiment<ExperimentResult
       }
     }
     return completed;
+  }
+
+  /**
+   * Finishes the current phase — a temporal evaluation of independent images that has not
+   * started — from answers computed elsewhere: slices of its test images evaluated by
+   * `evaluateIndependentImages` on this trained model with these labels (in worker threads, say).
+   * They are merged in image order, so the result is the one `advance` would give, bit for bit,
+   * with `seconds` as its wall time. Throws (changing nothing) if the phase is not such an
+   * evaluation or the slices do not cover its images.
+   */
+  completeFromAnswers(parts: readonly ImageAnswers[], seconds: number): void {
+    const p = this.finished ? null : this.spec.schedule[this.index];
+    if (p === null || p.phase !== 'evaluate' || p.mode !== 'temporal' || p.images !== 'independent') {
+      throw new Error(`completeFromAnswers: the current phase (${p === null ? 'none: the run is finished' : phaseName(p)}) is not a temporal evaluation of independent images (schedule[${this.index}].images = 'independent').`);
+    }
+    if (this.current !== null) throw new Error(`completeFromAnswers: schedule[${this.index}] has started here already (${this.current.done} of ${this.current.total} images); answers from elsewhere finish only a phase not started.`);
+    if (!(seconds >= 0)) throw new Error(`completeFromAnswers: seconds = ${seconds}; give the wall time of the evaluation, ≥ 0.`);
+    const test = this.data.test!;
+    const ordered = orderedAnswers(parts, p.samples);
+    const tally = new EvaluationTally();
+    for (const a of ordered) {
+      for (let j = 0; j < a.predicted.length; j++) {
+        const k = a.first + j;
+        const cls = test.labels[k];
+        tally.add(cls, a.predicted[j], a.silent[j] === 1, a.energy_nJ[j]);
+        noteAnswer(this.answer, 'test', k, cls, a.predicted[j]);
+      }
+    }
+    const r = independentResult(p, tally, seconds);
+    this.results.push(r);
+    if (r.samples > 0 && r.seconds > 0) this.rates.frozen = r.seconds / r.samples;
+    this.index++;
   }
 
   /** Where the run stands (for a checkpoint; at a sample boundary). */

@@ -23,8 +23,16 @@
  *                                           network was not trained on unless training reached them
  *                                           (labels from held-out images generalise at least as well:
  *                                           docs/results.md)
- *   { phase: 'evaluate', mode: 'temporal', samples }   the full spiking simulation, frozen, on the
- *                                           first `samples` test images
+ *   { phase: 'evaluate', mode: 'temporal', samples, images }   the full spiking simulation, frozen,
+ *                                           on the first `samples` test images; `images`:
+ *                                           'sequential' (the default) runs them one after the other
+ *                                           as one simulation — the state an image leaves (membrane,
+ *                                           conductances, input stream) carries into the next —;
+ *                                           'independent' starts every image from the trained state
+ *                                           with its own input stream, seeded from (seed, image
+ *                                           index), so that images can be split across threads
+ *                                           (independent.ts). The default is left out of the resolved
+ *                                           spec, which therefore reads as it did before the field.
  *   { phase: 'evaluate', mode: 'crossbar', samples, program, age, compensate, readout,
  *     columnCorrection, device }            rate-coded inference on a simulated crossbar (crossbar.ts)
  * Frozen phases (label, evaluate) start from the trained state and leave it as it was, so an
@@ -63,11 +71,20 @@ export interface LabelPhaseSpec {
   /** the last `samples` images of the training set are shown to the frozen network (≤ LABEL_WINDOW) */
   readonly samples: number;
 }
+/** How a temporal evaluation runs its test images (see the module doc). */
+export const EVALUATION_IMAGES = Object.freeze(['sequential', 'independent'] as const);
+export type EvaluationImages = (typeof EVALUATION_IMAGES)[number];
+
 export interface TemporalPhaseSpec {
   readonly phase: 'evaluate';
   readonly mode: 'temporal';
   /** test images (the first `samples`) */
   readonly samples: number;
+  /**
+   * 'independent': every image starts from the trained state with its own input stream; absent:
+   * 'sequential' (the default, never written out, so specs and model files read as before the field)
+   */
+  readonly images?: 'independent';
 }
 export interface CrossbarPhaseSpec {
   readonly phase: 'evaluate';
@@ -419,10 +436,12 @@ function phases(v: unknown, trained: boolean): readonly PhaseSpec[] {
           if (!labelled) throw new SpecError(at, p, `an evaluation needs labelled neurons: put a 'train' or 'label' phase before it, or evaluate a trained model.`);
           const samples = wholeNumber(p['samples'], `${at}.samples`, 1, Number.MAX_SAFE_INTEGER, 'give the number of test images');
           if (mode === 'temporal') {
-            const extra = Object.keys(p).filter((k) => k !== 'phase' && k !== 'mode' && k !== 'samples');
+            const extra = Object.keys(p).filter((k) => k !== 'phase' && k !== 'mode' && k !== 'samples' && k !== 'images');
             if (extra.length > 0) throw new SpecError(`${at}.${extra[0]}`, p[extra[0]], `applies to crossbar evaluations only (mode 'crossbar'); the temporal simulation has no array to age, program or read out.`);
-            return Object.freeze({ phase: 'evaluate', mode, samples });
+            const images = oneOf(p['images'] ?? 'sequential', `${at}.images`, EVALUATION_IMAGES, "'sequential': one simulation through all images (the default); 'independent': each image from the trained state with its own input stream");
+            return Object.freeze(images === 'independent' ? { phase: 'evaluate', mode, samples, images } : { phase: 'evaluate', mode, samples });
           }
+          if (p['images'] !== undefined) throw new SpecError(`${at}.images`, p['images'], `applies to temporal evaluations only (mode 'temporal'); crossbar inference carries no state from one image to the next — leave it out.`);
           checkKnownKeys(p, ['phase', 'mode', 'samples', 'program', 'age', 'compensate', 'readout', 'columnCorrection', 'device'], at);
           const d = CROSSBAR_DEFAULTS;
           const bool = (k: string, dflt: boolean): boolean => {
