@@ -24,107 +24,21 @@
  * of ν·ln, since e^(−ν·ln) is then accurate to ν times that). Domain: ln takes positive normal
  * doubles (the fold's dt/t0 > 1, pcm's g/gMax ≥ 10⁻¹²); exp clamps y to [−708, 708] (results below
  * e^(−708) would underflow a Float32 conductance anyway). Not correctly rounded, and not meant to be.
+ *
+ * The tables are core/math.ts's (exp, log, pow… for everything else, to within 0.52 ulp); these two
+ * stay as they are because the WebAssembly kernel runs exactly these operations.
  */
 
-/** Table index bits of both reductions. */
-const N = 128;
+import { EXP2_J, HI_WORD, INV_LN2_N, LN2, LN2_N_HI, LN2_N_LO, LN_C, LN_CJ, LN_INV_C, POW2, SHIFT } from '../math.js';
 
-/**
- * c_j = 1 + (j + ½)/128 for j < 64, half that for j ≥ 64 (mantissas m ≥ 1.5 are taken as m/2 with
- * the exponent one up, so that x near 1 meets c near 1 from both sides: no cancellation of e·ln 2
- * against ln c).
- */
-export const LN_CJ = new Float64Array(N);
-/** 1/c_j (IEEE division: correctly rounded in every engine). */
-export const LN_INV_C = new Float64Array(N);
-/** ln c_j, the double nearest the exact value. */
-export const LN_C = new Float64Array(N);
-/** 2^(j/128), the double nearest the exact value. */
-export const EXP2_J = new Float64Array(N);
-
-/** 1.5·2⁵²: y + SHIFT − SHIFT rounds y to the nearest integer, ties to even, for |y| < 2⁵¹. */
-const SHIFT = 6755399441055744;
-
-/** 2^m for m ∈ [−1022, 1023] at index m + 1022 (exact powers of two). */
-const POW2 = new Float64Array(2046);
-
-// ——— tables in exact arithmetic: fixed point with FRAC fraction bits ———
-const FRAC = 120n;
-const ONE = 1n << FRAC;
-
-/** atanh(u/ONE)·ONE for |u| < ONE/2, by its series u + u³/3 + u⁵/5 + … */
-function atanhFixed(u: bigint): bigint {
-  const u2 = (u * u) >> FRAC;
-  let term = u;
-  let sum = 0n;
-  for (let k = 1n; term !== 0n; k += 2n) {
-    sum += term / k;
-    term = (term * u2) >> FRAC;
-  }
-  return sum;
-}
-
-/** ln(p/q)·ONE for p, q > 0 with p/q ∈ [1, 2]: 2·atanh((p − q)/(p + q)). */
-function lnRatioFixed(p: bigint, q: bigint): bigint {
-  return 2n * atanhFixed(((p - q) << FRAC) / (p + q));
-}
-
-/** e^(v/ONE)·ONE for 0 ≤ v < ONE, by its Taylor series. */
-function expFixed(v: bigint): bigint {
-  let term = ONE;
-  let sum = 0n;
-  for (let k = 1n; term !== 0n; k++) {
-    sum += term;
-    term = (term * v) / (k << FRAC);
-  }
-  return sum;
-}
-
-/** 2^−120, exactly (`**` is only approximated by the standard; repeated halving is exact). */
-const INV_ONE = ((): number => {
-  let x = 1;
-  for (let k = 0n; k < FRAC; k++) x /= 2;
-  return x;
-})();
-
-/** The double nearest v/ONE (Number(bigint) rounds to nearest; scaling by 2^−120 is exact). */
-function toDouble(v: bigint): number {
-  return Number(v) * INV_ONE;
-}
-
-const LN2_FIXED = lnRatioFixed(2n, 1n);
-/** ln 2, the nearest double. */
-const LN2 = toDouble(LN2_FIXED);
-/** ln2/128 to 2⁻⁴⁰ (≈ 33 significant bits: k·LN2_N_HI is exact for |k| < 2¹⁹) and the rest. */
-const LN2_N_HI = toDouble(((LN2_FIXED / 128n) >> (FRAC - 40n)) << (FRAC - 40n));
-const LN2_N_LO = toDouble(LN2_FIXED / 128n - (((LN2_FIXED / 128n) >> (FRAC - 40n)) << (FRAC - 40n)));
-/** 128/ln 2 (any double near it would do: it only picks k; r absorbs the rest). */
-const INV_LN2_N = 128 / LN2;
-
-{
-  const ln2 = LN2_FIXED;
-  for (let j = 0; j < N; j++) {
-    // c_j = (256 + 2j + 1)/256
-    const num = BigInt(256 + 2 * j + 1);
-    const c = (1 + (2 * j + 1) * 0.00390625) * (j < 64 ? 1 : 0.5);
-    LN_CJ[j] = c;
-    LN_INV_C[j] = 1 / c;
-    LN_C[j] = j < 64 ? toDouble(lnRatioFixed(num, 256n)) : -toDouble(lnRatioFixed(512n, num));
-    EXP2_J[j] = toDouble(expFixed((ln2 * BigInt(j)) / 128n));
-  }
-  let p = 1;
-  for (let m = 0; m <= 1023; m++, p *= 2) POW2[m + 1022] = p;
-  p = 1;
-  for (let m = 0; m >= -1022; m--, p /= 2) POW2[m + 1022] = p;
-}
+/** The tables of core/math.ts the WebAssembly kernel copies into its header (f64[128] each). */
+export { EXP2_J, LN_C, LN_CJ, LN_INV_C };
 
 /** The constants the WebAssembly kernel needs (written into its header by device-wasm.ts). */
 export const DRIFT_MATH_CONSTANTS = { LN2, LN2_N_HI, LN2_N_LO, INV_LN2_N, SHIFT } as const;
 
 const BITS = new Float64Array(1);
 const WORDS = new Uint32Array(BITS.buffer);
-/** Index of the high (sign/exponent) word of a double in WORDS: 1 on little-endian hosts. */
-const HI_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 
 /**
  * ln x for a positive normal double x (see the header for method and accuracy). In the order of
