@@ -19,9 +19,11 @@
  * Draws: uniform [0, 1); normal (Box–Muller, the second value cached); exponential (inversion);
  * Poisson (inversion for λ < 12, Hörmann's PTRS transformed rejection 1993 above, both exact);
  * binomial (exact by geometric waiting times while n·min(p, 1−p) < 30; above that the normal
- * approximation with continuity correction). None allocates.
+ * approximation with continuity correction). None allocates. Logarithms, exponentials, sines and
+ * cosines are core/math.ts's, so every draw is the same double in every JavaScript engine.
  */
 import seedrandom from 'seedrandom';
+import { cosTwoPi, exp, log, sinTwoPi } from './math.js';
 
 const TWO_POW_M32 = 2.3283064365386963e-10;
 
@@ -70,16 +72,15 @@ export class RandomStream {
     let u1 = this.uniform();
     while (u1 === 0) u1 = this.uniform();
     const u2 = this.uniform();
-    const r = Math.sqrt(-2 * Math.log(u1));
-    const a = 2 * Math.PI * u2;
-    s[4] = r * Math.sin(a);
+    const r = Math.sqrt(-2 * log(u1));
+    s[4] = r * sinTwoPi(u2);
     s[5] = 1;
-    return r * Math.cos(a);
+    return r * cosTwoPi(u2);
   }
 
   /** Exponential with the given mean (mean = 1/rate). */
   exponential(mean: number): number {
-    return -mean * Math.log(1 - this.uniform());
+    return -mean * log(1 - this.uniform());
   }
 
   /** Poisson(λ). */
@@ -88,7 +89,7 @@ export class RandomStream {
     if (lambda < 12) {
       // Inversion by sequential search: P(0) = e^−λ, P(k) = P(k−1)·λ/k.
       let u = this.uniform();
-      let p = Math.exp(-lambda);
+      let p = exp(-lambda);
       let k = 0;
       while (u > p) {
         u -= p;
@@ -101,7 +102,7 @@ export class RandomStream {
     // PTRS: W. Hörmann, "The transformed rejection method for generating Poisson random
     // variables", Insurance: Mathematics and Economics 12 (1993) 39–45.
     const slam = Math.sqrt(lambda);
-    const loglam = Math.log(lambda);
+    const loglam = log(lambda);
     const b = 0.931 + 2.53 * slam;
     const a = -0.059 + 0.02483 * b;
     const invalpha = 1.1239 + 1.1328 / (b - 3.4);
@@ -113,7 +114,7 @@ export class RandomStream {
       const k = Math.floor((2 * a / us + b) * u + lambda + 0.43);
       if (us >= 0.07 && v <= vr) return k;
       if (k < 0 || (us < 0.013 && v > us)) continue;
-      if (Math.log(v) + Math.log(invalpha) - Math.log(a / (us * us) + b) <= -lambda + k * loglam - logFactorial(k)) return k;
+      if (log(v) + log(invalpha) - log(a / (us * us) + b) <= -lambda + k * loglam - logFactorial(k)) return k;
     }
   }
 
@@ -130,11 +131,11 @@ export class RandomStream {
     let k: number;
     if (n * q < 30) {
       // Count successes as the number of geometric(q) waiting times that fit in n trials.
-      const lq = Math.log(1 - q);
+      const lq = log(1 - q);
       k = 0;
       let trials = 0;
       for (;;) {
-        trials += Math.floor(Math.log(1 - this.uniform()) / lq) + 1;
+        trials += Math.floor(log(1 - this.uniform()) / lq) + 1;
         if (trials > n) break;
         k++;
       }
@@ -162,9 +163,12 @@ export class RandomStream {
   }
 }
 
+/** ½·ln(2π) (2·Math.PI is the double nearest 2π: doubling is exact). */
+const HALF_LN_2PI = 0.5 * log(2 * Math.PI);
+
 const LOG_FACTORIAL_TABLE = (() => {
   const t = new Float64Array(256);
-  for (let i = 2; i < 256; i++) t[i] = t[i - 1] + Math.log(i);
+  for (let i = 2; i < 256; i++) t[i] = t[i - 1] + log(i);
   return t;
 })();
 
@@ -172,7 +176,7 @@ const LOG_FACTORIAL_TABLE = (() => {
 export function logFactorial(k: number): number {
   if (k < 256) return LOG_FACTORIAL_TABLE[k];
   const x = k + 1;
-  return (x - 0.5) * Math.log(x) - x + 0.5 * Math.log(2 * Math.PI) + 1 / (12 * x) - 1 / (360 * x * x * x);
+  return (x - 0.5) * log(x) - x + HALF_LN_2PI + 1 / (12 * x) - 1 / (360 * x * x * x);
 }
 
 /**

@@ -10,6 +10,7 @@
  * 10⁻¹³, far under the Float32 resolution of any weight above 10⁻⁶. It is stated, not hidden.
  */
 import type { SpikeBuffer } from '../core/neurons/spikes.js';
+import { exp } from '../core/math.js';
 
 export const TRACE_FLOOR = 1e-9;
 
@@ -30,7 +31,7 @@ export interface Trace {
 }
 
 export function createTrace(n: number, tau: number, dt: number, amount = 1, nearest = false): Trace {
-  return { x: new Float64Array(n), decay: Math.exp(-dt / tau), amount, nearest, active: false, list: new Int32Array(n), count: 0, inList: new Uint8Array(n) };
+  return { x: new Float64Array(n), decay: exp(-dt / tau), amount, nearest, active: false, list: new Int32Array(n), count: 0, inList: new Uint8Array(n) };
 }
 
 /** Decays every nonzero entry by one step; entries below the floor become 0 and leave the list. */

@@ -27,7 +27,8 @@
 ;; in the rare spike branch instead of a second select on every pair.
 (module
   (import "env" "mem" (memory 1))
-  ;; Math.exp of the host, so that e^(−x) for x ≥ 0.05 is the very double lifConductanceStep computes
+  ;; core/math.ts's exp (lif-wasm.ts imports it), so that e^(−x) for x ≥ 0.05 is the very double
+  ;; lifConductanceStep computes, in every engine
   (import "env" "exp" (func $exp (param f64) (result f64)))
 
   ;; lifCurrentStep without adaptive threshold (θ mode 0), four neurons (two pairs) per iteration.
@@ -241,7 +242,7 @@
 
   ;; lifConductanceStep (θ mode 0–3), one pair per iteration. Exponential Euler, e^(−g·dt/τm) =
   ;; decayMem·e^(−y) with y = (gE + gI)·dt/τm, the Taylor series of e^(−y) below y = 0.05 and the
-  ;; host's Math.exp above (rare), conductances within ±10⁻¹² flushed to 0, the pure-leak lanes
+  ;; imported exp (core/math.ts) above (rare), conductances within ±10⁻¹² flushed to 0, the pure-leak lanes
   ;; (gE = gI = 0) with decayMem alone — as lif.ts, lane by lane. Keep the two in step: the test
   ;; test/core/neurons/lif-wasm.test.ts fails on any difference.
   (func $conductance (export "conductance") (param $mode i32) (result i32)
@@ -331,7 +332,7 @@
         f64x2.sub f64x2.mul
         f64x2.sub
         local.set $e
-        ;; lanes where ¬(y < 0.05): e^(−y) = Math.exp(−y)
+        ;; lanes where ¬(y < 0.05): e^(−y) = exp(−y) of core/math.ts
         local.get $x local.get $small f64x2.lt v128.not v128.any_true
         if
           local.get $x f64x2.extract_lane 0 f64.const 0.05 f64.lt i32.eqz

@@ -20,6 +20,7 @@
 import { tableAt } from './models.js';
 import { deviceParams, neurosimNonlinearity, NO_NONIDEALITIES, type DeviceOverrides, type DeviceParams, type TableDevice } from './params.js';
 import type { PulseTrains } from './lab.js';
+import { exp, expm1, log } from '../math.js';
 
 export interface FitOptions {
   /** Grid nodes of the table; default 32. */
@@ -123,24 +124,25 @@ function fitNeuroSim(m: Float64Array, up: boolean, lo: number, hi: number): Neur
   const W = hi - lo;
   const last = m.length - 1;
   const sse = (A: number, pmax: number): number => {
-    const B = W / -Math.expm1(-pmax / A);
+    const B = W / -expm1(-pmax / A);
     let s = 0;
     for (let k = 0; k <= last; k++) {
       const kk = k < pmax ? k : pmax;
-      const d = B * -Math.expm1(-kk / A);
-      s += (m[k] - (up ? lo + d : hi - d)) ** 2;
+      const d = B * -expm1(-kk / A);
+      const r = m[k] - (up ? lo + d : hi - d);
+      s += r * r;
     }
     return s;
   };
   let best = { A: 1, pmax: last, v: Infinity };
   for (let pmax = 1; pmax <= last; pmax++) {
-    let a = Math.log(0.01 * pmax);
-    let b = Math.log(1000 * pmax);
+    let a = log(0.01 * pmax);
+    let b = log(1000 * pmax);
     let x0 = a;
     let v0 = Infinity;
     for (let i = 0; i <= 120; i++) {
       const x = a + ((b - a) * i) / 120;
-      const v = sse(Math.exp(x), pmax);
+      const v = sse(exp(x), pmax);
       if (v < v0) { v0 = v; x0 = x; }
     }
     const h = (b - a) / 120;
@@ -150,10 +152,10 @@ function fitNeuroSim(m: Float64Array, up: boolean, lo: number, hi: number): Neur
     for (let it = 0; it < 50; it++) {
       const c = b - gr * (b - a);
       const d = a + gr * (b - a);
-      if (sse(Math.exp(c), pmax) < sse(Math.exp(d), pmax)) b = d;
+      if (sse(exp(c), pmax) < sse(exp(d), pmax)) b = d;
       else a = c;
     }
-    const A = Math.exp((a + b) / 2);
+    const A = exp((a + b) / 2);
     const v = sse(A, pmax);
     if (v < best.v) best = { A, pmax, v };
   }
@@ -187,7 +189,8 @@ export function fitTableModel(trains: PulseTrains, options: FitOptions = {}): Ta
       if (sign * (m[k + 1] - m[k]) < 0.5 * dMax) continue;
       for (const tr of trs) {
         const pred = sign * tableAt(tab, nodes - 1, (tr[k] - lo) / (hi - lo));
-        s += (tr[k + 1] - tr[k] - pred) ** 2;
+        const r = tr[k + 1] - tr[k] - pred;
+        s += r * r;
         n++;
       }
     }

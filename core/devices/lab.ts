@@ -152,7 +152,7 @@ function trainStats(trains: ReadonlyArray<ArrayLike<number>>, sign: number, what
     for (let t = 0; t < nT; t++) s += trains[t][k];
     const m = s / nT;
     let v = 0;
-    for (let t = 0; t < nT; t++) v += (trains[t][k] - m) ** 2;
+    for (let t = 0; t < nT; t++) v += (trains[t][k] - m) * (trains[t][k] - m);
     mean[k] = m;
     std[k] = Math.sqrt(v / (nT - 1));
   }
@@ -181,7 +181,11 @@ function trainStats(trains: ReadonlyArray<ArrayLike<number>>, sign: number, what
   const intercept = (sy - slope * sx) / m;
   let ssr = 0, sst = 0;
   const my = sy / m;
-  for (let k = start; k <= end; k++) { ssr += (mean[k] - intercept - slope * k) ** 2; sst += (mean[k] - my) ** 2; }
+  for (let k = start; k <= end; k++) {
+    const r = mean[k] - intercept - slope * k;
+    ssr += r * r;
+    sst += (mean[k] - my) * (mean[k] - my);
+  }
   return { mean, std, start, end, slope, intercept, r2: sst > 0 ? 1 - ssr / sst : 1, sigma: sig / m };
 }
 

@@ -8,9 +8,11 @@
  * the full word for the value correlates them only below 2^−24 relative (Doornik 2005's caveat is
  * about SHR3's weak low bits; Alea's are full-quality). Mean, σ and kurtosis are tested.
  * Box–Muller (RandomStream.normal) needs a log, a square root, a sine and a cosine per pair of
- * draws, which matters at one draw per pulse.
+ * draws, which matters at one draw per pulse. The tables and the slow path use core/math.ts's exp and
+ * log, so every draw is the same double in every engine (the WebAssembly kernel calls nfix itself).
  */
 import type { RandomStream } from '../random.js';
+import { exp, log } from '../math.js';
 
 /** Ziggurat tables (exported for kernels that inline the fast path). */
 export const KN = new Uint32Array(128);
@@ -23,18 +25,18 @@ const R = 3.442619855899;
   let dn = R;
   let tn = dn;
   const vn = 9.91256303526217e-3;
-  const q = vn / Math.exp(-0.5 * dn * dn);
+  const q = vn / exp(-0.5 * dn * dn);
   KN[0] = Math.floor((dn / q) * m1);
   KN[1] = 0;
   WN[0] = q / m1;
   WN[127] = dn / m1;
   FN[0] = 1.0;
-  FN[127] = Math.exp(-0.5 * dn * dn);
+  FN[127] = exp(-0.5 * dn * dn);
   for (let i = 126; i >= 1; i--) {
-    dn = Math.sqrt(-2.0 * Math.log(vn / dn + Math.exp(-0.5 * dn * dn)));
+    dn = Math.sqrt(-2.0 * log(vn / dn + exp(-0.5 * dn * dn)));
     KN[i + 1] = Math.floor((dn / tn) * m1);
     tn = dn;
-    FN[i] = Math.exp(-0.5 * dn * dn);
+    FN[i] = exp(-0.5 * dn * dn);
     WN[i] = dn / m1;
   }
 })();
@@ -62,12 +64,12 @@ export function nfix(s: Float64Array, hz0: number, iz0: number): number {
       let xt: number;
       let y: number;
       do {
-        xt = -Math.log(1 - uniformState(s)) / R;
-        y = -Math.log(1 - uniformState(s));
+        xt = -log(1 - uniformState(s)) / R;
+        y = -log(1 - uniformState(s));
       } while (y + y < xt * xt);
       return hz > 0 ? R + xt : -R - xt;
     }
-    if (FN[iz] + uniformState(s) * (FN[iz - 1] - FN[iz]) < Math.exp(-0.5 * x * x)) return x;
+    if (FN[iz] + uniformState(s) * (FN[iz - 1] - FN[iz]) < exp(-0.5 * x * x)) return x;
     hz = (uniformState(s) * 4294967296) | 0;
     iz = hz & 127;
     if (Math.abs(hz) < KN[iz]) return hz * WN[iz];

@@ -40,6 +40,7 @@
  *                conductance before the pulse / at the read: E[nJ] = V[mV]²·G[µS]·t[ms]·1e-6
  */
 import { format, toInternal, type Quantity } from '../units.js';
+import { exp, log } from '../math.js';
 
 /** The model families. */
 export type DeviceKind = 'linear' | 'softBounds' | 'power' | 'table';
@@ -219,8 +220,8 @@ export function neurosimNormA(nl: number): number {
     if (x <= t[i][0]) {
       const [x0, y0] = t[i - 1];
       const [x1, y1] = t[i];
-      const u = (Math.log(x) - Math.log(x0)) / (Math.log(x1) - Math.log(x0));
-      return Math.exp(Math.log(y0) + u * (Math.log(y1) - Math.log(y0)));
+      const u = (log(x) - log(x0)) / (log(x1) - log(x0));
+      return exp(log(y0) + u * (log(y1) - log(y0)));
     }
   }
   return t[t.length - 1][1];
@@ -236,8 +237,8 @@ export function neurosimNonlinearity(normA: number): number {
     if (normA >= t[i][1]) {
       const [x0, y0] = t[i - 1];
       const [x1, y1] = t[i];
-      const u = (Math.log(normA) - Math.log(y0)) / (Math.log(y1) - Math.log(y0));
-      return Math.exp(Math.log(x0) + u * (Math.log(x1) - Math.log(x0)));
+      const u = (log(normA) - log(y0)) / (log(y1) - log(y0));
+      return exp(log(x0) + u * (log(x1) - log(x0)));
     }
   }
   return t[t.length - 1][0];

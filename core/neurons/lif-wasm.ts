@@ -5,7 +5,8 @@
  * Why: the CUBA loop is dominated by the LIF integrate pass (40 M neuron-steps against ~2 M
  * synaptic events per simulated second at 4000 neurons); its neurons are independent, so f64x2
  * vectors integrate two at a time (timings: docs/code-history.md).
- * The conductance kernel calls the host's Math.exp for the rare lanes with y ≥ 0.05 (lif.ts header).
+ * The conductance kernel calls core/math.ts's exp (imported as env.exp, the very function lif.ts
+ * calls) for the rare lanes with y ≥ 0.05 (lif.ts header).
  *
  * Memory: each population owns one `WebAssembly.Memory` of a fixed size (allocated at build, never
  * grown, so the typed-array views below never detach). The public state stays struct-of-arrays:
@@ -25,6 +26,7 @@
 import { LIF_WASM_BYTES } from './lif-wasm-bytes.js';
 import { THETA_MODE, type LifConstants, type LifState, type ThetaMode } from './lif.js';
 import { fixedMemory, lazyModule, wasmApi } from '../wasm.js';
+import { exp } from '../math.js';
 
 /** Kernel entry points → spike count, for the step in the header; the θ mode as in THETA_MODE. */
 type CurrentKernel = () => number;
@@ -105,7 +107,7 @@ export function createLifWasm(n: number): LifWasm | null {
     refUntil: new Int32Array(buf, offRef, n),
     spikes: { idx: new Int32Array(buf, offIdx, n), count: 0 },
   };
-  const instance = new (wasmApi()!.Instance)(mod, { env: { mem: memory, exp: Math.exp } });
+  const instance = new (wasmApi()!.Instance)(mod, { env: { mem: memory, exp } });
   const current = instance.exports['current'] as CurrentKernel;
   const currentTheta = instance.exports['currentTheta'] as ModeKernel;
   const conductanceStep = instance.exports['conductance'] as ModeKernel;

@@ -22,7 +22,8 @@
  *    (exponential Euler; Rotter & Diesmann 1999, Brette et al. 2007 §2.2):
  *      k = 1 + gE + gI,  v∞ = (vRest + R·I + gE·EE + gI·EI)/k,  v(t+dt) = v∞ + (v − v∞)·e^(−k·dt/τm)
  *    where e^(−k·dt/τm) = a·e^(−y), y = (gE + gI)·dt/τm, with e^(−y) from its Taylor series to y⁵
- *    for y < 0.05 (error < 2.2·10⁻¹¹); the pure-leak case (gE = gI = 0) uses a exactly, and
+ *    for y < 0.05 (error < 2.2·10⁻¹¹), else core/math.ts's exp (the same bits in every engine; so are
+ *    the decay factors, computed with it at build); the pure-leak case (gE = gI = 0) uses a exactly, and
  *    conductances below 10⁻¹² are flushed to 0 so that silent neurons take that branch.
  *
  * Refractoriness follows Brian2 (`not_refractory = timestep(t − lastspike) ≥ timestep(tRef)`): a
@@ -38,6 +39,7 @@
  * operation in the same order: test/core/neurons/lif-wasm.test.ts requires bit-identical results.
  */
 import type { SpikeBuffer } from './spikes.js';
+import { exp } from '../math.js';
 
 /** Constants of one LIF population at one dt, computed once in build(). */
 export interface LifConstants {
@@ -168,9 +170,9 @@ export function lifConductanceStep(st: LifState, k: LifConstants, step: number, 
       const g = 1 + ge + gi;
       const vInf = (drive + ge * eExc + gi * eInh) / g;
       // e^(−g·dt/τm) = e^(−dt/τm) · e^(−y), y = (gE + gI)·dt/τm; e^(−y) by its Taylor series to y⁵
-      // below 0.05 (error < y⁶/720 < 2.2·10⁻¹¹), else Math.exp.
+      // below 0.05 (error < y⁶/720 < 2.2·10⁻¹¹), else core/math.ts's exp.
       const y = (ge + gi) * dtOverTau;
-      const e = decayMem * (y < 0.05 ? 1 - y * (1 - y * (0.5 - y * (1 / 6 - y * (1 / 24 - y * (1 / 120))))) : Math.exp(-y));
+      const e = decayMem * (y < 0.05 ? 1 - y * (1 - y * (0.5 - y * (1 / 6 - y * (1 / 24 - y * (1 / 120))))) : exp(-y));
       vi = vInf + (v[i] - vInf) * e;
     }
     if (vi > vThresh + th) {
@@ -188,8 +190,8 @@ export function lifConductanceStep(st: LifState, k: LifConstants, step: number, 
 
 /** Current-based coupling coefficient of a synaptic variable with time constant τs into v. */
 export function currentCoupling(dt: number, tauMem: number, tauSyn: number): number {
-  const a = Math.exp(-dt / tauMem);
+  const a = exp(-dt / tauMem);
   if (!Number.isFinite(tauSyn) || tauSyn <= 0) return 0;
   if (Math.abs(tauSyn - tauMem) < 1e-12 * tauMem) return (dt / tauMem) * a;
-  return (tauSyn / (tauSyn - tauMem)) * (Math.exp(-dt / tauSyn) - a);
+  return (tauSyn / (tauSyn - tauMem)) * (exp(-dt / tauSyn) - a);
 }

@@ -13,6 +13,7 @@
  */
 import type { RandomStream } from '../random.js';
 import type { SpikeBuffer } from './spikes.js';
+import { log } from '../math.js';
 
 export interface PoissonState {
   readonly n: number;
@@ -36,7 +37,7 @@ export function poissonStep(st: PoissonState, rng: RandomStream, step: number, d
     const i = active[a];
     if (nextEvent[i] < tEnd) {
       idx[count++] = i;
-      nextEvent[i] = tEnd - (1000 / rates[i]) * Math.log(1 - rng.uniform());
+      nextEvent[i] = tEnd - (1000 / rates[i]) * log(1 - rng.uniform());
     }
   }
   st.spikes.count = count;
@@ -51,7 +52,7 @@ export function setPoissonRates(st: PoissonState, rng: RandomStream, rates: Arra
     const r = rates[i] * scale;
     st.rates[i] = r;
     if (r > 0) {
-      nextEvent[i] = tNow - (1000 / r) * Math.log(1 - rng.uniform());
+      nextEvent[i] = tNow - (1000 / r) * log(1 - rng.uniform());
       active[m++] = i;
     } else nextEvent[i] = Infinity;
   }

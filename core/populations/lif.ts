@@ -21,6 +21,7 @@ import { currentCoupling, lifConductanceStep, lifCurrentStep, THETA_MODE, type L
 import { createLifWasm } from '../neurons/lif-wasm.js';
 import { checkArray, perNeuron, type BuiltPopulationBase, type PopulationSnapshot } from './built.js';
 import { applyCurrentSchedule, buildCurrentSchedule, isTimedArray, type CurrentSchedule } from './current.js';
+import { exp } from '../math.js';
 
 /** Steps between two moves of a population's refractory clock (see the header). */
 export const REFRACTORY_EPOCH = 2 ** 30;
@@ -149,7 +150,7 @@ export function buildLif(spec: LifSpec, dt: number, random: RandomStreams): Buil
     const a = p.adaptation!;
     thetaPlus = nonNegative(a.thetaPlus, 'voltage', `${L}.adaptation.thetaPlus`);
     const tauTheta = a.tauTheta === Infinity ? Infinity : positive(a.tauTheta, 'time', `${L}.adaptation.tauTheta`, 'give a positive time constant or Infinity');
-    decayTheta = tauTheta === Infinity ? 1 : Math.exp(-dt / tauTheta);
+    decayTheta = tauTheta === Infinity ? 1 : exp(-dt / tauTheta);
   }
   // The state lives in a fixed WebAssembly memory stepped by the SIMD kernels (bit-identical to
   // lifCurrentStep / lifConductanceStep; core/neurons/lif-wasm.ts) where WebAssembly SIMD exists.
@@ -193,10 +194,10 @@ export function buildLif(spec: LifSpec, dt: number, random: RandomStreams): Buil
     vRest,
     vReset,
     vThresh,
-    decayMem: Math.exp(-dt / tauMem),
+    decayMem: exp(-dt / tauMem),
     dtOverTau: dt / tauMem,
-    decayE: Math.exp(-dt / tauE),
-    decayI: Math.exp(-dt / tauI),
+    decayE: exp(-dt / tauE),
+    decayI: exp(-dt / tauI),
     couplingE: conductance ? 0 : currentCoupling(dt, tauMem, tauE),
     couplingI: conductance ? 0 : currentCoupling(dt, tauMem, tauI),
     eExc,

@@ -9,6 +9,7 @@
  */
 import type { RandomStream } from '../random.js';
 import { format, probability, toInternal, type Quantity } from '../units.js';
+import { log } from '../math.js';
 
 export type Connector =
   | { readonly kind: 'allToAll' }
@@ -83,13 +84,13 @@ export function connect(c: Connector, nPre: number, nPost: number, rng: RandomSt
       const rowPtr = new Int32Array(nPre + 1);
       let post = new Int32Array(Math.max(16, Math.ceil(nPre * nPost * p * 1.1 + 64)));
       let k = 0;
-      const logq = Math.log(1 - p);
+      const logq = log(1 - p);
       for (let j = 0; j < nPre; j++) {
         if (p > 0) {
           let i = -1;
           for (;;) {
             // Gap to the next target: geometric on {1, 2, …} with success probability p.
-            i += p === 1 ? 1 : Math.floor(Math.log(1 - rng.uniform()) / logq) + 1;
+            i += p === 1 ? 1 : Math.floor(log(1 - rng.uniform()) / logq) + 1;
             if (i >= nPost) break;
             if (!c.allowSelf && i === j) continue;
             if (k === post.length) {

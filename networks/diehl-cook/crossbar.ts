@@ -43,6 +43,7 @@ import { image, type ImageDataset } from '../datasets/image-dataset.js';
 import { PIXEL_RATE_DIVISOR, START_INTENSITY, PRESENTATION_MS } from '../datasets/encoding.js';
 import { classify } from './readout.js';
 import type { DiehlCookModel } from './network.js';
+import { exp, pow } from '../../core/math.js';
 
 /**
  * ADC full scale for rate-coded MNIST inference [normalised output units]. aihwkit's default bound
@@ -203,7 +204,7 @@ export function crossbarEvaluation(model: DiehlCookModel, labels: Int8Array, tes
       for (let j = 0; j < nOut; j++) offsets[j] /= m;
       let best = -1;
       for (const p of READOUT_POWERS) {
-        const g = distance.map((d) => 1 / Math.pow(d, p));
+        const g = distance.map((d) => 1 / pow(d, p));
         for (const a of READOUT_OFFSETS) {
           for (const t of readout === 'vote' ? READOUT_TEMPERATURES : [0]) {
             let right = 0;
@@ -218,7 +219,7 @@ export function crossbarEvaluation(model: DiehlCookModel, labels: Int8Array, tes
         }
       }
     }
-    gain = distance.map((d) => 1 / Math.pow(d, power));
+    gain = distance.map((d) => 1 / pow(d, power));
     xbar!.setAge(ageMs);
   };
   const evaluateOne = (): void => {
@@ -380,7 +381,7 @@ export function classifyDrives(y: Float64Array, off: number, offsets: Float64Arr
     if (response[j] > max) max = response[j];
   }
   const scale = 1 / (tau * Math.abs(max) + 1e-300);
-  for (let j = 0; j < n; j++) response[j] = Math.exp((response[j] - max) * scale);
+  for (let j = 0; j < n; j++) response[j] = exp((response[j] - max) * scale);
   return classify(response, labels);
 }
 

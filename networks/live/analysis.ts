@@ -10,6 +10,7 @@ import { createCrossbar } from '../../core/crossbar/crossbar.js';
 import { deviceOf, type ExperimentSpec } from '../diehl-cook/spec.js';
 import { classify } from '../diehl-cook/readout.js';
 import type { LiveAnalysis } from './frame.js';
+import { pow } from '../../core/math.js';
 
 export interface CrossbarViewInput {
   readonly spec: ExperimentSpec;
@@ -31,7 +32,7 @@ function driftAges(oldest: number): Float64Array {
   const lo = 1000;
   const hi = Math.max(oldest, 10_000);
   const n = 13;
-  return Float64Array.from({ length: n }, (_, k) => lo * Math.pow(hi / lo, k / (n - 1)));
+  return Float64Array.from({ length: n }, (_, k) => lo * pow(hi / lo, k / (n - 1)));
 }
 
 function meanAbs(w: Float32Array): number {

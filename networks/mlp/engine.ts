@@ -29,6 +29,7 @@
 import type { ImageDataset } from '../datasets/image-dataset.js';
 import type { MlpWeights } from './types.js';
 import { createMlpKernels, type MlpKernelChoice, type MlpKernels } from './kernels.js';
+import { exp, log } from '../../core/math.js';
 
 /** One layer's arrays: element offsets into the heap (Int32 for *Offs, Float32 otherwise), and its JavaScript-side index arrays. */
 export interface EngineLayer {
@@ -389,10 +390,10 @@ export function softmaxCrossEntropy(e: Engine, count: number, labels: Uint8Array
     }
     if (arg === y) correct++;
     let sum = 0;
-    for (let k = 0; k < n; k++) sum += Math.exp(F[z + k] - max);
-    loss += Math.log(sum) + max - F[z + y];
+    for (let k = 0; k < n; k++) sum += exp(F[z + k] - max);
+    loss += log(sum) + max - F[z + y];
     const d = L.dz + b * n;
-    for (let k = 0; k < n; k++) F[d + k] = (Math.exp(F[z + k] - max) / sum - (k === y ? 1 : 0)) * inv;
+    for (let k = 0; k < n; k++) F[d + k] = (exp(F[z + k] - max) / sum - (k === y ? 1 : 0)) * inv;
   }
   out.loss = loss;
   out.correct = correct;

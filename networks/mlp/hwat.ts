@@ -43,6 +43,7 @@ import type { MlpKernelChoice } from './kernels.js';
 import { checkMlpWeights, clipTo, mappingRange, splitOnPulseGrid, weightRangeOf, weightStd } from './mapping.js';
 import { checkDataset } from './model.js';
 import type { MlpWeights } from './types.js';
+import { pow } from '../../core/math.js';
 
 /** The measured programming error of one layer, in units of its weight range R. */
 export interface LayerNoise {
@@ -316,7 +317,7 @@ export function hwatTrain(weights: MlpWeights, train: ImageDataset, o: HwatOptio
       // 3. the master weights back, Adam's update, clipping
       for (let l = 0; l < L; l++) F.set(master[l], e.layers[l].w);
       steps++;
-      const bc1 = 1 - Math.pow(b1, steps), sqrtBc2 = Math.sqrt(1 - Math.pow(b2, steps));
+      const bc1 = 1 - pow(b1, steps), sqrtBc2 = Math.sqrt(1 - pow(b2, steps));
       e.kernels.adam(e.params, e.grads, e.m, e.v, e.paramCount, b1, 1 - b1, b2, 1 - b2, (lr * sqrtBc2) / bc1, eps * sqrtBc2);
       for (let l = 0; l < L; l++) {
         if (clip[l] === Infinity) continue;

@@ -19,6 +19,7 @@ import type { ImageDataset } from '../datasets/image-dataset.js';
 import { argmaxOf, createEngine, fillFromDense, fillFromImages, forward, loadWeights, sparseImages, type Engine } from './engine.js';
 import type { MlpKernelChoice } from './kernels.js';
 import type { MlpWeights } from './types.js';
+import { exp } from '../../core/math.js';
 
 /** The seed paper's network: 784 inputs, 500 ReLU hidden units, 10 outputs. */
 export const SEED_PAPER_SIZES: readonly number[] = Object.freeze([784, 500, 10]);
@@ -241,7 +242,7 @@ export function softmaxRows(rows: Float32Array, count: number, n: number): void 
     let max = -Infinity;
     for (let k = 0; k < n; k++) if (rows[o + k] > max) max = rows[o + k];
     let sum = 0;
-    for (let k = 0; k < n; k++) sum += Math.exp(rows[o + k] - max);
-    for (let k = 0; k < n; k++) rows[o + k] = Math.exp(rows[o + k] - max) / sum;
+    for (let k = 0; k < n; k++) sum += exp(rows[o + k] - max);
+    for (let k = 0; k < n; k++) rows[o + k] = exp(rows[o + k] - max) / sum;
   }
 }

@@ -27,6 +27,7 @@ import { backward, createEngine, fillFromImages, forward, loadWeights, readWeigh
 import type { MlpKernelChoice } from './kernels.js';
 import { checkDataset, validateMlpWeights, checkSizes, initMlpWeights, predictImages, SEED_PAPER_SIZES } from './model.js';
 import type { MlpWeights } from './types.js';
+import { pow } from '../../core/math.js';
 
 /** Everything that decides the trained weights besides the data (stored with them, and hashed for the cache). */
 export interface MlpHyperParams {
@@ -314,10 +315,10 @@ export class MlpTrainer {
     backward(e, count);
     // update
     this.steps++;
-    const lr = h.learningRate * Math.pow(h.lrDecay, this.epochsDone);
+    const lr = h.learningRate * pow(h.lrDecay, this.epochsDone);
     if (h.optimizer === 'adam') {
-      const bc1 = 1 - Math.pow(h.beta1, this.steps);
-      const sqrtBc2 = Math.sqrt(1 - Math.pow(h.beta2, this.steps));
+      const bc1 = 1 - pow(h.beta1, this.steps);
+      const sqrtBc2 = Math.sqrt(1 - pow(h.beta2, this.steps));
       e.kernels.adam(e.params, e.grads, e.m, e.v, e.paramCount, h.beta1, 1 - h.beta1, h.beta2, 1 - h.beta2, (lr * sqrtBc2) / bc1, h.epsilon * sqrtBc2);
     } else {
       e.kernels.sgd(e.params, e.grads, e.m, e.paramCount, h.momentum, lr);

@@ -11,7 +11,10 @@
  * One deliberate change of the model since 86bbaf7: the drift factor's ln and exp are
  * core/devices/drift-math.ts (driftLog, driftExp: the same bits on every engine and in the
  * WebAssembly kernel) instead of the host's Math.log and Math.exp, so the reference's driftFactor
- * imports them; their accuracy against Math is tested in drift-math.test.ts. Nothing else changed.
+ * imports them; their accuracy against Math is tested in drift-math.test.ts. Likewise the ziggurat's
+ * tables and slow path (normal.ts) use core/math.ts's exp and log instead of Math.exp and Math.log
+ * (issue 19: the same bits in every engine), so the reference's zigset and nfix import those;
+ * their accuracy is tested in test/core/math.test.ts. Nothing else changed.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -32,6 +35,7 @@ import {
 import { RandomStream, RandomStreams } from '../../../core/random.js';
 import { DEVICE_WASM_CHUNK, deviceWasmAvailable } from '../../../core/devices/device-wasm.js';
 import { driftExp, driftLog } from '../../../core/devices/drift-math.js';
+import { exp, log } from '../../../core/math.js';
 
 // ---------------------------------------------------------------------------------------------
 // Reference: core/devices/normal.ts (tables, uniformState, nfix) at 86bbaf7
@@ -46,18 +50,18 @@ const R = 3.442619855899;
   let dn = R;
   let tn = dn;
   const vn = 9.91256303526217e-3;
-  const q = vn / Math.exp(-0.5 * dn * dn);
+  const q = vn / exp(-0.5 * dn * dn);
   KN[0] = Math.floor((dn / q) * m1);
   KN[1] = 0;
   WN[0] = q / m1;
   WN[127] = dn / m1;
   FN[0] = 1.0;
-  FN[127] = Math.exp(-0.5 * dn * dn);
+  FN[127] = exp(-0.5 * dn * dn);
   for (let i = 126; i >= 1; i--) {
-    dn = Math.sqrt(-2.0 * Math.log(vn / dn + Math.exp(-0.5 * dn * dn)));
+    dn = Math.sqrt(-2.0 * log(vn / dn + exp(-0.5 * dn * dn)));
     KN[i + 1] = Math.floor((dn / tn) * m1);
     tn = dn;
-    FN[i] = Math.exp(-0.5 * dn * dn);
+    FN[i] = exp(-0.5 * dn * dn);
     WN[i] = dn / m1;
   }
 })();
@@ -78,12 +82,12 @@ function nfix(s: Float64Array, hz0: number, iz0: number): number {
       let xt: number;
       let y: number;
       do {
-        xt = -Math.log(1 - uniformState(s)) / R;
-        y = -Math.log(1 - uniformState(s));
+        xt = -log(1 - uniformState(s)) / R;
+        y = -log(1 - uniformState(s));
       } while (y + y < xt * xt);
       return hz > 0 ? R + xt : -R - xt;
     }
-    if (FN[iz] + uniformState(s) * (FN[iz - 1] - FN[iz]) < Math.exp(-0.5 * x * x)) return x;
+    if (FN[iz] + uniformState(s) * (FN[iz - 1] - FN[iz]) < exp(-0.5 * x * x)) return x;
     hz = (uniformState(s) * 4294967296) | 0;
     iz = hz & 127;
     if (Math.abs(hz) < KN[iz]) return hz * WN[iz];
