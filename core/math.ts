@@ -254,10 +254,10 @@ export function log(x: number): number {
   BITS[0] = x;
   const hi = WORDS[HI_WORD];
   const j = (hi >>> 13) & 127;
-  const up = j >>> 6;
-  e += (hi >>> 20) - 1023 + up;
-  WORDS[HI_WORD] = (hi & 0x000fffff) | ((1023 - up) << 20);
-  const m = BITS[0];
+  const ex = (hi >>> 20) - 1023 + (j >>> 6);
+  e += ex;
+  // m = x·2^−ex ∈ [0.75, 1.5), exactly (a power-of-two scaling; 2^−1023 is not normal, hence two steps at the top)
+  const m = ex < 1023 ? x * POW2[1022 - ex] : x * 0.25 * POW2[1024 - ex];
   const r = (m - LN_CJ[j]) * LN_INV_C[j];
   const q = -r * r * (0.5 - r * (1 / 3 - r * (0.25 - r * (0.2 - r * (1 / 6 - r * (1 / 7))))));
   return (e * LN2_HI + LN_C_HI[j]) + (r + ((e * LN2_LO + LN_C_LO[j]) + q));
@@ -324,10 +324,9 @@ function logDD(x: number): number {
   BITS[0] = x;
   const w = WORDS[HI_WORD];
   const j = (w >>> 13) & 127;
-  const up = j >>> 6;
-  e += (w >>> 20) - 1023 + up;
-  WORDS[HI_WORD] = (w & 0x000fffff) | ((1023 - up) << 20);
-  const F = BITS[0] - LN_CJ[j];
+  const ex = (w >>> 20) - 1023 + (j >>> 6);
+  e += ex;
+  const F = (ex < 1023 ? x * POW2[1022 - ex] : x * 0.25 * POW2[1024 - ex]) - LN_CJ[j];
   // r = F/c as rh + rl: rh on a 2⁻⁵¹ grid (≤ 44 bits, so rh·c is exact), rl the rest
   const rh = F * LN_INV_C[j] + 3 - 3;
   const rl = (F - rh * LN_CJ[j]) * LN_INV_C[j];

@@ -186,6 +186,7 @@ describe('pow', () => {
     for (let b = 2; b <= 10; b++) for (let k = 0; k <= 15; k++) expect(pow(b, k), `${b}^${k}`).toBe(b ** k);
     for (let k = -1074; k <= 1023; k++) expect(pow(2, k), `2^${k}`).toBe(2 ** k);
     for (let b = 1; b <= 1000; b++) expect(pow(b * b, 0.5)).toBe(b);
+    for (const x of [Number.MAX_VALUE, 1.5 * 2 ** 1023, 2 ** 1023, 5e-324, 2 ** -1022]) expect(pow(x, 1), `${x}^1`).toBe(x);
   });
   it('follows ECMAScript on the special cases (Number::exponentiate)', () => {
     const xs = [0, -0, 1, -1, 2, -2, 0.5, -0.5, 4, -4, Infinity, -Infinity, Number.NaN];
