@@ -9,5 +9,6 @@ import { startupBenchmark } from './startup.js';
 import { mlpBenchmark } from './mlp.js';
 import { mlpInferenceBench } from './mlp-inference.js';
 import { sweepBenchmark } from './sweep.js';
+import { mathBench } from './math.js';
 
-export const BENCHMARKS: ReadonlyArray<Benchmark> = [cubaBenchmark, dcBenchmark, vmmBench, devicesBench, viewerBenchmark, startupBenchmark, mlpBenchmark, mlpInferenceBench, sweepBenchmark];
+export const BENCHMARKS: ReadonlyArray<Benchmark> = [cubaBenchmark, dcBenchmark, vmmBench, devicesBench, viewerBenchmark, startupBenchmark, mlpBenchmark, mlpInferenceBench, sweepBenchmark, mathBench];
