@@ -44,8 +44,7 @@
  * None is correctly rounded in every case (no double function cheap enough is), but each is
  * within one ulp, and — the point — each gives the same double on every engine.
  *
- * Speed (V8, `memspike bench math`): within about 1.3× of Math.* for exp and log; see
- * docs/design.md ("Determinism") for the figures.
+ * Speed against Math.*: `memspike bench math`; figures in docs/design.md ("Determinism").
  *
  * All functions are module-level, allocation-free and validate nothing (hot-loop use).
  */
