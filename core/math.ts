@@ -243,7 +243,7 @@ function log1pSmall(f: number): number {
 /** ln x, within 0.55 ulp, for any double (−Infinity at 0, NaN below 0, Infinity at Infinity). */
 export function log(x: number): number {
   const f = x - 1;
-  if (f < 0.0625 && f > -0.0625) return log1pSmall(f);
+  if (Math.abs(f) < 0.0625) return log1pSmall(f); // one compare: x < 1 and x > 1 come in any order
   if (!(x > 0 && x < Infinity)) return x === 0 ? -Infinity : x === Infinity ? Infinity : NaN;
   let e = 0;
   if (x < 2.2250738585072014e-308) {
@@ -264,7 +264,7 @@ export function log(x: number): number {
 
 /** ln(1 + x), within 0.8 ulp (−Infinity at −1, NaN below). */
 export function log1p(x: number): number {
-  if (x < 0.0625 && x > -0.0625) return log1pSmall(x);
+  if (Math.abs(x) < 0.0625) return log1pSmall(x);
   if (!(x > -1 && x < Infinity)) return x === -1 ? -Infinity : x === Infinity ? Infinity : NaN;
   const u = 1 + x;
   // the rounding error of 1 + x, exactly (Fast2Sum with the larger operand first)
@@ -274,8 +274,8 @@ export function log1p(x: number): number {
 
 /** e^x − 1, within 0.65 ulp. */
 export function expm1(x: number): number {
-  if (x < 0.125 && x > -0.125) {
-    if (x < 1.3877787807814457e-17 && x > -1.3877787807814457e-17) return x; // |x| < 2⁻⁵⁶ (keeps −0)
+  if (Math.abs(x) < 0.125) {
+    if (Math.abs(x) < 1.3877787807814457e-17) return x; // |x| < 2⁻⁵⁶ (keeps −0)
     return x + x * x * (0.5 + x * (1 / 6 + x * (1 / 24 + x * (1 / 120 + x * (1 / 720 + x * (1 / 5040 + x * (1 / 40320 + x * (1 / 362880 + x * (1 / 3628800 + x * (1 / 39916800 + x * (1 / 479001600 + x * (1 / 6227020800))))))))))));
   }
   if (x > 40) return exp(x);
@@ -300,7 +300,7 @@ export function expm1(x: number): number {
 /** ln x as a double-double: returns the high part, leaves the low part in ddLo. x positive and finite. */
 function logDD(x: number): number {
   const f = x - 1;
-  if (f < 0.03125 && f > -0.03125) {
+  if (Math.abs(f) < 0.03125) {
     // ln(1+f) = f − f²/2 + f³·(1/3 − f/4 + … − f¹²/15), f² = q + qq exactly (Dekker)
     const q = f * f;
     const c = SPLIT * f;
