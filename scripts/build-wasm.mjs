@@ -7,8 +7,9 @@
  *   scripts/vmm-kernels.wat    → core/crossbar/vmm-wasm-bytes.ts    (crossbar column sums, SIMD)
  *   scripts/mlp-kernels.wat    → networks/mlp/mlp-wasm-bytes.ts     (MLP products and optimisers, SIMD)
  *
- *   node scripts/build-wasm.mjs           write the .ts files
- *   node scripts/build-wasm.mjs --check   exit 1 if a committed file is out of date
+ *   node scripts/build-wasm.mjs           write the .ts files (and the generated .wat files)
+ *   node scripts/build-wasm.mjs --check   exit 1 if a committed file is out of date, or if wabt
+ *                                         assembles a kernel to other bytes than this script
  *
  * A deliberately small assembler for the subset of the WebAssembly text format the kernels use:
  * one `(module …)` holding `(import "m" "f" (memory MIN))`, `(import "m" "f" (func $f (param T) (result T)))`,
@@ -25,6 +26,16 @@
  * callee's params, its params and locals renamed `$f/x` and added to the caller — and are left out
  * of the binary. The .wat stays valid WebAssembly text with plain calls; V8 does not inline wasm
  * calls, and a call costs the device kernel's pair path ≈ 3 ns per folded pulse.
+ *
+ * Layouts: a module with a `template` is written from it: its header's byte offsets are named
+ * (`offset=@slot`, `offset=@slot+8`) and resolved from a layout table in TypeScript (for the device
+ * kernel core/devices/device-wasm-layout.ts, which its loader device-wasm.ts uses too), the line
+ * `;; @LAYOUT` becomes the table as a comment; the result is the committed, plain .wat.
+ *
+ * Cross-check: with --check, every module (after inlining, printed back as text) is also assembled
+ * by wabt (devDependency `wabt`, the WebAssembly Binary Toolkit compiled to JavaScript) and must give
+ * the same bytes: two independent encoders of the same text. The committed bytes come from this
+ * script, so neither the runtime nor a user's build needs wabt (docs/design.md, dependencies).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -33,7 +44,10 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const MODULES = [
   { src: 'scripts/lif-kernels.wat', out: 'core/neurons/lif-wasm-bytes.ts', name: 'LIF_WASM_BYTES', what: 'WebAssembly SIMD module of the LIF kernels' },
-  { src: 'scripts/device-kernels.wat', out: 'core/devices/device-wasm-bytes.ts', name: 'DEVICE_WASM_BYTES', what: 'WebAssembly module of the linear device pulse kernel', inline: ['$lnD', '$expD'] },
+  {
+    src: 'scripts/device-kernels.wat', out: 'core/devices/device-wasm-bytes.ts', name: 'DEVICE_WASM_BYTES', what: 'WebAssembly module of the linear device pulse kernel', inline: ['$lnD', '$expD'],
+    template: 'scripts/device-kernels.wat.in', layout: { file: 'core/devices/device-wasm-layout.ts', name: 'DEVICE_WASM_LAYOUT' },
+  },
   { src: 'scripts/vmm-kernels.wat', out: 'core/crossbar/vmm-wasm-bytes.ts', name: 'VMM_WASM_BYTES', what: 'WebAssembly SIMD module of the crossbar column sums' },
   { src: 'scripts/mlp-kernels.wat', out: 'networks/mlp/mlp-wasm-bytes.ts', name: 'MLP_WASM_BYTES', what: 'WebAssembly SIMD module of the MLP products and optimisers' },
 ];
@@ -379,11 +393,78 @@ function compileFunc(item, typeIndex, funcNames) {
   return { name, exportName, type: typeIndex(params, results), code };
 }
 
+// ——— layouts (templates) ———
+/** The layout table exported as `name` by the TypeScript module `file` (which imports nothing), transpiled on the fly. */
+async function loadLayout(file, name) {
+  const ts = (await import('typescript')).default;
+  const js = ts.transpileModule(readFileSync(join(root, file), 'utf8'), { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } }).outputText;
+  const mod = await import('data:text/javascript;base64,' + Buffer.from(js).toString('base64'));
+  if (!mod[name]) throw new Error(`${file} exports no ${name}`);
+  return mod[name];
+}
+
+/** The .wat text of a template: `offset=@slot(+N)` resolved, `;; @LAYOUT` and `@HEADER` written from the layout. */
+function expandTemplate(text, layout, m) {
+  const used = new Set();
+  let out = text.replace(/offset=@([A-Za-z0-9_]+)(?:\+(\d+))?/g, (_, slot, plus) => {
+    const s = layout.slots.find((x) => x.name === slot);
+    if (!s) throw new Error(`${m.template}: no slot '${slot}' in ${m.layout.file}`);
+    const delta = plus ? Number(plus) : 0;
+    if (delta >= s.bytes) throw new Error(`${m.template}: @${slot}+${delta} is beyond the slot (${s.bytes} bytes)`);
+    used.add(slot);
+    return `offset=${s.at + delta}`;
+  });
+  if (/@[A-Za-z]/.test(out.replace(/;;[^\n]*/g, ''))) throw new Error(`${m.template}: an '@' outside 'offset=@slot'`);
+  const rows = layout.slots.map((s) => {
+    const range = s.bytes > 8 ? `${s.at}–${s.at + s.bytes - 1}` : `${s.at}`;
+    return `;;     ${range.padEnd(10)} ${(s.type + (s.count ? `[${s.count}]` : '')).padEnd(10)} ${s.name.padEnd(9)} ${s.doc}`;
+  });
+  out = out.replace(';; @LAYOUT', rows.join('\n')).replace('@HEADER', String(layout.header));
+  out = out.replace(';; @GENERATED', `;; GENERATED by scripts/build-wasm.mjs from ${m.template} and ${m.layout.file} — edit those and rerun.`);
+  return out;
+}
+
+// ——— cross-check against wabt ———
+/** S-expression back to text (the inlined module, for wabt). */
+const print = (n) => (Array.isArray(n) ? `(${n.map(print).join(' ')})` : n);
+
+let wabt = null;
+async function wabtBytes(text, file) {
+  if (wabt === null) wabt = await (await import('wabt')).default();
+  const mod = wabt.parseWat(file, text, { simd: true, sat_float_to_int: true });
+  try {
+    mod.validate();
+    return [...mod.toBinary({ canonicalize_lebs: true, write_debug_names: false }).buffer];
+  } finally {
+    mod.destroy();
+  }
+}
+
 // ——— output ———
+const check = process.argv.includes('--check');
 let stale = 0;
 for (const m of MODULES) {
   const out = join(root, m.out);
-  const bytes = assemble(inlineCalls(parse(tokenize(readFileSync(join(root, m.src), 'utf8'))), m.inline));
+  let text;
+  if (m.template) {
+    const layout = await loadLayout(m.layout.file, m.layout.name);
+    text = expandTemplate(readFileSync(join(root, m.template), 'utf8'), layout, m);
+    let old = '';
+    try {
+      old = readFileSync(join(root, m.src), 'utf8');
+    } catch {}
+    if (old !== text) {
+      if (check) {
+        console.error(`${m.src} is out of date (${m.template}, ${m.layout.file}); run node scripts/build-wasm.mjs`);
+        stale++;
+      } else {
+        writeFileSync(join(root, m.src), text);
+        console.log(`wrote ${m.src} from ${m.template} and ${m.layout.file}`);
+      }
+    }
+  } else text = readFileSync(join(root, m.src), 'utf8');
+  const inlined = inlineCalls(parse(tokenize(text)), m.inline);
+  const bytes = assemble(inlined);
   if (!WebAssembly.validate(new Uint8Array(bytes))) throw new Error(`${m.src}: the assembled module does not validate`);
   const lines = [];
   for (let i = 0; i < bytes.length; i += 24) lines.push('  ' + bytes.slice(i, i + 24).join(', ') + ',');
@@ -393,7 +474,7 @@ export const ${m.name}: Uint8Array = new Uint8Array([
 ${lines.join('\n')}
 ]);
 `;
-  if (process.argv.includes('--check')) {
+  if (check) {
     let old = '';
     try {
       old = readFileSync(out, 'utf8');
@@ -402,6 +483,12 @@ ${lines.join('\n')}
       console.error(`${m.out} is out of date; run node scripts/build-wasm.mjs`);
       stale++;
     } else console.log(`${m.out} is up to date (${bytes.length} bytes).`);
+    const w = await wabtBytes(print(inlined), m.src);
+    const at = w.findIndex((b, i) => b !== bytes[i]);
+    if (at >= 0 || w.length !== bytes.length) {
+      console.error(`${m.src}: wabt assembles ${w.length} bytes, this script ${bytes.length}; first difference at byte ${at < 0 ? Math.min(w.length, bytes.length) : at}`);
+      stale++;
+    } else console.log(`${m.src}: wabt gives the same ${bytes.length} bytes.`);
   } else {
     writeFileSync(out, ts);
     console.log(`wrote ${m.out} (${bytes.length} bytes of wasm)`);

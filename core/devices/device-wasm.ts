@@ -21,8 +21,9 @@
  * Memory: an accelerated array owns one `WebAssembly.Memory` of fixed size (allocated at creation,
  * never grown, so the typed-array views below never detach). The DeviceArray's state arrays (g,
  * pulseCount, tProg, stepUp, stepDown, boundLo, boundHi, nonlin, driftZ) are views of length n into
- * it, usable like any typed array. Layout: scripts/device-kernels.wat (a 6.25 KB header of constants,
- * ziggurat and drift-math tables and offsets; the arrays; one chunk's idx/counts buffer of ≤ 16 384 entries, i.e.
+ * it, usable like any typed array. Layout: a 6.25 KB header of constants, ziggurat and drift-math
+ * tables and offsets (its slots: device-wasm-layout.ts, the table scripts/device-kernels.wat is
+ * generated from too); the arrays; one chunk's idx/counts buffer of ≤ 16 384 entries, i.e.
  * ≤ 128 KB per array, 0.13 B per device at 10⁶ devices).
  *
  * A call is run in chunks of the buffer's size: idx/counts are copied in (no allocation), the
@@ -34,27 +35,14 @@
 import { fixedMemory, lazyModule, wasmApi } from '../wasm.js';
 import type { DeviceArray, DEVICE_STATE_ARRAYS } from './array.js';
 import { DEVICE_WASM_BYTES } from './device-wasm-bytes.js';
+import { DEVICE_WASM_LAYOUT } from './device-wasm-layout.js';
 import { DRIFT_MATH_CONSTANTS, EXP2_J, LN_C, LN_CJ, LN_INV_C } from './drift-math.js';
 import { KN, nfix, WN } from './normal.js';
 
-const HEADER = 6400;
+const L = DEVICE_WASM_LAYOUT.at;
+const HEADER = DEVICE_WASM_LAYOUT.header;
 /** Entries of the idx/counts chunk buffer (at most). */
 export const DEVICE_WASM_CHUNK = 16384;
-/** Header f64 slots (index = byte offset / 8); scripts/device-kernels.wat. */
-const F = { gMin: 0, gMax: 1, wB: 2, kUp: 3, kDn: 4, c2c: 5, invE: 6, t0: 7, eUp: 8, eDown: 9, nuMean: 10, nuStd: 11, quant: 12, energy: 13, state: 14, plusOne: 27, minusOne: 28 } as const;
-/** Header i32 slots (index = byte offset / 4). */
-const I = { finiteE: 38, stuck: 39, drifting: 40, driftPcm: 41, c2cOn: 42, quantOn: 43, g: 44, pc: 45, tp: 46, su: 47, sd: 48, bl: 49, bh: 50, dz: 51, idx: 52, counts: 53 } as const;
-const LIMIT_BYTE = 144;
-const KN_BYTE = 256;
-const WN_BYTE = 768;
-/** drift-math.ts tables (f64[128] each) and constants (ln2, ln2/128 hi and lo, 128/ln2, 1.5·2⁵²). */
-const LN_CJ_BYTE = 2048;
-const LN_INV_C_BYTE = 3072;
-const LN_C_BYTE = 4096;
-const EXP2_J_BYTE = 5120;
-const DRIFT_CONST_BYTE = 6144;
-/** f64x2 rows of (eUp|eDown, kUp|kDown, ±1) for the pair path (scripts/device-kernels.wat). */
-const PAIR_ROWS_BYTE = 6208;
 
 const deviceModule = lazyModule(DEVICE_WASM_BYTES);
 
@@ -89,7 +77,7 @@ export interface DeviceWasmConstants {
 
 /** An array's state in WebAssembly memory (the DeviceArray's state arrays are these views) and its kernel. */
 export interface DeviceWasm extends Pick<DeviceArray, (typeof DEVICE_STATE_ARRAYS)[number]> {
-  /** header as f64 (energy accumulator at F.energy, Alea state at F.state … F.state + 3) */
+  /** header as f64 (energy accumulator at DEVICE_WASM_ENERGY; the Alea state: `stream`) */
   readonly h64: Float64Array;
   /** the Alea state in the header (a view of 4 doubles: the JS slow path `nfix` runs on it) */
   readonly stream: Float64Array;
@@ -128,56 +116,64 @@ export function createDeviceWasm(n: number, c: DeviceWasmConstants): DeviceWasm 
   const buf = memory.buffer;
   const h64 = new Float64Array(buf, 0, HEADER / 8);
   const h32 = new Int32Array(buf, 0, HEADER / 4);
-  h64[F.gMin] = c.gMin;
-  h64[F.gMax] = c.gMax;
-  h64[F.wB] = c.wB;
-  h64[F.kUp] = c.kUp;
-  h64[F.kDn] = c.kDn;
-  h64[F.c2c] = c.c2c;
-  h64[F.invE] = c.invEndurance;
-  h64[F.t0] = c.t0;
-  h64[F.eUp] = c.eUp;
-  h64[F.eDown] = c.eDown;
-  h64[F.nuMean] = c.nuMean;
-  h64[F.nuStd] = c.nuStd;
-  h64[F.quant] = c.quantLevels;
-  h64[F.plusOne] = 1;
-  h64[F.minusOne] = -1;
-  new DataView(buf).setBigUint64(LIMIT_BYTE, BigInt(c.limit), true);
-  h32[I.finiteE] = c.finiteEndurance ? 1 : 0;
-  h32[I.stuck] = c.stuckMode;
-  h32[I.drifting] = c.drifting ? 1 : 0;
-  h32[I.driftPcm] = c.driftPcm ? 1 : 0;
-  h32[I.c2cOn] = c.c2c > 0 ? 1 : 0;
-  h32[I.quantOn] = c.quantLevels > 0 ? 1 : 0;
-  h32[I.g] = offG;
-  h32[I.pc] = offPc;
-  h32[I.tp] = offTp;
-  h32[I.su] = offSu;
-  h32[I.sd] = offSd;
-  h32[I.bl] = offBl;
-  h32[I.bh] = offBh;
-  h32[I.dz] = offDz;
-  h32[I.idx] = offIdx;
-  h32[I.counts] = offCnt;
-  new Uint32Array(buf, KN_BYTE, 128).set(KN);
-  new Float64Array(buf, WN_BYTE, 128).set(WN);
-  new Float64Array(buf, LN_CJ_BYTE, 128).set(LN_CJ);
-  new Float64Array(buf, LN_INV_C_BYTE, 128).set(LN_INV_C);
-  new Float64Array(buf, LN_C_BYTE, 128).set(LN_C);
-  new Float64Array(buf, EXP2_J_BYTE, 128).set(EXP2_J);
+  const f64 = (slot: string, x: number): void => void (h64[L[slot]! / 8] = x);
+  const i32 = (slot: string, x: number): void => void (h32[L[slot]! / 4] = x);
+  f64('gMin', c.gMin);
+  f64('gMax', c.gMax);
+  f64('wB', c.wB);
+  f64('kUp', c.kUp);
+  f64('kDown', c.kDn);
+  f64('c2c', c.c2c);
+  f64('invE', c.invEndurance);
+  f64('t0', c.t0);
+  f64('eUp', c.eUp);
+  f64('eDown', c.eDown);
+  f64('nuMean', c.nuMean);
+  f64('nuStd', c.nuStd);
+  f64('quant', c.quantLevels);
+  f64('plusOne', 1);
+  f64('minusOne', -1);
+  new DataView(buf).setBigUint64(L['limit']!, BigInt(c.limit), true);
+  i32('finiteE', c.finiteEndurance ? 1 : 0);
+  i32('stuck', c.stuckMode);
+  i32('drifting', c.drifting ? 1 : 0);
+  i32('driftPcm', c.driftPcm ? 1 : 0);
+  i32('c2cOn', c.c2c > 0 ? 1 : 0);
+  i32('quantOn', c.quantLevels > 0 ? 1 : 0);
+  i32('g', offG);
+  i32('pc', offPc);
+  i32('tp', offTp);
+  i32('su', offSu);
+  i32('sd', offSd);
+  i32('bl', offBl);
+  i32('bh', offBh);
+  i32('dz', offDz);
+  i32('idx', offIdx);
+  i32('counts', offCnt);
+  new Uint32Array(buf, L['kn'], 128).set(KN);
+  new Float64Array(buf, L['wn'], 128).set(WN);
+  new Float64Array(buf, L['lnCj'], 128).set(LN_CJ);
+  new Float64Array(buf, L['lnInvC'], 128).set(LN_INV_C);
+  new Float64Array(buf, L['lnC'], 128).set(LN_C);
+  new Float64Array(buf, L['exp2J'], 128).set(EXP2_J);
   // the pair path's constants by the two devices' polarities: row upA + 2·upB holds (a's, b's)
-  const pairRows = new Float64Array(buf, PAIR_ROWS_BYTE, 24);
+  const pairE = new Float64Array(buf, L['pairE'], 8);
+  const pairK = new Float64Array(buf, L['pairK'], 8);
+  const pairSign = new Float64Array(buf, L['pairSign'], 8);
   for (let m = 0; m < 4; m++) {
     const upA = (m & 1) === 1;
     const upB = (m & 2) === 2;
-    pairRows.set([upA ? c.eUp : c.eDown, upB ? c.eUp : c.eDown], 2 * m);
-    pairRows.set([upA ? c.kUp : c.kDn, upB ? c.kUp : c.kDn], 8 + 2 * m);
-    pairRows.set([upA ? 1 : -1, upB ? 1 : -1], 16 + 2 * m);
+    pairE.set([upA ? c.eUp : c.eDown, upB ? c.eUp : c.eDown], 2 * m);
+    pairK.set([upA ? c.kUp : c.kDn, upB ? c.kUp : c.kDn], 2 * m);
+    pairSign.set([upA ? 1 : -1, upB ? 1 : -1], 2 * m);
   }
   const dc = DRIFT_MATH_CONSTANTS;
-  new Float64Array(buf, DRIFT_CONST_BYTE, 5).set([dc.LN2, dc.LN2_N_HI, dc.LN2_N_LO, dc.INV_LN2_N, dc.SHIFT]);
-  const stream = new Float64Array(buf, F.state * 8, 4);
+  f64('ln2', dc.LN2);
+  f64('ln2NHi', dc.LN2_N_HI);
+  f64('ln2NLo', dc.LN2_N_LO);
+  f64('invLn2N', dc.INV_LN2_N);
+  f64('shift', dc.SHIFT);
+  const stream = new Float64Array(buf, L['state'], 4);
   const instance = new (wasmApi()!.Instance)(mod, {
     env: { mem: memory, nfix: (hz: number, iz: number): number => nfix(stream, hz, iz) },
   });
@@ -202,5 +198,5 @@ export function createDeviceWasm(n: number, c: DeviceWasmConstants): DeviceWasm 
   };
 }
 
-/** Header slots the array's kernel wrapper uses. */
-export const DEVICE_WASM_ENERGY = F.energy;
+/** The energy accumulator's index in `h64` (the array's kernel wrapper reads it). */
+export const DEVICE_WASM_ENERGY = L['energy']! / 8;
