@@ -204,3 +204,27 @@ export function allGoldenHashes(kinds: readonly DeviceParams['kind'][] = KINDS, 
   }
   return out;
 }
+
+/**
+ * The long STDP-like run of `kind` (the bench's case: one ±1 pulse per device per call, every
+ * non-ideality on, endurance 10⁹; linear: above one chunk of the WebAssembly buffer): its hash.
+ */
+export function longRunHash(kind: DeviceParams['kind'], wasm: boolean): string {
+  const p = comboParams(kind, { c2c: true, d2d: true, quant: true, endurance: 'last', drift: 'constant', stuckAt: true }, 0);
+  const n = kind === 'linear' ? 16384 * 2 + 1234 : 4096;
+  const a = createDeviceArray(deviceParams(p, { endurance: 1e9 }), n, new RandomStreams(99), 'bench', { wasm });
+  if (wasm && a.wasm === null) throw new Error('the WebAssembly kernel was not used');
+  const idx = Int32Array.from({ length: n }, (_, i) => i);
+  const counts = new Int32Array(n);
+  const pol = new RandomStream('pol');
+  for (let i = 0; i < n; i++) counts[i] = pol.uniform() < 0.5 ? 1 : -1;
+  const h = new Hash64();
+  let t = 0;
+  for (let r = 0; r < 60; r++) {
+    t += r % 3 === 0 ? 2 * T0 : 1e-3;
+    applyPulses(a, idx, counts, n, t);
+    if (r % 10 === 9) hashState(h, a);
+  }
+  hashState(h, a);
+  return h.hex();
+}
