@@ -68,6 +68,7 @@ function callArgs(src, open) {
 
 /** src with every call of a helper replaced by its expression (arguments in parentheses unless plain names). */
 function inlineHelpers(src, helpers) {
+  if (helpers.size === 0) return src;
   const re = new RegExp(`(?<![\\w.])(${[...helpers.keys()].join('|')})\\(`, 'g');
   for (;;) {
     re.lastIndex = 0;
