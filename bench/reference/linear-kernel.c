@@ -1,5 +1,5 @@
 /*
- * Reference point for `memspike bench devices`: the linear pulse kernel (core/devices/array.ts
+ * Reference point for `memspike bench devices`: the linear pulse kernel (core/devices/pulse-kernels.ts
  * linearKernel, every non-ideality on) written in C, timed on the same kind of batch (one pulse of
  * random polarity per device, devices in order). Not part of the library or its build; it answers
  * "what would a compiled kernel cost on this machine?".

@@ -1,5 +1,5 @@
 /**
- * WebAssembly version of the linear device kernel (array.ts `linearKernel`), bit-identical to it.
+ * WebAssembly version of the linear device kernel (pulse-kernels.ts `linearKernel`), bit-identical to it.
  *
  * Why: V8's code for the JavaScript loop re-checks maps and bounds and spills most of its ~60 live
  * values; WebAssembly's types are static, so its code carries no map checks (the same loop in C,
@@ -51,7 +51,7 @@ export function deviceWasmAvailable(): boolean {
   return deviceModule() !== null;
 }
 
-/** The kernel's constants (the subset of array.ts DeviceConsts it reads, already folded as the JS kernel folds them). */
+/** The kernel's constants (the subset of consts.ts DeviceConsts it reads, already folded as the JS kernel folds them). */
 export interface DeviceWasmConstants {
   readonly gMin: number;
   readonly gMax: number;
