@@ -4,11 +4,12 @@
  *
  *   node scripts/ab-devices.mjs OLD/dist NEW/dist [--n 1000000] [--rounds 9] [--pairs 3]
  *
- * Runs one process per build, alternately (old, new, old, new, …: `--pairs` of them), so that the
+ * Runs one process per build, alternately (old, new, new, old, old, new, …: `--pairs` of them), so that the
  * two never share a process (their kernels would share V8's state) and a change of machine load hits
  * both. Each process times, on the `bench devices` devices (hfs2 + every non-ideality; the other
  * kinds likewise), `--rounds` calls of one ±1 pulse per device on `--n` devices, without and with
- * the drift fold, per kind (linear as WebAssembly), then readConductances and ageTo. Timed in CPU
+ * the drift fold, per kind (linear as WebAssembly, linearJs its JavaScript kernel), then
+ * readConductances and ageTo. Timed in CPU
  * time of the process (process.cpuUsage), not wall time: on a machine shared with other jobs the
  * wall time mostly measures the waits for a core. Prints min/median ns per pulse (per device for
  * reads) of every process, then one JSON line.
@@ -44,6 +45,7 @@ async function measure(dist) {
   const dg = Array.from({ length: 32 }, (_, j) => 120 - 2.5 * j);
   const kinds = {
     linear: hfs2,
+    linearJs: hfs2,
     softBounds: D.deviceParams(D.DEVICE_PRESETS['reram-drift'], ALL_ON),
     power: D.deviceParams(hfs2, { kind: 'power', powUp: 2, powDown: 2, c2c: 5 }),
     table: D.deviceParams(hfs2, { kind: 'table', dgUp: dg, dgDown: dg.slice().reverse() }),
@@ -52,7 +54,7 @@ async function measure(dist) {
   for (const [kind, p] of Object.entries(kinds)) {
     for (const mode of ['nofold', 'fold']) {
       const random = new R.RandomStreams(7);
-      const arr = D.createDeviceArray(p, n, random, 'bench');
+      const arr = D.createDeviceArray(p, n, random, 'bench', { wasm: kind === 'linear' });
       const idx = new Int32Array(n);
       const counts = new Int32Array(n);
       const pol = random.stream('bench/polarity');
@@ -94,7 +96,9 @@ if (args[0] === '--one') {
   if (!oldDist || !newDist) throw new Error('usage: node scripts/ab-devices.mjs OLD/dist NEW/dist [--n N] [--rounds R] [--pairs P]');
   const runs = { old: [], new: [] };
   for (let pair = 0; pair < opt('--pairs', 3); pair++) {
-    for (const [v, dist] of [['old', oldDist], ['new', newDist]]) {
+    const order = [['old', oldDist], ['new', newDist]];
+    // old, new, new, old, old, new, …: neither build always runs first
+    for (const [v, dist] of pair % 2 ? order.reverse() : order) {
       const line = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--one', dist, '--n', String(n), '--rounds', String(rounds)], { encoding: 'utf8' });
       runs[v].push(JSON.parse(line.trim().split('\n').pop()));
     }
