@@ -2,6 +2,7 @@
  * An array's constants (the kernels' "build"): computed once at creation from its DeviceParams, one
  * part per law and per non-ideality (nonideal/*.ts).
  */
+import { expm1 } from '../math.js';
 import { efficacy } from './models.js';
 import type { DeviceParams } from './params.js';
 import { driftConsts, type DriftConsts } from './nonideal/drift.js';
@@ -47,8 +48,8 @@ function lawConsts(p: DeviceParams, pmax: number, W: number): LawConsts {
   if (p.kind === 'softBounds') {
     nlUp = p.normAUp * pmax;
     nlDown = p.normADown * pmax;
-    bUp = 1 / -Math.expm1(-pmax / nlUp);
-    bDown = 1 / -Math.expm1(-pmax / nlDown);
+    bUp = 1 / -expm1(-pmax / nlUp);
+    bDown = 1 / -expm1(-pmax / nlDown);
   } else if (p.kind === 'power') {
     nlUp = p.powUp;
     nlDown = p.powDown;

@@ -7,6 +7,7 @@
  * `lawAfter` is the same closed form on an arbitrary window with an arbitrary efficacy and
  * nonlinearity factor — what one *particular* device (with its d2d draws) does.
  */
+import { exp, expm1, log, pow } from '../math.js';
 import type { DeviceParams } from './params.js';
 
 /** Efficacy of one pulse in pulse-number space for polarity ±: 1 ± β. */
@@ -32,8 +33,8 @@ export function lawAfter(p: DeviceParams, g: number, count: number, lo: number, 
       break;
     case 'softBounds': {
       const A = (up ? p.normAUp : p.normADown) * pmax * nlf;
-      const B = W / -Math.expm1(-pmax / A);
-      const decay = Math.exp(-n * e / A);
+      const B = W / -expm1(-pmax / A);
+      const decay = exp(-n * e / A);
       out = up ? lo + B - (lo + B - g) * decay : hi - B + (g - (hi - B)) * decay;
       break;
     }
@@ -42,8 +43,8 @@ export function lawAfter(p: DeviceParams, g: number, count: number, lo: number, 
       let u = up ? (hi - g) / W : (g - lo) / W;
       if (u < 0) u = 0;
       else if (u > 1) u = 1;
-      const r = Math.pow(u, 1 / k) - n * e / pmax;
-      const u2 = r > 0 ? Math.pow(r, k) : 0;
+      const r = pow(u, 1 / k) - n * e / pmax;
+      const u2 = r > 0 ? pow(r, k) : 0;
       out = up ? hi - W * u2 : lo + W * u2;
       break;
     }
@@ -109,15 +110,15 @@ export function pulsesToReach(p: DeviceParams, gFrom: number, gTo: number): numb
       return (b - a) * pmax / (W * e);
     case 'softBounds': {
       const A = (up ? p.normAUp : p.normADown) * pmax;
-      const B = W / -Math.expm1(-pmax / A);
-      const n = up ? (A / e) * Math.log((lo + B - a) / (lo + B - b)) : (A / e) * Math.log((a - (hi - B)) / (b - (hi - B)));
+      const B = W / -expm1(-pmax / A);
+      const n = up ? (A / e) * log((lo + B - a) / (lo + B - b)) : (A / e) * log((a - (hi - B)) / (b - (hi - B)));
       return up ? n : -n;
     }
     case 'power': {
       const k = up ? p.powUp : p.powDown;
       const ua = up ? (hi - a) / W : (a - lo) / W;
       const ub = up ? (hi - b) / W : (b - lo) / W;
-      const n = (Math.pow(ua, 1 / k) - Math.pow(ub, 1 / k)) * pmax / e;
+      const n = (pow(ua, 1 / k) - pow(ub, 1 / k)) * pmax / e;
       return up ? n : -n;
     }
     case 'table': {

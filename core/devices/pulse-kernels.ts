@@ -4,6 +4,7 @@
  * pulses (sign = polarity) to device idx[k], k < n, at time tNow [ms]; allocation-free.
  */
 import type { DeviceArray } from './array.js';
+import { exp, expm1, pow } from '../math.js';
 import { driftExp, driftLog } from './drift-math.js';
 import { KN, nfix, WN } from './normal.js';
 import { BOUND_SCALE, FACTOR_ONE } from './nonideal/d2d.js';
@@ -167,9 +168,9 @@ export function softBoundsKernel(a: DeviceArray, idx: Int32Array, counts: Int32A
     // g ← g·decay + asym·(1 − decay), with B = W_i/(1 − e^(−Pmax/A)).
     const A = (up ? c.nlUp : c.nlDown) * (nlVaries ? nlA[i] * INV_FACTOR : 1);
     const e = (up ? c.effUp * su[i] : c.effDown * sd[i]) * INV_FACTOR;
-    const bf = nlVaries ? 1 / -Math.expm1(-pmax / A) : up ? c.bUp : c.bDown;
+    const bf = nlVaries ? 1 / -expm1(-pmax / A) : up ? c.bUp : c.bDown;
     const asym = up ? lo0 + (hi0 - lo0) * bf : hi0 - (hi0 - lo0) * bf;
-    const decay = Math.exp(-e / A);
+    const decay = exp(-e / A);
     const add = asym * (1 - decay);
     const gs = (stuck === 0 ? lo0 : stuck === 1 ? hi0 : 0.5 * (lo0 + hi0));
     const qs = (quant > 0 ? (hi0 - lo0) / (quant - 1) : 0);
@@ -275,8 +276,8 @@ export function powerKernel(a: DeviceArray, idx: Int32Array, counts: Int32Array,
       energy += ec * gi;
       let u = up ? (hi0 - gi) / Wi : (gi - lo0) / Wi;
       u = u < 0 ? 0 : u > 1 ? 1 : u;
-      const ur = Math.pow(u, invK) - de;
-      const u2 = ur > 0 ? Math.pow(ur, kk) : 0;
+      const ur = pow(u, invK) - de;
+      const u2 = ur > 0 ? pow(ur, kk) : 0;
       gi = up ? hi0 - Wi * u2 : lo0 + Wi * u2;
       if (c2c > 0) {
         // inlined gaussianState (Alea step on locals + ziggurat fast path); the slow path syncs the state

@@ -67,9 +67,9 @@ export const LAWS: readonly LawKernelSource[] = [
 // g ← g·decay + asym·(1 − decay), with B = W_i/(1 − e^(−Pmax/A)).
 const A = (up ? c.nlUp : c.nlDown) * (nlVaries ? nlA[i] * INV_FACTOR : 1);
 const e = (up ? c.effUp * su[i] : c.effDown * sd[i]) * INV_FACTOR;
-const bf = nlVaries ? 1 / -Math.expm1(-pmax / A) : up ? c.bUp : c.bDown;
+const bf = nlVaries ? 1 / -expm1(-pmax / A) : up ? c.bUp : c.bDown;
 const asym = up ? lo0 + (hi0 - lo0) * bf : hi0 - (hi0 - lo0) * bf;
-const decay = Math.exp(-e / A);
+const decay = exp(-e / A);
 const add = asym * (1 - decay);`,
     step: `gi = gi * decay + add;`,
   },
@@ -86,8 +86,8 @@ const invK = 1 / kk;
 const de = (up ? c.effUp * su[i] : c.effDown * sd[i]) * INV_FACTOR * invPmax;`,
     step: `let u = up ? (hi0 - gi) / Wi : (gi - lo0) / Wi;
 u = u < 0 ? 0 : u > 1 ? 1 : u;
-const ur = Math.pow(u, invK) - de;
-const u2 = ur > 0 ? Math.pow(ur, kk) : 0;
+const ur = pow(u, invK) - de;
+const u2 = ur > 0 ? pow(ur, kk) : 0;
 gi = up ? hi0 - Wi * u2 : lo0 + Wi * u2;`,
   },
   {
@@ -110,6 +110,7 @@ gi += scale * (tab[j] + (tab[j + 1] - tab[j]) * (u - j));`,
 
 /** The generated module's head: imports and the helpers every kernel shares. */
 export const PRELUDE = `import type { DeviceArray } from './array.js';
+import { exp, expm1, pow } from '../math.js';
 import { driftExp, driftLog } from './drift-math.js';
 import { KN, nfix, WN } from './normal.js';
 import { BOUND_SCALE, FACTOR_ONE } from './nonideal/d2d.js';
