@@ -131,7 +131,8 @@ export type {
   ExcitatoryOverrides,
   ResolveOptions,
 } from './networks/diehl-cook/spec.js';
-export { DiehlCookExperiment, buildModel } from './networks/diehl-cook/experiment.js';
+export { DiehlCookExperiment, buildModel, evaluateIndependentImages } from './networks/diehl-cook/experiment.js';
+export type { ImageAnswers } from './networks/diehl-cook/independent.js';
 export type { ExperimentData, ExperimentOptions, TrainedModel, ShownSample, SampleAnswer, TrainProgress, RunnerState } from './networks/diehl-cook/experiment.js';
 export type {
   ExperimentResult,
