@@ -88,12 +88,38 @@ function frame(title: string, subtitle: string, xLabel: string, yLabel: string, 
 
 const REF_COLOUR = '#555';
 
-function legend(fr: Frame, items: readonly { readonly name: string; readonly colour: string; readonly dash?: string | null; readonly kind: 'box' | 'line' }[], where: 'right' | 'left' = 'right'): void {
-  if (items.length === 0) return;
+type LegendItem = { readonly name: string; readonly colour: string; readonly dash?: string | null; readonly kind: 'box' | 'line' };
+/** A corner of the plot area: 'left' and 'right' are the top corners. */
+type LegendCorner = 'right' | 'left' | 'bottom-left' | 'bottom-right';
+
+/** The legend's box in a corner of the plot area [px]. */
+function legendBox(fr: Frame, items: readonly LegendItem[], where: LegendCorner): { x: number; y: number; w: number; h: number } {
   const w = Math.max(...items.map((i) => 7 * i.name.length)) + 40;
-  const x = where === 'right' ? fr.left + fr.width - w - 8 : fr.left + 8;
-  const y = fr.top + 8;
-  fr.parts.push(`<rect x="${x}" y="${y}" width="${w}" height="${items.length * 18 + 8}" fill="white" fill-opacity="0.85" stroke="#ccc"/>`);
+  const h = items.length * 18 + 8;
+  const x = where === 'right' || where === 'bottom-right' ? fr.left + fr.width - w - 8 : fr.left + 8;
+  const y = where === 'bottom-left' || where === 'bottom-right' ? fr.top + fr.height - h - 8 : fr.top + 8;
+  return { x, y, w, h };
+}
+
+/** Of the corners (in order of preference), the one whose legend box covers the fewest of the given points [px]. */
+function freestCorner(fr: Frame, items: readonly LegendItem[], points: readonly (readonly [number, number])[], corners: readonly LegendCorner[]): LegendCorner {
+  let best = corners[0];
+  let fewest = Infinity;
+  for (const corner of corners) {
+    const b = legendBox(fr, items, corner);
+    const covered = points.filter(([px, py]) => px >= b.x - 6 && px <= b.x + b.w + 6 && py >= b.y - 6 && py <= b.y + b.h + 6).length;
+    if (covered < fewest) {
+      fewest = covered;
+      best = corner;
+    }
+  }
+  return best;
+}
+
+function legend(fr: Frame, items: readonly LegendItem[], where: LegendCorner = 'right'): void {
+  if (items.length === 0) return;
+  const { x, y, w, h } = legendBox(fr, items, where);
+  fr.parts.push(`<rect x="${x}" y="${y}" width="${w}" height="${h}" fill="white" fill-opacity="0.85" stroke="#ccc"/>`);
   items.forEach((it, k) => {
     const cy = y + 14 + 18 * k;
     if (it.kind === 'box') fr.parts.push(`<rect x="${x + 8}" y="${cy - 6}" width="16" height="10" fill="${it.colour}" fill-opacity="0.6" stroke="${it.colour}"/>`);
@@ -275,15 +301,18 @@ export function lineChartSvg(c: LineChart): string {
       fr.parts.push(`<circle class="point" data-series="${esc(s.name)}" data-x="${p.x}" data-y="${p.y}"${data} cx="${f1(fr.sx(p.x))}" cy="${f1(fr.sy(p.y))}" r="4" fill="${colour}"/>`);
     }
   });
-  // reference lines are named in the legend (a label on the plot would sit on the data)
-  legend(
-    fr,
-    [
-      ...c.series.map((s, si) => ({ name: s.name, colour: SERIES_COLOURS[si % SERIES_COLOURS.length], dash: s.dashed ? '6 4' : null, kind: 'line' as const })),
-      ...(c.refLines ?? []).map((r) => ({ name: r.label, colour: REF_COLOUR, dash: '2 3', kind: 'line' as const })),
-    ],
-    'left',
-  );
+  // reference lines are named in the legend (a label on the plot would sit on the data), which
+  // goes in the corner that hides the fewest points and error-bar ends
+  const items: LegendItem[] = [
+    ...c.series.map((s, si) => ({ name: s.name, colour: SERIES_COLOURS[si % SERIES_COLOURS.length], dash: s.dashed ? '6 4' : null, kind: 'line' as const })),
+    ...(c.refLines ?? []).map((r) => ({ name: r.label, colour: REF_COLOUR, dash: '2 3', kind: 'line' as const })),
+  ];
+  const marks = c.series.flatMap((s) => s.points.flatMap((p) => {
+    const px = fr.sx(p.x);
+    const e = p.yErr ?? 0;
+    return [[px, fr.sy(p.y)], [px, fr.sy(p.y - e)], [px, fr.sy(p.y + e)]] as (readonly [number, number])[];
+  }));
+  if (items.length > 0) legend(fr, items, freestCorner(fr, items, marks, ['left', 'right', 'bottom-left', 'bottom-right']));
   return close(fr);
 }
 
