@@ -5,9 +5,10 @@
  *
  * `--vs brian2 [--rounds N]` runs the same network in Brian2's C++ standalone mode too
  * (peers/brian2_cuba.py, a fresh project directory per run, so each run compiles cold), round by
- * round in ABBA order (memspike first in even rounds, Brian2 first in odd ones), one child process
- * at a time: memspike's side is `memspike bench cuba --json` in a child process of its own as well,
- * so that both sides start cold in every round and neither inherits the other's heap or JIT state.
+ * round in ABBA order (memspike first in rounds 1, 3, 5, …, Brian2 first in rounds 2, 4, …), one
+ * child process at a time: memspike's side is `memspike bench cuba --json` in a child process of
+ * its own as well, so that both sides start cold in every round and neither inherits the other's
+ * heap or JIT state.
  * The result holds both sides' build and loop times per round, their medians, the machine's
  * 1-minute load average at each run's start, and `ratio_loop`: the median over rounds of
  * memspike's loop ÷ Brian2's loop in the same round.
