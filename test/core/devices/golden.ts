@@ -121,6 +121,19 @@ export class Hash64 {
 const bits = (x: Float32Array | Int16Array | Uint16Array): Uint32Array =>
   x instanceof Float32Array ? new Uint32Array(x.buffer, x.byteOffset, x.length) : Uint32Array.from(x);
 
+/**
+ * Fills idx and counts with a random pulse batch over nDev devices: device indices with duplicates
+ * (on purpose), signed counts mostly ±1, sometimes 0, a few, or tens of pulses.
+ */
+export function randomBatch(rnd: RandomStream, idx: Int32Array, counts: Int32Array, nDev: number): void {
+  for (let k = 0; k < idx.length; k++) {
+    idx[k] = (rnd.uniform() * nDev) | 0; // duplicates within a batch on purpose
+    const u = rnd.uniform();
+    const mag = u < 0.15 ? 0 : u < 0.75 ? 1 : u < 0.95 ? 1 + ((rnd.uniform() * 5) | 0) : 10 + ((rnd.uniform() * 60) | 0);
+    counts[k] = rnd.uniform() < 0.5 ? mag : -mag;
+  }
+}
+
 /** Folds an array's whole state (state arrays, totals, both streams) into h. */
 export function hashState(h: Hash64, a: DeviceArray): void {
   h.words(bits(a.g));
@@ -161,12 +174,7 @@ export function trajectoryHash(p: DeviceParams, seed: number, wasm = false): str
   for (let r = 0; r < 40; r++) {
     t += dts[(rnd.uniform() * dts.length) | 0]!;
     const len = (rnd.uniform() * maxLen) | 0;
-    for (let k = 0; k < idx.length; k++) {
-      idx[k] = (rnd.uniform() * nDev) | 0; // duplicates within a batch on purpose
-      const u = rnd.uniform();
-      const mag = u < 0.15 ? 0 : u < 0.75 ? 1 : u < 0.95 ? 1 + ((rnd.uniform() * 5) | 0) : 10 + ((rnd.uniform() * 60) | 0);
-      counts[k] = rnd.uniform() < 0.5 ? mag : -mag;
-    }
+    randomBatch(rnd, idx, counts, nDev);
     applyPulses(a, idx, counts, len, t);
     hashState(h, a);
     if (r % 5 === 4) {

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { applyPulses, createDeviceArray, deviceParams, DRIFT_Z_SCALE, type DeviceArray, type DeviceParams } from '../../../core/devices/index.js';
 import { RandomStream, RandomStreams } from '../../../core/random.js';
 import { deviceWasmAvailable } from '../../../core/devices/device-wasm.js';
-import { comboName, comboParams, combos, T0 } from './golden.js';
+import { comboName, comboParams, combos, randomBatch, T0 } from './golden.js';
 
 /** First difference between two arrays' states (bitwise), or null. */
 function stateDiff(a: DeviceArray, b: DeviceArray): string | null {
@@ -54,12 +54,7 @@ function runIdentity(p: DeviceParams, seed: number, batches: number): string | n
   for (let r = 0; r < batches; r++) {
     t += dts[(rnd.uniform() * dts.length) | 0]!;
     const len = (rnd.uniform() * maxLen) | 0;
-    for (let k = 0; k < idx.length; k++) {
-      idx[k] = (rnd.uniform() * nDev) | 0; // duplicates within a batch on purpose
-      const u = rnd.uniform();
-      const mag = u < 0.15 ? 0 : u < 0.75 ? 1 : u < 0.95 ? 1 + ((rnd.uniform() * 5) | 0) : 10 + ((rnd.uniform() * 60) | 0);
-      counts[k] = rnd.uniform() < 0.5 ? mag : -mag;
-    }
+    randomBatch(rnd, idx, counts, nDev);
     applyPulses(a, idx, counts, len, t);
     applyPulses(b, idx, counts, len, t);
     const d = stateDiff(a, b);
