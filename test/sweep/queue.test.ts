@@ -126,7 +126,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-describe('memspike sweep --queue and memspike worker, on a real redis-server', () => {
+describe('memspike sweep --queue and memspike worker, on a real redis-server', { timeout: 300_000 }, () => {
   it('refuses a bad URL naming the flag, and an unreachable Redis within seconds', async () => {
     const { file, out } = sweepFile('bad', [1], 20);
     const bad = cli(['sweep', file, '--queue', 'http://127.0.0.1:6379', '--out', out]);
