@@ -106,20 +106,29 @@ export function createPulseQueue(store: PulsedStore, capacity: number, rounding:
   };
 }
 
-/** Queues the pulses for a desired change dw of synapse k (no-op when the rounded count is 0). */
-export function queueChange(q: PulseQueue, k: number, dw: number, store: PulsedStore, tNow: number): void {
-  let count: number;
+/**
+ * The signed pulse count for a desired change dw of synapse k, rounded as the queue's mode says;
+ * with an accumulator, χ (the residual) is updated here. Stochastic rounding draws one uniform
+ * from the queue's stream per call, so calls must come in a fixed order; the other modes draw
+ * nothing, and synapses are then independent of each other.
+ */
+export function pulseCount(q: PulseQueue, k: number, dw: number): number {
   const res = q.residual;
   if (res !== null) {
     // mixed precision: χ += Δw; whole steps of χ become pulses (truncated towards 0, so χ stays
     // within one step and a weight does not dither between two levels)
     const r = res[k] + dw;
-    count = Math.trunc(r > 0 ? r * q.invStepUp : r * q.invStepDown);
+    const count = Math.trunc(r > 0 ? r * q.invStepUp : r * q.invStepDown);
     res[k] = count === 0 ? r : r - (count > 0 ? count * q.stepUp : count * q.stepDown);
-  } else {
-    const c = dw > 0 ? dw * q.invStepUp : dw * q.invStepDown;
-    count = q.stochastic ? Math.floor(c + q.rng.uniform()) : Math.round(c);
+    return count;
   }
+  const c = dw > 0 ? dw * q.invStepUp : dw * q.invStepDown;
+  return q.stochastic ? Math.floor(c + q.rng.uniform()) : Math.round(c);
+}
+
+/** Queues the pulses for a desired change dw of synapse k (no-op when the rounded count is 0). */
+export function queueChange(q: PulseQueue, k: number, dw: number, store: PulsedStore, tNow: number): void {
+  const count = pulseCount(q, k, dw);
   if (count !== 0) enqueuePulses(q, k, count, store, tNow);
 }
 

@@ -12,7 +12,7 @@
 import type { Population, Projection } from '../core/network.js';
 import type { BuildContext, Updater } from '../core/schedule.js';
 import { finiteNumber, format } from '../core/units.js';
-import { createPulseQueue, flushPulses, isPulsed, queueChange, type PulseQueue, type Rounding } from './apply.js';
+import { createPulseQueue, enqueuePulses, flushPulses, isPulsed, pulseCount, queueChange, type PulseQueue, type Rounding } from './apply.js';
 
 /**
  * Weight normalisation as a plug-in: `request()` asks for one normalisation, which runs first in
@@ -84,7 +84,82 @@ export function columnNormaliser(projection: Projection<Population>, target: num
       }
       if (deviceMode === 'off') return;
       (normaliser as { mode: Normaliser['mode'] }).mode = 'pulses';
-      const queue: PulseQueue = createPulseQueue(store, 65536, options.rounding ?? 'stochastic', ctx.random.stream(options.stream ?? 'normalisation/rounding'));
+      const rounding = options.rounding ?? 'stochastic';
+      const queue: PulseQueue = createPulseQueue(store, 65536, rounding, ctx.random.stream(options.stream ?? 'normalisation/rounding'));
+      if (rounding !== 'stochastic' && s.storage === 'dense' && s.mask !== null && s.mask.every((m) => m === 1)) {
+        // All-to-all dense weights (row-major nPre × nPost) under a rounding that draws no random
+        // numbers: the same pulses as the column-wise loop below, queued in the same order (column
+        // by column, rows in increasing order), so the queue flushes at the same entries and the
+        // devices see the same sequence. The column sums accumulate row by row (the same additions
+        // in the same order per column); a synapse's count depends only on its own weight, χ and
+        // its column's factor, so the counts are computed row by row over contiguous memory; the
+        // few synapses that get pulses are then put in column order by a counting sort and queued.
+        const nPre = s.nPre;
+        const factor = new Float64Array(nPost); // per column: target/sum − 1
+        const skip = new Uint8Array(nPost); // 1: the column sums to ≤ 0 and is left alone
+        const start = new Int32Array(nPost + 1); // per column: entries with pulses, then the next slot
+        const hitSynapse = new Int32Array(nPre * nPost);
+        const hitCount = new Int32Array(nPre * nPost);
+        const order = new Int32Array(nPre * nPost);
+        apply = (tNow) => {
+          const before = queue.requested;
+          const res = queue.residual;
+          factor.fill(0);
+          for (let j = 0; j < nPre; j++) {
+            const row = j * nPost;
+            if (res === null) for (let i = 0; i < nPost; i++) factor[i] += w[row + i];
+            else for (let i = 0; i < nPost; i++) factor[i] += w[row + i] + res[row + i];
+          }
+          for (let i = 0; i < nPost; i++) {
+            const sum = factor[i];
+            skip[i] = sum <= 0 ? 1 : 0;
+            factor[i] = sum <= 0 ? 0 : target / sum - 1;
+          }
+          start.fill(0);
+          let hits = 0;
+          const { invStepUp, invStepDown, stepUp, stepDown } = queue;
+          // |χ| below (1 − 10⁻⁹) of a step rounds to 0 pulses whatever the rounding of χ/step:
+          // most synapses take this predictable branch instead of the sign test
+          const belowUp = stepUp * (1 - 1e-9);
+          const belowDown = -stepDown * (1 - 1e-9);
+          for (let j = 0; j < nPre; j++) {
+            const row = j * nPost;
+            for (let i = 0; i < nPost; i++) {
+              if (skip[i] === 1) continue;
+              const k = row + i;
+              let count: number;
+              if (res !== null) {
+                // pulseCount's accumulator branch, written out here over local constants (the same
+                // operations: the test against the column-wise path compares the bits)
+                const x = w[k] + res[k];
+                const r = res[k] + x * factor[i];
+                if (r < belowUp && r > belowDown) {
+                  res[k] = r;
+                  continue;
+                }
+                count = Math.trunc(r > 0 ? r * invStepUp : r * invStepDown);
+                if (count === 0) {
+                  res[k] = r;
+                  continue;
+                }
+                res[k] = r - (count > 0 ? count * stepUp : count * stepDown);
+              } else {
+                count = pulseCount(queue, k, w[k] * factor[i]);
+                if (count === 0) continue;
+              }
+              hitSynapse[hits] = k;
+              hitCount[hits++] = count;
+              start[i + 1]++;
+            }
+          }
+          for (let i = 0; i < nPost; i++) start[i + 1] += start[i];
+          for (let e = 0; e < hits; e++) order[start[hitSynapse[e] % nPost]++] = e;
+          for (let o = 0; o < hits; o++) enqueuePulses(queue, hitSynapse[order[o]], hitCount[order[o]], store, tNow);
+          flushPulses(queue, store, tNow);
+          return queue.requested - before;
+        };
+        return;
+      }
       // The loops stand in this closure, over its own constants, rather than in a module-level
       // function taking them as arguments: called once per presentation, that function ran ≈ 3×
       // slower in V8 (docs/code-history.md). With an accumulator ('accumulate'/'feedback') the

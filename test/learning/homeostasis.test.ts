@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Network, lif, spikeGenerator, allToAll, floatStore } from '../../core/index.js';
+import { memristiveStore, type MemristiveStore } from '../../core/devices/index.js';
 import { columnNormaliser, normaliseColumns, normaliseDenseColumns } from '../../learning/index.js';
 import { RandomStream } from '../../core/random.js';
 
@@ -77,4 +78,48 @@ describe('column normaliser on float weights', () => {
     expect(() => columnNormaliser(p, 0)).toThrow(/normalisation target = 0 must be > 0/);
     expect(() => columnNormaliser(p, 5, { deviceMode: 'sometimes' as never })).toThrow(/deviceMode = 'sometimes' is unknown; use 'pulses' or 'off'/);
   });
+});
+
+describe('column normaliser by device pulses', () => {
+  /** 24 inputs × 7 neurons, all to all, hfs2 pairs (c2c noise: the devices see the pulses' order). */
+  function pulsedNet(storage: 'dense' | 'csr', rounding: 'deterministic' | 'accumulate' | 'feedback') {
+    const n = new Network({ dt: 0.5, seed: 4 });
+    const pre = n.add(spikeGenerator(24, [], [], { label: 'pre' }));
+    const post = n.add(lif(7, { tauMem: 10, vRest: -65, vReset: -65, vThresh: -50, tRef: 2 }, 'post'));
+    const initial = Float32Array.from({ length: 24 * 7 }, (_, k) => (k % 7 === 3 ? 0.4 : ((k * 37) % 11) / 40));
+    const proj = n.connect(pre, post, { connector: allToAll(), weight: initial, storage, store: memristiveStore({ device: 'hfs2', mode: 'pair', wMax: 0.5 }) });
+    const norm = n.addUpdater(columnNormaliser(proj, 2.5, { deviceMode: 'pulses', rounding }));
+    n.build();
+    const store = proj.store as MemristiveStore;
+    const rnd = new RandomStream('residual');
+    if (rounding !== 'deterministic') for (let k = 0; k < store.size; k++) store.residual[k] = (rnd.uniform() - 0.5) * 3 * store.wStepUp;
+    return { norm, store, proj };
+  }
+
+  for (const rounding of ['deterministic', 'accumulate', 'feedback'] as const) {
+    it(`on dense all-to-all weights gives the bits of the column-wise path (csr storage), rounding '${rounding}'`, () => {
+      const dense = pulsedNet('dense', rounding);
+      const csr = pulsedNet('csr', rounding);
+      expect(dense.proj.structure.storage).toBe('dense');
+      expect(csr.proj.structure.storage).toBe('csr');
+      const issued: number[] = [];
+      for (let t = 1; t <= 3; t++) {
+        const a = dense.norm.apply(t);
+        const b = csr.norm.apply(t);
+        expect(a).toBe(b);
+        issued.push(a);
+        expect(new Uint32Array(dense.store.weights.buffer)).toEqual(new Uint32Array(csr.store.weights.buffer));
+        expect(new Uint32Array(dense.store.residual.buffer)).toEqual(new Uint32Array(csr.store.residual.buffer));
+      }
+      expect(issued[0]).toBeGreaterThan(20); // the columns start far from 2.5: many pulses
+      expect(dense.store.pulses).toBe(csr.store.pulses);
+      expect(dense.store.energyPulse_nJ).toBe(csr.store.energyPulse_nJ);
+      // and it normalises: every column's intended weight (w + χ) ends near the target
+      for (let i = 0; i < 7; i++) {
+        let sum = 0;
+        for (let j = 0; j < 24; j++) sum += dense.store.weights[j * 7 + i] + (rounding === 'deterministic' ? 0 : dense.store.residual[j * 7 + i]);
+        expect(Math.abs(sum - 2.5)).toBeLessThan(0.25);
+      }
+    });
+  }
 });
