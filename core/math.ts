@@ -130,7 +130,7 @@ const LN_C_HI = new Float64Array(N);
 const LN_C_LO = new Float64Array(N);
 /** 2^(j/128), the double nearest the exact value, and the double nearest the rest. */
 export const EXP2_J = new Float64Array(N);
-const EXP2_J_LO = new Float64Array(N);
+export const EXP2_J_LO = new Float64Array(N);
 
 /** 2^m for m ∈ [−1022, 1023] at index m + 1022 (exact powers of two). */
 export const POW2 = new Float64Array(2046);

@@ -4,13 +4,15 @@
 ;;
 ;; Each population owns one fixed-size memory (never grown), imported as env.mem:
 ;;
-;;   header (bytes 0–255), written once at build by core/neurons/lif-wasm.ts:
+;;   header (bytes 0–2303), written once at build by core/neurons/lif-wasm.ts:
 ;;     f64 at   0 vRest, 8 vReset, 16 vThresh, 24 decayMem, 32 decayE, 40 decayI, 48 couplingE,
 ;;             56 couplingI, 64 biasGain = rMem·(1 − decayMem), 72 decayTheta, 80 thetaPlus
 ;;     i32 at 128 n, 132 refSteps, 136 v, 140 gE, 144 gI, 148 theta, 152 iBias, 156 refUntil, 160 idx
 ;;     f64 at  88 dtOverTau, 96 eExc, 104 eInh, 112 rMem, 176 1/6, 184 1/24, 192 1/120 (conductance)
 ;;     i64 at 168 the current step, written before each call (a load, unlike a converted parameter,
 ;;             cannot be sunk into the loop by the engine: V8 did recompute a trunc_sat per pair)
+;;     f64 at 200 128/ln 2, 208 the rounding shift 1.5·2⁵², 216 and 224 ln 2/128 in two parts,
+;;         256 the 128 values 2^(j/128) and 1280 their low parts (core/math.ts's exp, for $expM)
 ;;   then the arrays (16-byte aligned), each with room for n rounded up to a multiple of 4: the
 ;;   kernels work on pairs (θ) or quads (no θ) of neurons; padding neurons have refUntil = 2³¹ − 1,
 ;;   so they never integrate nor spike (their gE, gI stay 0).
@@ -27,9 +29,69 @@
 ;; in the rare spike branch instead of a second select on every pair.
 (module
   (import "env" "mem" (memory 1))
-  ;; core/math.ts's exp (lif-wasm.ts imports it), so that e^(−x) for x ≥ 0.05 is the very double
-  ;; lifConductanceStep computes, in every engine
-  (import "env" "exp" (func $exp (param f64) (result f64)))
+
+  ;; core/math.ts's exp(x) operation for operation (expCore with lo = 0; < 0.52 ulp), so that e^(−y)
+  ;; for y ≥ 0.05 is the very double lifConductanceStep computes, in every engine. Its constants and
+  ;; tables are in the header. (It replaces a call of the JavaScript function through an import,
+  ;; which cost a crossing out of WebAssembly per lane: docs/code-history.md.)
+  (func $expM (param $x f64) (result f64)
+    (local $kf f64) (local $k i32) (local $r f64) (local $t f64) (local $y f64) (local $m i32)
+    local.get $x f64.const 709.79 f64.gt
+    if
+      f64.const 1 f64.const 0 f64.div
+      return
+    end
+    local.get $x f64.const -745.2 f64.lt
+    if
+      f64.const 0
+      return
+    end
+    ;; kf = x·128/ln 2 rounded to an integer by the shift, k = kf as an i32
+    local.get $x i32.const 0 f64.load offset=200 f64.mul i32.const 0 f64.load offset=208 f64.add
+    i32.const 0 f64.load offset=208 f64.sub local.tee $kf
+    i32.trunc_sat_f64_s local.set $k
+    ;; r = x − kf·(ln 2/128)hi − kf·(ln 2/128)lo + 0
+    local.get $x local.get $kf i32.const 0 f64.load offset=216 f64.mul f64.sub
+    local.get $kf i32.const 0 f64.load offset=224 f64.mul f64.sub
+    f64.const 0 f64.add local.set $r
+    ;; p = r + r·r·(0.5 + r·(1/6 + r·(1/24 + r·(1/120)))), into $r
+    local.get $r
+    local.get $r local.get $r f64.mul
+    f64.const 0.5
+    local.get $r
+    i32.const 0 f64.load offset=176
+    local.get $r
+    i32.const 0 f64.load offset=184
+    local.get $r i32.const 0 f64.load offset=192 f64.mul
+    f64.add f64.mul
+    f64.add f64.mul
+    f64.add f64.mul
+    f64.add local.set $r
+    ;; y = t + (tLo + t·p), t = 2^(j/128), j = k & 127
+    local.get $k i32.const 127 i32.and i32.const 3 i32.shl f64.load offset=256 local.set $t
+    local.get $t
+    local.get $k i32.const 127 i32.and i32.const 3 i32.shl f64.load offset=1280
+    local.get $t local.get $r f64.mul f64.add
+    f64.add local.set $y
+    ;; times 2^m, m = k >> 7 (2^m built from its exponent bits, the exact power of two)
+    local.get $k i32.const 7 i32.shr_s local.set $m
+    local.get $m i32.const -1022 i32.ge_s
+    if
+      local.get $m i32.const 1023 i32.le_s
+      if
+        local.get $y local.get $m i32.const 1023 i32.add i64.extend_i32_u i64.const 52 i64.shl f64.reinterpret_i64 f64.mul
+        return
+      end
+      local.get $y f64.const 2 f64.mul i64.const 2046 i64.const 52 i64.shl f64.reinterpret_i64 f64.mul
+      return
+    end
+    ;; subnormal results: y·2^(m+54)·2^−54
+    local.get $y local.get $m i32.const 1077 i32.add i64.extend_i32_u i64.const 52 i64.shl f64.reinterpret_i64 f64.mul
+    i64.const 969 i64.const 52 i64.shl f64.reinterpret_i64 f64.mul)
+
+  ;; $expM on its own, for the test that compares it bit for bit with core/math.ts's exp
+  (func $expExport (export "exp") (param $x f64) (result f64)
+    local.get $x call $expM)
 
   ;; lifCurrentStep without adaptive threshold (θ mode 0), four neurons (two pairs) per iteration.
   ;; Returns the number of spikes, written to idx in increasing order.
@@ -242,7 +304,7 @@
 
   ;; lifConductanceStep (θ mode 0–3), one pair per iteration. Exponential Euler, e^(−g·dt/τm) =
   ;; decayMem·e^(−y) with y = (gE + gI)·dt/τm, the Taylor series of e^(−y) below y = 0.05 and the
-  ;; imported exp (core/math.ts) above (rare), conductances within ±10⁻¹² flushed to 0, the pure-leak lanes
+  ;; $expM (core/math.ts's exp) above (rare), conductances within ±10⁻¹² flushed to 0, the pure-leak lanes
   ;; (gE = gI = 0) with decayMem alone — as lif.ts, lane by lane. Keep the two in step: the test
   ;; test/core/neurons/lif-wasm.test.ts fails on any difference.
   (func $conductance (export "conductance") (param $mode i32) (result i32)
@@ -253,7 +315,7 @@
     (local $eE v128) (local $eI v128) (local $rM v128) (local $dtt v128) (local $stepV v128)
     (local $zero v128) (local $one v128) (local $half v128) (local $c6 v128) (local $c24 v128) (local $c120 v128) (local $small v128) (local $tiny v128)
     (local $ge v128) (local $gi v128) (local $v v128) (local $vi v128) (local $th v128) (local $thr v128)
-    (local $held v128) (local $spk v128) (local $drive v128) (local $g v128) (local $vInf v128) (local $x v128) (local $e v128)
+    (local $held v128) (local $spk v128) (local $drive v128) (local $g v128) (local $vInf v128) (local $x v128) (local $e v128) (local $leak v128)
     i32.const 0 v128.load64_splat offset=0 local.set $vRest
     i32.const 0 v128.load64_splat offset=16 local.set $vThresh
     i32.const 0 v128.load64_splat offset=24 local.set $dM
@@ -310,47 +372,55 @@
         local.get $pV local.get $a i32.add v128.load local.set $v
         ;; drive = vRest + rMem·iBias; g = 1 + gE + gI; vInf = (drive + gE·eExc + gI·eInh)/g; x = g·dt/τm
         local.get $vRest local.get $rM local.get $pIB local.get $a i32.add v128.load f64x2.mul f64x2.add local.set $drive
-        local.get $one local.get $ge f64x2.add local.get $gi f64x2.add local.set $g
-        local.get $drive local.get $ge local.get $eE f64x2.mul f64x2.add local.get $gi local.get $eI f64x2.mul f64x2.add
-        local.get $g f64x2.div local.set $vInf
-        ;; e = decayMem · e^(−y), y = (gE + gI)·dt/τm (here in $x),
-        ;; e^(−y) = 1 − y(1 − y(1/2 − y(1/6 − y(1/24 − y·(1/120))))) for y < 0.05
-        local.get $ge local.get $gi f64x2.add local.get $dtt f64x2.mul local.set $x
-        local.get $one
-        local.get $x
-        local.get $one
-        local.get $x
-        local.get $half
-        local.get $x
-        local.get $c6
-        local.get $x
-        local.get $c24
-        local.get $x local.get $c120 f64x2.mul
-        f64x2.sub f64x2.mul
-        f64x2.sub f64x2.mul
-        f64x2.sub f64x2.mul
-        f64x2.sub f64x2.mul
-        f64x2.sub
-        local.set $e
-        ;; lanes where ¬(y < 0.05): e^(−y) = exp(−y) of core/math.ts
-        local.get $x local.get $small f64x2.lt v128.not v128.any_true
+        ;; lanes with gE = gI = 0 take the pure leak (lif.ts's branch); when both do (silent neurons,
+        ;; the rest between inputs) the conductance terms, the division and exp are skipped
+        local.get $ge local.get $zero f64x2.eq local.get $gi local.get $zero f64x2.eq v128.and local.set $leak
+        local.get $leak v128.not v128.any_true i32.eqz
         if
-          local.get $x f64x2.extract_lane 0 f64.const 0.05 f64.lt i32.eqz
+          local.get $drive local.get $v local.get $drive f64x2.sub local.get $dM f64x2.mul f64x2.add local.set $vi
+        else
+          local.get $one local.get $ge f64x2.add local.get $gi f64x2.add local.set $g
+          local.get $drive local.get $ge local.get $eE f64x2.mul f64x2.add local.get $gi local.get $eI f64x2.mul f64x2.add
+          local.get $g f64x2.div local.set $vInf
+          ;; e = decayMem · e^(−y), y = (gE + gI)·dt/τm (here in $x),
+          ;; e^(−y) = 1 − y(1 − y(1/2 − y(1/6 − y(1/24 − y·(1/120))))) for y < 0.05
+          local.get $ge local.get $gi f64x2.add local.get $dtt f64x2.mul local.set $x
+          local.get $one
+          local.get $x
+          local.get $one
+          local.get $x
+          local.get $half
+          local.get $x
+          local.get $c6
+          local.get $x
+          local.get $c24
+          local.get $x local.get $c120 f64x2.mul
+          f64x2.sub f64x2.mul
+          f64x2.sub f64x2.mul
+          f64x2.sub f64x2.mul
+          f64x2.sub f64x2.mul
+          f64x2.sub
+          local.set $e
+          ;; lanes where ¬(y < 0.05): e^(−y) = exp(−y) of core/math.ts
+          local.get $x local.get $small f64x2.lt v128.not v128.any_true
           if
-            local.get $e local.get $x f64x2.extract_lane 0 f64.neg call $exp f64x2.replace_lane 0 local.set $e
+            local.get $x f64x2.extract_lane 0 f64.const 0.05 f64.lt i32.eqz
+            if
+              local.get $e local.get $x f64x2.extract_lane 0 f64.neg call $expM f64x2.replace_lane 0 local.set $e
+            end
+            local.get $x f64x2.extract_lane 1 f64.const 0.05 f64.lt i32.eqz
+            if
+              local.get $e local.get $x f64x2.extract_lane 1 f64.neg call $expM f64x2.replace_lane 1 local.set $e
+            end
           end
-          local.get $x f64x2.extract_lane 1 f64.const 0.05 f64.lt i32.eqz
-          if
-            local.get $e local.get $x f64x2.extract_lane 1 f64.neg call $exp f64x2.replace_lane 1 local.set $e
-          end
+          local.get $dM local.get $e f64x2.mul local.set $e
+          ;; vi = gE = gI = 0 ? drive + (v − drive)·decayMem : vInf + (v − vInf)·e
+          local.get $drive local.get $v local.get $drive f64x2.sub local.get $dM f64x2.mul f64x2.add
+          local.get $vInf local.get $v local.get $vInf f64x2.sub local.get $e f64x2.mul f64x2.add
+          local.get $leak
+          v128.bitselect
+          local.set $vi
         end
-        local.get $dM local.get $e f64x2.mul local.set $e
-        ;; vi = gE = gI = 0 ? drive + (v − drive)·decayMem : vInf + (v − vInf)·e
-        local.get $drive local.get $v local.get $drive f64x2.sub local.get $dM f64x2.mul f64x2.add
-        local.get $vInf local.get $v local.get $vInf f64x2.sub local.get $e f64x2.mul f64x2.add
-        local.get $ge local.get $zero f64x2.eq local.get $gi local.get $zero f64x2.eq v128.and
-        v128.bitselect
-        local.set $vi
         ;; held = refUntil > step (refractory); spk = ¬held ∧ vi > threshold; v ← held ? v : vi
         local.get $pRef local.get $r i32.add v128.load32x2_s local.get $stepV i64x2.gt_s local.set $held
         local.get $vi local.get $thr f64x2.gt local.get $held v128.andnot local.set $spk

@@ -5,14 +5,15 @@
  * Why: the CUBA loop is dominated by the LIF integrate pass (40 M neuron-steps against ~2 M
  * synaptic events per simulated second at 4000 neurons); its neurons are independent, so f64x2
  * vectors integrate two at a time (timings: docs/code-history.md).
- * The conductance kernel calls core/math.ts's exp (imported as env.exp, the very function lif.ts
- * calls) for the rare lanes with y ≥ 0.05 (lif.ts header).
+ * The conductance kernel evaluates core/math.ts's exp — the function lif.ts calls — for the rare
+ * lanes with y ≥ 0.05 (lif.ts header) with a WebAssembly copy of it ($expM), operation for operation,
+ * whose constants and tables this loader writes into the header.
  *
  * Memory: each population owns one `WebAssembly.Memory` of a fixed size (allocated at build, never
  * grown, so the typed-array views below never detach). The public state stays struct-of-arrays:
  * `v`, `gE`, `gI`, `theta`, `iBias` (Float64Array), `refUntil` and the spike `idx` (Int32Array) are
  * views of length n into that memory, usable like any typed array (`.slice()`, `.set()`, …).
- * Layout (scripts/lif-kernels.wat): a 256-byte header of constants and array offsets, then the
+ * Layout (scripts/lif-kernels.wat): a 2304-byte header of constants, array offsets and exp's tables, then the
  * arrays, each with room for n rounded up to a multiple of 4 (the kernels work on pairs or quads;
  * padding neurons have refUntil = 2³¹ − 1 and never integrate or spike).
  *
@@ -26,7 +27,7 @@
 import { LIF_WASM_BYTES } from './lif-wasm-bytes.js';
 import { THETA_MODE, type LifConstants, type LifState, type ThetaMode } from './lif.js';
 import { fixedMemory, lazyModule, wasmApi } from '../wasm.js';
-import { exp } from '../math.js';
+import { EXP2_J, EXP2_J_LO, INV_LN2_N, LN2_N_HI, LN2_N_LO, SHIFT } from '../math.js';
 
 /** Kernel entry points → spike count, for the step in the header; the θ mode as in THETA_MODE. */
 type CurrentKernel = () => number;
@@ -34,11 +35,12 @@ type ModeKernel = (mode: number) => number;
 /** A kernel with lifCurrentStep's / lifConductanceStep's signature. */
 export type LifStepFunction = (st: LifState, k: LifConstants, step: number, thetaMode: ThetaMode) => number;
 
-const HEADER = 256;
+const HEADER = 2304;
 /** Header byte offsets (scripts/lif-kernels.wat). */
 const F64 = {
   vRest: 0, vReset: 8, vThresh: 16, decayMem: 24, decayE: 32, decayI: 40, couplingE: 48, couplingI: 56, biasGain: 64, decayTheta: 72, thetaPlus: 80,
   dtOverTau: 88, eExc: 96, eInh: 104, rMem: 112, c6: 176, c24: 184, c120: 192,
+  invLn2N: 200, shift: 208, ln2NHi: 216, ln2NLo: 224, exp2J: 256, exp2JLo: 1280,
 } as const;
 const I32 = { n: 128, refSteps: 132, v: 136, gE: 140, gI: 144, theta: 148, iBias: 152, refUntil: 156, idx: 160 } as const;
 /** Int32 index of the step (i64, little-endian: low word, high word) in the header. */
@@ -107,7 +109,8 @@ export function createLifWasm(n: number): LifWasm | null {
     refUntil: new Int32Array(buf, offRef, n),
     spikes: { idx: new Int32Array(buf, offIdx, n), count: 0 },
   };
-  const instance = new (wasmApi()!.Instance)(mod, { env: { mem: memory, exp } });
+  writeExpTables(header);
+  const instance = new (wasmApi()!.Instance)(mod, { env: { mem: memory } });
   const current = instance.exports['current'] as CurrentKernel;
   const currentTheta = instance.exports['currentTheta'] as ModeKernel;
   const conductanceStep = instance.exports['conductance'] as ModeKernel;
@@ -129,9 +132,6 @@ export function createLifWasm(n: number): LifWasm | null {
       header.setFloat64(F64.eExc, k.eExc, true);
       header.setFloat64(F64.eInh, k.eInh, true);
       header.setFloat64(F64.rMem, k.rMem, true);
-      header.setFloat64(F64.c6, 1 / 6, true); // the Taylor coefficients exactly as lif.ts writes them
-      header.setFloat64(F64.c24, 1 / 24, true);
-      header.setFloat64(F64.c120, 1 / 120, true);
       header.setInt32(I32.refSteps, k.refSteps, true);
       const spikeBuffer = state.spikes;
       const h32 = new Int32Array(buf, 0, HEADER / 4);
@@ -155,4 +155,32 @@ export function createLifWasm(n: number): LifWasm | null {
       };
     },
   };
+}
+
+/** core/math.ts's exp constants and tables, and the Taylor coefficients it shares, into a header. */
+function writeExpTables(header: DataView): void {
+  header.setFloat64(F64.invLn2N, INV_LN2_N, true);
+  header.setFloat64(F64.shift, SHIFT, true);
+  header.setFloat64(F64.ln2NHi, LN2_N_HI, true);
+  header.setFloat64(F64.ln2NLo, LN2_N_LO, true);
+  header.setFloat64(F64.c6, 1 / 6, true); // exactly as core/math.ts and lif.ts write them
+  header.setFloat64(F64.c24, 1 / 24, true);
+  header.setFloat64(F64.c120, 1 / 120, true);
+  for (let j = 0; j < 128; j++) {
+    header.setFloat64(F64.exp2J + 8 * j, EXP2_J[j], true);
+    header.setFloat64(F64.exp2JLo + 8 * j, EXP2_J_LO[j], true);
+  }
+}
+
+/**
+ * The WebAssembly copy of core/math.ts's exp that the conductance kernel uses ($expM), on its own
+ * (for the test that compares the two bit for bit); null without WebAssembly SIMD.
+ */
+export function lifWasmExp(): ((x: number) => number) | null {
+  const mod = lifModule();
+  const memory = mod === null ? null : fixedMemory(HEADER);
+  if (mod === null || memory === null) return null;
+  writeExpTables(new DataView(memory.buffer, 0, HEADER));
+  const instance = new (wasmApi()!.Instance)(mod, { env: { mem: memory } });
+  return instance.exports['exp'] as (x: number) => number;
 }

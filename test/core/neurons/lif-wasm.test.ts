@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { lifConductanceStep, lifCurrentStep, THETA_MODE, type LifConstants, type LifState, type ThetaMode } from '../../../core/neurons/lif.js';
-import { createLifWasm, lifWasmAvailable } from '../../../core/neurons/lif-wasm.js';
+import { createLifWasm, lifWasmAvailable, lifWasmExp } from '../../../core/neurons/lif-wasm.js';
+import { exp } from '../../../core/math.js';
 import { Network, lif } from '../../../core/index.js';
 
 /** Small deterministic generator (mulberry32) so the test needs no seeded stream from core. */
@@ -128,6 +129,29 @@ describe.runIf(lifWasmAvailable())('WebAssembly SIMD lifCurrentStep and lifCondu
       expect(spikes).toBeGreaterThanOrEqual(Math.min(10 * c.n, 50)); // the comparison covered many spikes and resets
     });
   }
+
+  it("the conductance kernel's exp ($expM) is core/math.ts's exp bit for bit, on 10⁶ arguments and the edges", () => {
+    const wasmExp = lifWasmExp()!;
+    expect(wasmExp).not.toBeNull();
+    const bits = new Float64Array(2);
+    const words = new BigUint64Array(bits.buffer);
+    const same = (x: number): boolean => {
+      bits[0] = exp(x);
+      bits[1] = wasmExp(x);
+      return words[0] === words[1] || (Number.isNaN(bits[0]) && Number.isNaN(bits[1]));
+    };
+    const rnd = mulberry32(2026);
+    const bad: number[] = [];
+    for (let i = 0; i < 1_000_000; i++) {
+      // the kernel's range (−y, y ≥ 0.05), the whole double range, and the subnormal results below −708.4
+      const x = i % 3 === 0 ? -0.05 - 20 * rnd() : i % 3 === 1 ? 1500 * rnd() - 750 : -708.4 - 37 * rnd();
+      if (!same(x) && bad.length < 5) bad.push(x);
+    }
+    const edges = [0, -0, 1e-300, -1e-300, 709.78, 709.79, 709.8, -745.1, -745.2, -745.3, -708.39, -708.4, -1022 * Math.LN2, 1, -1, -0.05, Infinity, -Infinity, NaN];
+    for (const x of edges) if (!same(x)) bad.push(x);
+    expect(bad).toEqual([]);
+    expect(wasmExp(1)).toBe(Math.E);
+  });
 
   /** Diehl & Cook-like conductance constants (τm 100 ms → x = g·dt/τm; x ≥ 0.05 needs g ≥ 50 at dt 0.1 ms). */
   function conductanceConstants(dt: number, tauTheta: number, thetaPlus: number): LifConstants {
