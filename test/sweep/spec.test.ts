@@ -206,8 +206,8 @@ describe('examples/sweeps', () => {
   const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
   const load = (f: string) => resolveSweepSpec(JSON.parse(readFileSync(join(dir, f), 'utf8')));
 
-  it('holds the three recorded sweeps of issue 18', () => {
-    expect(files.sort()).toEqual(['d2d-hfs2.json', 'querlioz-2013.json', 'size-hfs2.json']);
+  it('holds the recorded sweeps of issue 18 (size and Querlioz also with one pass over the 60 000 training images)', () => {
+    expect(files.sort()).toEqual(['d2d-hfs2.json', 'querlioz-2013-one-pass.json', 'querlioz-2013.json', 'size-hfs2-one-pass.json', 'size-hfs2.json']);
   });
 
   it.each(files)('%s resolves, and its trials too', (f) => {
@@ -230,8 +230,23 @@ describe('examples/sweeps', () => {
   });
 
   it("querlioz-2013: 300 output neurons, Querlioz's simplified STDP, dispersion up to 50 %", () => {
-    const s = load('querlioz-2013.json');
-    expect(s.base).toMatchObject({ neurons: 300, rule: 'querlioz' });
-    expect(Math.max(...(s.axes['d2d'] as number[]))).toBeGreaterThanOrEqual(0.5);
+    for (const f of ['querlioz-2013.json', 'querlioz-2013-one-pass.json']) {
+      const s = load(f);
+      expect(s.base).toMatchObject({ neurons: 300, rule: 'querlioz' });
+      expect(Math.max(...(s.axes['d2d'] as number[]))).toBeGreaterThanOrEqual(0.5);
+    }
+  });
+
+  it('the one-pass variants train on 60 000 images where their sweeps train on 10 000; the rest of the spec is theirs', () => {
+    for (const [short, long] of [['size-hfs2.json', 'size-hfs2-one-pass.json'], ['querlioz-2013.json', 'querlioz-2013-one-pass.json']]) {
+      const a = load(short);
+      const b = load(long);
+      const schedule = (x: typeof a) => (x.base as { schedule: { phase: string; samples: number }[] }).schedule;
+      expect(schedule(a)[0]).toMatchObject({ phase: 'train', samples: 10000 });
+      expect(schedule(b)[0]).toMatchObject({ phase: 'train', samples: 60000 });
+      expect({ ...schedule(b)[0], samples: 0 }).toEqual({ ...schedule(a)[0], samples: 0 });
+      expect(schedule(b).slice(1, schedule(a).length)).toEqual(schedule(a).slice(1)); // size's adds a crossbar evaluation
+      expect({ ...b.base, schedule: undefined }).toEqual({ ...a.base, schedule: undefined });
+    }
   });
 });
