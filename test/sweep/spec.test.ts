@@ -241,7 +241,7 @@ describe('examples/sweeps', () => {
     for (const [short, long] of [['size-hfs2.json', 'size-hfs2-one-pass.json'], ['querlioz-2013.json', 'querlioz-2013-one-pass.json']]) {
       const a = load(short);
       const b = load(long);
-      const schedule = (x: typeof a) => (x.base as { schedule: { phase: string; samples: number }[] }).schedule;
+      const schedule = (x: typeof a) => x.base.schedule as unknown as readonly { phase: string; samples: number }[];
       expect(schedule(a)[0]).toMatchObject({ phase: 'train', samples: 10000 });
       expect(schedule(b)[0]).toMatchObject({ phase: 'train', samples: 60000 });
       expect({ ...schedule(b)[0], samples: 0 }).toEqual({ ...schedule(a)[0], samples: 0 });
