@@ -31,7 +31,7 @@ export { lif } from './core/populations/lif.js';
 export type { LifParams, LifSpec, SynapseModel, BuiltLif } from './core/populations/lif.js';
 export { timedArray } from './core/populations/current.js';
 export type { TimedArraySpec } from './core/populations/current.js';
-export type { LifState, LifConstants } from './core/neurons/lif.js';
+export type { LifState, LifConstants, StateArray } from './core/neurons/lif.js';
 export type { PoissonState } from './core/neurons/poisson.js';
 export type { GeneratorState } from './core/neurons/generator.js';
 export type { SpikeBuffer } from './core/neurons/spikes.js';

@@ -29,12 +29,16 @@ interface CubaArgs {
   readonly duration: number;
   readonly seed: number;
   readonly storage: 'csr' | 'dense';
+  /** memspike's neuron state (LifParams.precision) */
+  readonly precision: 'float64' | 'float32';
+  /** with --vs: Brian2's float dtype (prefs.core.default_float_dtype) */
+  readonly peerPrecision: 'float64' | 'float32';
 }
 
 /** One run in this process. */
-function runCuba({ neurons, duration, seed, storage }: CubaArgs, log: (line: string) => void): Record<string, unknown> {
+function runCuba({ neurons, duration, seed, storage, precision }: CubaArgs, log: (line: string) => void): Record<string, unknown> {
   const t0 = performance.now();
-  const { net, exc, inh, projections } = cubaNetwork({ neurons, seed, storage });
+  const { net, exc, inh, projections } = cubaNetwork({ neurons, seed, storage, precision });
   const cExc = net.spikeCounter(exc);
   const cInh = net.spikeCounter(inh);
   net.build();
@@ -77,6 +81,7 @@ function runCuba({ neurons, duration, seed, storage }: CubaArgs, log: (line: str
     events_per_s: events / wall,
     ns_per_neuron_step: (wall * 1e9) / (neurons * steps),
     storage,
+    precision,
     seed,
   };
 }
@@ -141,12 +146,12 @@ function versusBrian2(a: CubaArgs, rounds: number, log: (line: string) => void):
   const { python, version } = findBrian2();
   const runMemspike = (): Side => {
     const load = load1();
-    const j = child('memspike bench cuba', process.execPath, [MAIN, 'bench', 'cuba', '--json', '--neurons', String(a.neurons), '--duration', String(a.duration), '--seed', String(a.seed), '--storage', a.storage]);
+    const j = child('memspike bench cuba', process.execPath, [MAIN, 'bench', 'cuba', '--json', '--neurons', String(a.neurons), '--duration', String(a.duration), '--seed', String(a.seed), '--storage', a.storage, '--precision', a.precision]);
     return { build_s: j['build_s'] as number, loop_s: j['wall_s'] as number, spikes: j['spikes'] as number, rate_hz: j['rate_hz'] as number, synapses: j['synapses'] as number, load };
   };
   const runBrian2 = (): Side => {
     const load = load1();
-    const j = child(`${python} ${PEER}`, python, [PEER, '--N', String(a.neurons), '--duration-ms', String(a.duration), '--seed', String(a.seed)]);
+    const j = child(`${python} ${PEER}`, python, [PEER, '--N', String(a.neurons), '--duration-ms', String(a.duration), '--seed', String(a.seed), ...(a.peerPrecision === 'float32' ? ['--float32'] : [])]);
     const side: Side = { build_s: j['build_s'] as number, loop_s: j['wall_s'] as number, spikes: j['spikes'] as number, rate_hz: j['rate_hz'] as number, synapses: j['synapses'] as number, load };
     for (const k of ['construct_s', 'codegen_s', 'compile_s', 'init_s']) side[k] = j[k];
     return side;
@@ -183,6 +188,8 @@ function versusBrian2(a: CubaArgs, rounds: number, log: (line: string) => void):
     dt_ms: 0.1,
     seed: a.seed,
     storage: a.storage,
+    precision: a.precision,
+    peer_precision: a.peerPrecision,
     rounds,
     memspike: summary('memspike'),
     brian2: summary('brian2'),
@@ -200,6 +207,8 @@ export const cubaBenchmark: Benchmark = {
     { flag: '--duration <T>', key: 'duration', description: "simulated time, e.g. 1000 or '1 s'", type: 'time', default: 1000 },
     { flag: '--seed <S>', key: 'seed', description: 'seed', type: 'int', min: 0, default: 1 },
     { flag: '--storage <kind>', key: 'storage', description: 'dense or csr', type: 'string', default: 'csr' },
+    { flag: '--precision <p>', key: 'precision', description: "memspike's neuron state: float64 (Brian2's double precision) or float32 (LifParams.precision)", type: 'string', default: 'float64' },
+    { flag: '--peer-precision <p>', key: 'peerPrecision', description: "with --vs brian2: Brian2's float dtype, float64 or float32 (prefs.core.default_float_dtype)", type: 'string', default: 'float64' },
     { flag: '--vs <peer>', key: 'vs', description: `also run the same network in brian2 (C++ standalone, bench/peers/brian2_cuba.py; needs \`${INSTALL}\`), alternating`, type: 'string', default: '' },
     { flag: '--rounds <n>', key: 'rounds', description: 'with --vs: rounds, each one run of both sides (ABBA order)', type: 'int', min: 1, default: 1 },
   ],
@@ -216,7 +225,13 @@ export const cubaBenchmark: Benchmark = {
     const rounds = (opts['rounds'] as number | undefined) ?? 1;
     if (vs !== '' && vs !== 'brian2') throw new Error(`--vs ${vs}: the only peer is brian2 (--vs brian2, which needs \`${INSTALL}\`).`);
     if (vs === '' && rounds !== 1) throw new Error(`--rounds ${rounds} alternates memspike with a peer: add --vs brian2.`);
-    const args: CubaArgs = { neurons: opts['neurons'] as number, duration: opts['duration'] as number, seed: opts['seed'] as number, storage };
+    const precision = opts['precision'] as string;
+    const peerPrecision = opts['peerPrecision'] as string;
+    for (const [flag, value] of [['--precision', precision], ['--peer-precision', peerPrecision]] as const) {
+      if (value !== 'float64' && value !== 'float32') throw new Error(`${flag} ${value}: use float64 or float32.`);
+    }
+    if (vs === '' && peerPrecision !== 'float64') throw new Error(`--peer-precision ${peerPrecision} sets Brian2's precision: add --vs brian2.`);
+    const args: CubaArgs = { neurons: opts['neurons'] as number, duration: opts['duration'] as number, seed: opts['seed'] as number, storage, precision: precision as 'float64' | 'float32', peerPrecision: peerPrecision as 'float64' | 'float32' };
     return vs === 'brian2' ? versusBrian2(args, rounds, log) : runCuba(args, log);
   },
 };

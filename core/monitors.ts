@@ -17,6 +17,7 @@
  * are the correctly rounded decimal products (core/time.ts: 226.2, not 226.20000000000002).
  * Steps are stored as Float64 (exact integers up to 2⁵³), so recording never wraps at 2³¹ steps.
  */
+import type { StateArray } from './neurons/lif.js';
 import type { SpikeBuffer } from './neurons/spikes.js';
 import { stepTime } from './time.js';
 import type { Updater } from './schedule.js';
@@ -169,7 +170,7 @@ export function createStateProbe(pop: LifPopulation, variable: StateProbe['varia
   const values = new Float64Array(capacity * cols);
   let head = 0;
   let size = 0;
-  let src: Float64Array | null = null;
+  let src: StateArray | null = null;
   return {
     updater: {
       phase: 'record',

@@ -27,6 +27,8 @@ export interface CubaOptions {
   readonly dt?: number;
   /** weight storage; default 'csr' */
   readonly storage?: 'dense' | 'csr';
+  /** neuron state precision (LifParams.precision); default 'float64', Brian2's */
+  readonly precision?: 'float64' | 'float32';
 }
 
 /** Published CUBA constants (Brian2 examples/CUBA.py). */
@@ -59,6 +61,7 @@ export function cubaNetwork(options: CubaOptions = {}) {
     tRef: CUBA.tRef,
     synapse: { type: 'current', tauExc: CUBA.tauExc, tauInh: CUBA.tauInh },
     vInit: { uniform: [CUBA.vReset, CUBA.vThresh] },
+    ...(options.precision === undefined ? {} : { precision: options.precision }),
   };
   const exc = net.add(lif(nExc, params, 'exc'));
   const inh = net.add(lif(nInh, params, 'inh'));

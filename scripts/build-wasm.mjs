@@ -3,6 +3,7 @@
  * Assembles the WebAssembly kernels into TypeScript modules of bytes (committed, so neither the
  * runtime nor the build needs this script or any WebAssembly tool):
  *   scripts/lif-kernels.wat    → core/neurons/lif-wasm-bytes.ts     (LIF integration, SIMD)
+ *   scripts/lif32-kernels.wat  → core/neurons/lif32-wasm-bytes.ts   (single-precision LIF integration, SIMD)
  *   scripts/device-kernels.wat → core/devices/device-wasm-bytes.ts  (device pulse kernel)
  *   scripts/vmm-kernels.wat    → core/crossbar/vmm-wasm-bytes.ts    (crossbar column sums, SIMD)
  *   scripts/mlp-kernels.wat    → networks/mlp/mlp-wasm-bytes.ts     (MLP products and optimisers, SIMD)
@@ -44,6 +45,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const MODULES = [
   { src: 'scripts/lif-kernels.wat', out: 'core/neurons/lif-wasm-bytes.ts', name: 'LIF_WASM_BYTES', what: 'WebAssembly SIMD module of the LIF kernels' },
+  { src: 'scripts/lif32-kernels.wat', out: 'core/neurons/lif32-wasm-bytes.ts', name: 'LIF32_WASM_BYTES', what: 'WebAssembly SIMD module of the single-precision LIF kernel' },
   {
     src: 'scripts/device-kernels.wat', out: 'core/devices/device-wasm-bytes.ts', name: 'DEVICE_WASM_BYTES', what: 'WebAssembly module of the linear device pulse kernel', inline: ['$lnD', '$expD'],
     template: 'scripts/device-kernels.wat.in', layout: { file: 'core/devices/device-wasm-layout.ts', name: 'DEVICE_WASM_LAYOUT' },
@@ -108,7 +110,7 @@ const OPS = {
   // f64 comparisons
   'f64.eq': [[0x61], ''], 'f64.ne': [[0x62], ''], 'f64.lt': [[0x63], ''], 'f64.gt': [[0x64], ''], 'f64.le': [[0x65], ''], 'f64.ge': [[0x66], ''],
   // i32 arithmetic
-  'i32.add': [[0x6a], ''], 'i32.sub': [[0x6b], ''], 'i32.mul': [[0x6c], ''], 'i32.and': [[0x71], ''], 'i32.or': [[0x72], ''],
+  'i32.ctz': [[0x68], ''], 'i32.add': [[0x6a], ''], 'i32.sub': [[0x6b], ''], 'i32.mul': [[0x6c], ''], 'i32.and': [[0x71], ''], 'i32.or': [[0x72], ''],
   'i32.shl': [[0x74], ''], 'i32.shr_s': [[0x75], ''], 'i32.shr_u': [[0x76], ''],
   'i64.add': [[0x7c], ''], 'i64.sub': [[0x7d], ''], 'i64.and': [[0x83], ''], 'i64.or': [[0x84], ''],
   'i64.shl': [[0x86], ''], 'i64.shr_s': [[0x87], ''], 'i64.shr_u': [[0x88], ''],
@@ -136,7 +138,8 @@ const OPS = {
   'f64x2.promote_low_f32x4': [[0xfd, 0x5f], ''], 'f64x2.abs': [[0xfd, 0xec], ''], 'f64x2.neg': [[0xfd, 0xed], ''],
   'f64x2.floor': [[0xfd, 0x75], ''],
   'v128.load32_splat': [[0xfd, 0x09], 'mem', 2], 'f32x4.splat': [[0xfd, 0x13], ''],
-  'f32x4.gt': [[0xfd, 0x44], ''], 'f32x4.sqrt': [[0xfd, 0xe3], ''], 'f32x4.add': [[0xfd, 0xe4], ''], 'f32x4.sub': [[0xfd, 0xe5], ''], 'f32x4.mul': [[0xfd, 0xe6], ''], 'f32x4.div': [[0xfd, 0xe7], ''],
+  'f32x4.gt': [[0xfd, 0x44], ''], 'f32x4.ge': [[0xfd, 0x46], ''], 'f32x4.abs': [[0xfd, 0xe0], ''],
+  'i32x4.gt_s': [[0xfd, 0x3b], ''], 'i32x4.bitmask': [[0xfd, 0xa4], ''], 'f32x4.sqrt': [[0xfd, 0xe3], ''], 'f32x4.add': [[0xfd, 0xe4], ''], 'f32x4.sub': [[0xfd, 0xe5], ''], 'f32x4.mul': [[0xfd, 0xe6], ''], 'f32x4.div': [[0xfd, 0xe7], ''],
   'f64x2.add': [[0xfd, 0xf0], ''], 'f64x2.sub': [[0xfd, 0xf1], ''], 'f64x2.mul': [[0xfd, 0xf2], ''], 'f64x2.div': [[0xfd, 0xf3], ''],
 };
 

@@ -60,7 +60,7 @@ const INDEX_TYPES = [
   'ResolveOptions', 'ResponseWindow', 'Rounding', 'RuleName', 'RuleOptions', 'RuleParams', 'RuleStats',
   'RunOptions', 'RunnerState', 'SampleAnswer', 'SavedModel', 'ShownSample', 'Slice', 'SoftBoundsDevice',
   'SpecInput', 'SpikeBuffer', 'SpikeCounter', 'SpikeEvent', 'SpikeRecorder', 'SpikeRecorderData',
-  'StateProbe', 'StepFrame', 'SteppableExperiment', 'StoreFactory', 'StoreInit', 'StoreSnapshot',
+  'StateArray', 'StateProbe', 'StepFrame', 'SteppableExperiment', 'StoreFactory', 'StoreInit', 'StoreSnapshot',
   'StuckAtParams', 'StuckState', 'SynapseModel', 'SynapseStore', 'TableDevice', 'TableFit',
   'TemporalPhaseSpec', 'TemporalResult', 'TimedArraySpec', 'TrainPhaseSpec', 'TrainProgress', 'TrainResult',
   'TrainStats', 'TrainedModel', 'TripletStdpParams', 'Updater', 'WeightInit', 'WireSolveInfo',

@@ -15,7 +15,7 @@ binary). Everything else (make's output, warnings) goes to stderr.
 
 Needs Brian2 and a C++ compiler: apt-get install python3-brian g++ (Debian's Brian2 is 2.5.1).
 
-Usage: python3 brian2_cuba.py [--N 4000] [--duration-ms 1000] [--seed 1]
+Usage: python3 brian2_cuba.py [--N 4000] [--duration-ms 1000] [--seed 1] [--float32]
 """
 import argparse
 import json
@@ -30,6 +30,7 @@ ap.add_argument('--N', type=int, default=4000, help='total neurons')
 ap.add_argument('--duration-ms', type=float, default=1000.0, help='simulated time [ms]')
 ap.add_argument('--seed', type=int, default=1, help="Brian2's seed (its own generator: not memspike's stream)")
 ap.add_argument('--keep', action='store_true', help='keep the standalone project directory')
+ap.add_argument('--float32', action='store_true', help="single-precision state (prefs.core.default_float_dtype = float32)")
 args = ap.parse_args()
 if args.N < 5:
     ap.error('--N must be at least 5 (4 excitatory, 1 inhibitory)')
@@ -51,6 +52,8 @@ workdir = tempfile.mkdtemp(prefix='memspike_brian2_cuba_')
 try:
     set_device('cpp_standalone', directory=workdir, build_on_run=False)
     prefs.devices.cpp_standalone.openmp_threads = 0  # one thread, as memspike's loop
+    if args.float32:
+        prefs.core.default_float_dtype = np.float32
     seed(args.seed)
     np.random.seed(args.seed)
     defaultclock.dt = 0.1 * ms
@@ -115,6 +118,7 @@ try:
         'events_per_s': events / loop_s if loop_s > 0 else None,
         'ns_per_neuron_step': loop_s * 1e9 / (N * steps),
         'seed': args.seed,
+        'float_dtype': 'float32' if args.float32 else 'float64',
         'construct_s': t1 - t0,
         'codegen_s': (t2 - t1) + (t3 - t2 - compile_s - run_binary_s),
         'compile_s': compile_s,

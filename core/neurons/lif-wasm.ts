@@ -25,7 +25,8 @@
  * that browsers allow for synchronous compilation on the main thread).
  */
 import { LIF_WASM_BYTES } from './lif-wasm-bytes.js';
-import { THETA_MODE, type LifConstants, type LifState, type ThetaMode } from './lif.js';
+import { LIF32_WASM_BYTES } from './lif32-wasm-bytes.js';
+import { F32_FLUSH, lifCurrentStep32, THETA_MODE, type LifConstants, type LifState, type ThetaMode } from './lif.js';
 import { fixedMemory, lazyModule, wasmApi } from '../wasm.js';
 import { EXP2_J, EXP2_J_LO, INV_LN2_N, LN2_N_HI, LN2_N_LO, SHIFT } from '../math.js';
 
@@ -49,6 +50,17 @@ const STEP_LO = 168 / 4;
 /** The compiled kernel module, or null where WebAssembly SIMD is unavailable. Compiled once. */
 const lifModule = lazyModule(LIF_WASM_BYTES);
 
+/**
+ * Header of the single-precision module (scripts/lif32-kernels.wat): byte offsets of its f32
+ * constants and i32 fields, and its size.
+ */
+const LIF32_LAYOUT = {
+  f32: { vRest: 0, vReset: 4, vThresh: 8, decayMem: 12, decayE: 16, decayI: 20, couplingE: 24, couplingI: 28, biasGain: 32, flush: 36 },
+  i32: { n: 64, refSteps: 68, v: 72, gE: 76, gI: 80, theta: 84, iBias: 88, refUntil: 92, idx: 96, step: 100 },
+  bytes: 128,
+} as const;
+const lif32Module = lazyModule(LIF32_WASM_BYTES);
+
 /** True when the WebAssembly SIMD LIF kernel can run here. */
 export function lifWasmAvailable(): boolean {
   return lifModule() !== null;
@@ -70,7 +82,8 @@ export interface LifWasm {
  * Allocates the state of an n-neuron LIF population in a fresh fixed-size WebAssembly memory
  * (all zero, refUntil = −(2³¹ − 1) as in buildLif), or returns null without WebAssembly SIMD.
  */
-export function createLifWasm(n: number): LifWasm | null {
+export function createLifWasm(n: number, precision: 'float64' | 'float32' = 'float64'): LifWasm | null {
+  if (precision === 'float32') return createLifWasm32(n);
   const mod = lifModule();
   if (mod === null) return null;
   const n2 = (n + 3) & ~3;
@@ -150,6 +163,83 @@ export function createLifWasm(n: number): LifWasm | null {
         h32[STEP_LO] = step >>> 0;
         h32[STEP_LO + 1] = Math.floor(step / 4294967296);
         const count = thetaMode === THETA_MODE.NONE ? current() : currentTheta(thetaMode);
+        spikeBuffer.count = count;
+        return count;
+      };
+    },
+  };
+}
+
+/**
+ * The single-precision population (createLifWasm(n, 'float32')): Float32Array views of v, gE, gI,
+ * θ, iBias in the memory of scripts/lif32-kernels.wat. Its kernel is the f32x4 module for
+ * current-based synapses without adaptive threshold and lifCurrentStep32 (on the same views) with
+ * one; conductance-based synapses have no single-precision kernel (core/populations/lif.ts refuses
+ * them before this is called).
+ */
+function createLifWasm32(n: number): LifWasm | null {
+  const mod = lif32Module();
+  if (mod === null) return null;
+  const L = LIF32_LAYOUT;
+  const n8 = (n + 7) & ~7; // the kernel steps two quads at a time
+  const bytes = 4 * n8; // 32-byte multiple
+  const offV = L.bytes;
+  const offGE = offV + bytes;
+  const offGI = offGE + bytes;
+  const offTh = offGI + bytes;
+  const offIB = offTh + bytes;
+  const offRef = offIB + bytes;
+  const offIdx = offRef + bytes;
+  const memory = fixedMemory(offIdx + bytes);
+  if (memory === null) return null;
+  const buf = memory.buffer;
+  const header = new DataView(buf, 0, L.bytes);
+  header.setInt32(L.i32.n, n, true);
+  header.setInt32(L.i32.v, offV, true);
+  header.setInt32(L.i32.gE, offGE, true);
+  header.setInt32(L.i32.gI, offGI, true);
+  header.setInt32(L.i32.theta, offTh, true);
+  header.setInt32(L.i32.iBias, offIB, true);
+  header.setInt32(L.i32.refUntil, offRef, true);
+  header.setInt32(L.i32.idx, offIdx, true);
+  header.setFloat32(L.f32.flush, F32_FLUSH, true);
+  const refAll = new Int32Array(buf, offRef, n8);
+  refAll.fill(-0x7fffffff);
+  refAll.fill(0x7fffffff, n); // padding neurons: never integrate, never spike
+  const state: LifState = {
+    n,
+    v: new Float32Array(buf, offV, n),
+    gE: new Float32Array(buf, offGE, n),
+    gI: new Float32Array(buf, offGI, n),
+    theta: new Float32Array(buf, offTh, n),
+    iBias: new Float32Array(buf, offIB, n),
+    refUntil: new Int32Array(buf, offRef, n),
+    spikes: { idx: new Int32Array(buf, offIdx, n), count: 0 },
+  };
+  const instance = new (wasmApi()!.Instance)(mod, { env: { mem: memory } });
+  const current32 = instance.exports['current32'] as CurrentKernel;
+  const h32 = new Int32Array(buf, 0, L.bytes / 4);
+  const stepIndex = L.i32.step / 4;
+  return {
+    state,
+    kernel(k: LifConstants, conductance: boolean): LifStepFunction {
+      if (conductance) throw new Error('single-precision LIF state has no conductance-based kernel; use precision float64 with conductance synapses.');
+      const f = Math.fround;
+      header.setFloat32(L.f32.vRest, k.vRest, true); // setFloat32 rounds to the nearest single, as Math.fround
+      header.setFloat32(L.f32.vReset, k.vReset, true);
+      header.setFloat32(L.f32.vThresh, k.vThresh, true);
+      header.setFloat32(L.f32.decayMem, k.decayMem, true);
+      header.setFloat32(L.f32.decayE, k.decayE, true);
+      header.setFloat32(L.f32.decayI, k.decayI, true);
+      header.setFloat32(L.f32.couplingE, k.couplingE, true);
+      header.setFloat32(L.f32.couplingI, k.couplingI, true);
+      header.setFloat32(L.f32.biasGain, f(k.rMem * (1 - k.decayMem)), true); // lifCurrentStep32's biasGain
+      header.setInt32(L.i32.refSteps, k.refSteps, true);
+      const spikeBuffer = state.spikes;
+      return function lifCurrentStep32Wasm(st: LifState, kk: LifConstants, step: number, thetaMode: ThetaMode): number {
+        if (thetaMode !== THETA_MODE.NONE) return lifCurrentStep32(st, kk, step, thetaMode);
+        h32[stepIndex] = step; // < 2³⁰ (core/populations/lif.ts), an int32
+        const count = current32();
         spikeBuffer.count = count;
         return count;
       };

@@ -37,6 +37,14 @@
  * them (source scripts/lif-kernels.wat, rebuilt by `node scripts/build-wasm.mjs`), which every
  * population uses where WebAssembly SIMD exists. Change both together, keeping every double
  * operation in the same order: test/core/neurons/lif-wasm.test.ts requires bit-identical results.
+ *
+ * Single precision (LifParams.precision 'float32', current-based synapses): `lifCurrentStep32` is the
+ * same update with every operation rounded to an IEEE-754 single (Math.fround after each +, −, ×,
+ * which gives the correctly rounded single result), the constants rounded to singles once, and
+ * synaptic variables whose magnitude falls below 2⁻⁶⁴ after their decay set to 0 (singles reach
+ * subnormal numbers after 4 400–8 700 steps without input at dt = 0.1 ms and τ = 5–10 ms, which x86
+ * computes ≈ 20× slower; 2⁻⁶⁴ mV is 10⁻¹⁴ of a single's resolution at 50 mV). Its WebAssembly
+ * twin (f32x4, four neurons per instruction) is scripts/lif32-kernels.wat.
  */
 import type { SpikeBuffer } from './spikes.js';
 import { exp } from '../math.js';
@@ -67,18 +75,24 @@ export interface LifConstants {
   readonly decayTheta: number;
 }
 
+/**
+ * The typed array of a population's continuous state: Float64Array (the default, Brian2's double
+ * precision) or Float32Array (LifParams.precision 'float32').
+ */
+export type StateArray = Float64Array | Float32Array;
+
 /** Struct-of-arrays state of a LIF population. */
 export interface LifState {
   readonly n: number;
   /** membrane potential [mV] */
-  readonly v: Float64Array;
+  readonly v: StateArray;
   /** synaptic variables [mV for current-based, 1 for conductance-based] */
-  readonly gE: Float64Array;
-  readonly gI: Float64Array;
+  readonly gE: StateArray;
+  readonly gI: StateArray;
   /** adaptive threshold θ [mV] (all zero without adaptation) */
-  readonly theta: Float64Array;
+  readonly theta: StateArray;
   /** bias current [nA] */
-  readonly iBias: Float64Array;
+  readonly iBias: StateArray;
   /**
    * the neuron integrates again from this step of the refractory clock on (Brian2's lastspike +
    * refractory); the clock is the network's step minus the population's epoch (a multiple of 2³⁰,
@@ -130,6 +144,61 @@ export function lifCurrentStep(st: LifState, k: LifConstants, step: number, thet
       refUntil[i] = step + refSteps;
       idx[count++] = i;
       if (thetaGrows) theta[i] = th + thetaPlus;
+    } else {
+      v[i] = vi;
+    }
+  }
+  st.spikes.count = count;
+  return count;
+}
+
+/** Synaptic variables of a single-precision population below this magnitude are set to 0 (header). */
+export const F32_FLUSH = 2 ** -64;
+
+/**
+ * One step of a current-based LIF population in single precision (state in Float32Array, see the
+ * header), in place. Returns the number of spikes, written to `st.spikes.idx`. The same arguments
+ * as lifCurrentStep.
+ */
+export function lifCurrentStep32(st: LifState, k: LifConstants, step: number, thetaMode: ThetaMode): number {
+  const { n, v, gE, gI, theta, iBias, refUntil } = st;
+  const idx = st.spikes.idx;
+  const f = Math.fround;
+  const vRest = f(k.vRest);
+  const vReset = f(k.vReset);
+  const vThresh = f(k.vThresh);
+  const decayMem = f(k.decayMem);
+  const decayE = f(k.decayE);
+  const decayI = f(k.decayI);
+  const couplingE = f(k.couplingE);
+  const couplingI = f(k.couplingI);
+  const biasGain = f(k.rMem * (1 - k.decayMem));
+  const thetaPlus = f(k.thetaPlus);
+  const decayTheta = f(k.decayTheta);
+  const refSteps = k.refSteps;
+  const adapt = thetaMode !== THETA_MODE.NONE;
+  const thetaGrows = thetaMode >= THETA_MODE.GROWS;
+  const thetaDecays = thetaMode === THETA_MODE.ADAPTS;
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const ge = gE[i];
+    const gi = gI[i];
+    const geNext = f(ge * decayE);
+    const giNext = f(gi * decayI);
+    gE[i] = Math.abs(geNext) >= F32_FLUSH ? geNext : 0;
+    gI[i] = Math.abs(giNext) >= F32_FLUSH ? giNext : 0;
+    let th = 0;
+    if (adapt) {
+      th = theta[i];
+      if (thetaDecays) theta[i] = th = f(th * decayTheta);
+    }
+    if (step < refUntil[i]) continue;
+    const vi = f(f(f(f(vRest + f(f(v[i] - vRest) * decayMem)) + f(ge * couplingE)) + f(gi * couplingI)) + f(iBias[i] * biasGain));
+    if (vi > f(vThresh + th)) {
+      v[i] = vReset;
+      refUntil[i] = step + refSteps;
+      idx[count++] = i;
+      if (thetaGrows) theta[i] = f(th + thetaPlus);
     } else {
       v[i] = vi;
     }

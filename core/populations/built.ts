@@ -35,7 +35,7 @@ export function checkArray(s: PopulationSnapshot, key: string, type: Float64Arra
 }
 
 /** Fills `out` from one value (with units) or one number per neuron. */
-export function perNeuron(value: Quantity | ArrayLike<number>, n: number, dim: 'voltage' | 'current' | 'frequency', name: string, out: Float64Array): void {
+export function perNeuron(value: Quantity | ArrayLike<number>, n: number, dim: 'voltage' | 'current' | 'frequency', name: string, out: Float64Array | Float32Array): void {
   if (typeof value === 'number' || typeof value === 'string') {
     out.fill(toInternal(value, dim, name));
     return;

@@ -95,7 +95,7 @@ export function buildCurrentSchedule(spec: TimedArraySpec, n: number, dt: number
 }
 
 /** Copies the row in force at `step` into `iBias` when it is not the row written last. Allocation-free. */
-export function applyCurrentSchedule(c: CurrentSchedule, iBias: Float64Array, step: number): void {
+export function applyCurrentSchedule(c: CurrentSchedule, iBias: Float64Array | Float32Array, step: number): void {
   let k = Math.floor(step / c.stepsPerRow);
   if (k >= c.rows) k = c.repeat ? k % c.rows : c.rows - 1;
   if (k === c.row) return;

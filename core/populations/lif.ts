@@ -17,7 +17,7 @@
 import { positive, toInternal, nonNegative, positiveInteger, format, type Quantity } from '../units.js';
 import type { RandomStreams } from '../random.js';
 import { createSpikeBuffer } from '../neurons/spikes.js';
-import { currentCoupling, lifConductanceStep, lifCurrentStep, THETA_MODE, type LifConstants, type LifState, type ThetaMode } from '../neurons/lif.js';
+import { currentCoupling, lifConductanceStep, lifCurrentStep, lifCurrentStep32, THETA_MODE, type LifConstants, type LifState, type ThetaMode } from '../neurons/lif.js';
 import { createLifWasm } from '../neurons/lif-wasm.js';
 import { checkArray, perNeuron, type BuiltPopulationBase, type PopulationSnapshot } from './built.js';
 import { applyCurrentSchedule, buildCurrentSchedule, isTimedArray, type CurrentSchedule } from './current.js';
@@ -84,6 +84,13 @@ export interface LifParams {
       };
   /** initial v [mV]: a value, one per neuron, or { uniform: [lo, hi] }; default vRest */
   readonly vInit?: Quantity | ArrayLike<number> | { readonly uniform: readonly [Quantity, Quantity] };
+  /**
+   * numeric precision of the state (v, gE, gI, θ, iBias): 'float64' (default; Brian2's double
+   * precision, spike times equal to its) or 'float32' — half the memory and four neurons per SIMD
+   * instruction, each operation rounded to a single (core/neurons/lif.ts); current-based synapses
+   * only. The state arrays are then Float32Array.
+   */
+  readonly precision?: 'float64' | 'float32';
   /** adaptive threshold (Diehl & Cook 2015): θ += thetaPlus per spike, decays with tauTheta */
   readonly adaptation?: {
     readonly thetaPlus: Quantity;
@@ -111,6 +118,8 @@ export interface BuiltLif extends BuiltPopulationBase {
   readonly constants: LifConstants;
   readonly conductance: boolean;
   readonly adaptive: boolean;
+  /** the state's precision (LifParams.precision): Float64Array or Float32Array arrays */
+  readonly precision: 'float64' | 'float32';
   /**
    * Sets every neuron's bias current to values·scale [nA] from the next step on: one value (a
    * number in nA or a string with units) or one number per neuron. Validated before anything is
@@ -141,6 +150,10 @@ export function buildLif(spec: LifSpec, dt: number, random: RandomStreams): Buil
   const tauE = positive(syn.tauExc, 'time', `${L}.synapse.tauExc`, "give a synaptic time constant, e.g. '5 ms'");
   const tauI = positive(syn.tauInh, 'time', `${L}.synapse.tauInh`, "give a synaptic time constant, e.g. '10 ms'");
   const conductance = syn.type === 'conductance';
+  const precision = p.precision ?? 'float64';
+  if (precision !== 'float64' && precision !== 'float32') throw new Error(`${L}.precision = ${format(p.precision)} is unknown; use 'float64' (the default) or 'float32'.`);
+  const single = precision === 'float32';
+  if (single && conductance) throw new Error(`${L}.precision = 'float32' is implemented for current-based synapses only; use precision 'float64' with synapse.type 'conductance'.`);
   const eExc = conductance ? toInternal(syn.eExc, 'voltage', `${L}.synapse.eExc`) : 0;
   const eInh = conductance ? toInternal(syn.eInh, 'voltage', `${L}.synapse.eInh`) : 0;
   let thetaPlus = 0;
@@ -154,16 +167,17 @@ export function buildLif(spec: LifSpec, dt: number, random: RandomStreams): Buil
   }
   // The state lives in a fixed WebAssembly memory stepped by the SIMD kernels (bit-identical to
   // lifCurrentStep / lifConductanceStep; core/neurons/lif-wasm.ts) where WebAssembly SIMD exists.
-  const wasm = createLifWasm(n);
+  const wasm = createLifWasm(n, precision);
+  const Arr = single ? Float32Array : Float64Array;
   const state: LifState = wasm
     ? wasm.state
     : {
         n,
-        v: new Float64Array(n),
-        gE: new Float64Array(n),
-        gI: new Float64Array(n),
-        theta: new Float64Array(n),
-        iBias: new Float64Array(n),
+        v: new Arr(n),
+        gE: new Arr(n),
+        gI: new Arr(n),
+        theta: new Arr(n),
+        iBias: new Arr(n),
         refUntil: new Int32Array(n).fill(NOT_HELD),
         spikes: createSpikeBuffer(n),
       };
@@ -207,7 +221,7 @@ export function buildLif(spec: LifSpec, dt: number, random: RandomStreams): Buil
     thetaPlus,
     decayTheta,
   });
-  const kernel = wasm ? wasm.kernel(constants, conductance) : conductance ? lifConductanceStep : lifCurrentStep;
+  const kernel = wasm ? wasm.kernel(constants, conductance) : conductance ? lifConductanceStep : single ? lifCurrentStep32 : lifCurrentStep;
   // θ's behaviour is fixed here: learning mode adapts (decays only when τθ is finite), frozen mode holds it
   const learningMode: ThetaMode = adaptive ? (decayTheta !== 1 ? THETA_MODE.ADAPTS : THETA_MODE.GROWS) : THETA_MODE.NONE;
   const frozenMode: ThetaMode = adaptive ? THETA_MODE.HELD : THETA_MODE.NONE;
@@ -247,6 +261,7 @@ export function buildLif(spec: LifSpec, dt: number, random: RandomStreams): Buil
     constants,
     conductance,
     adaptive,
+    precision,
     step: stepIn(learningMode),
     whenFrozen: adaptive ? stepIn(frozenMode) : 'run',
     setCurrent(values, scale) {
@@ -262,7 +277,8 @@ export function buildLif(spec: LifSpec, dt: number, random: RandomStreams): Buil
       const local = step - epoch;
       const refLeft = new Int32Array(n);
       for (let i = 0; i < n; i++) refLeft[i] = refUntil[i] > local ? refUntil[i] - local : 0;
-      return { v: state.v.slice(), gE: state.gE.slice(), gI: state.gI.slice(), theta: state.theta.slice(), iBias: state.iBias.slice(), refLeft };
+      // Float64Array whatever the precision (a single converts exactly), so snapshots have one format
+      return { v: Float64Array.from(state.v), gE: Float64Array.from(state.gE), gI: Float64Array.from(state.gI), theta: Float64Array.from(state.theta), iBias: Float64Array.from(state.iBias), refLeft };
     },
     check(s, where) {
       for (const key of ['v', 'gE', 'gI', 'theta', 'iBias'] as const) checkArray(s, key, Float64Array, n, where);

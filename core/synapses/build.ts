@@ -14,6 +14,7 @@
  * `planProjection` for every projection (validates and allocates; collects ring sizes), then
  * `allocateRings` and `commitProjection`.
  */
+import type { StateArray } from '../neurons/lif.js';
 import { format, toInternal, type Quantity } from '../units.js';
 import type { RandomStreams } from '../random.js';
 import type { SpikeBuffer } from '../neurons/spikes.js';
@@ -42,7 +43,7 @@ export interface ProjectionSpec {
 /** A built projection: its structure plus where its spikes go. */
 export interface BuiltProjection extends ProjectionStructure {
   /** target variable (gE or gI of post); null onto a population without synaptic input (generator, Poisson) */
-  readonly target: Float64Array | null;
+  readonly target: StateArray | null;
   /** delay ring of the target channel (null when no projection into it has a delay) */
   readonly ring: Float64Array | null;
   readonly slots: number;
@@ -50,7 +51,7 @@ export interface BuiltProjection extends ProjectionStructure {
 
 /** The delay ring of one target channel: `slots` rows of target.length entries. */
 export interface DelayRing {
-  readonly target: Float64Array;
+  readonly target: StateArray;
   readonly ring: Float64Array;
   readonly slots: number;
 }
@@ -62,7 +63,7 @@ export interface ProjectionPlan {
   readonly storage: 'dense' | 'csr';
   readonly layout: { synapseOf: Int32Array; mask: Uint8Array } | null;
   readonly store: SynapseStore;
-  readonly target: Float64Array | null;
+  readonly target: StateArray | null;
   readonly delaySteps: number;
   readonly synapseDelays: Int32Array | null;
   /** ring slots this projection needs on its target (0: none) */
@@ -140,7 +141,7 @@ function delayInSteps(d: Quantity, name: string, dt: number): number {
 
 /** One ring per target channel that any plan delays into, sized for the longest delay. */
 export function allocateRings(plans: readonly ProjectionPlan[]): DelayRing[] {
-  const slots = new Map<Float64Array, number>();
+  const slots = new Map<StateArray, number>();
   for (const p of plans) if (p.ringSlots > 0 && p.target !== null) slots.set(p.target, Math.max(slots.get(p.target) ?? 1, p.ringSlots));
   return [...slots].map(([target, n]) => ({ target, ring: new Float64Array(n * target.length), slots: n }));
 }

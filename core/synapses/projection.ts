@@ -14,6 +14,7 @@
  * (the default) adds directly; D > 0 goes through a ring buffer of L = max D + 1 slots per target
  * channel, delivered by the network at the end of each step's propagate phase.
  */
+import type { StateArray } from '../neurons/lif.js';
 import type { SpikeBuffer } from '../neurons/spikes.js';
 import type { SynapseStore } from './store.js';
 import type { Connectivity } from './connectors.js';
@@ -85,7 +86,7 @@ export function denseLayout(c: Connectivity): { synapseOf: Int32Array; mask: Uin
 }
 
 /** Adds, for each spiking presynaptic neuron, its dense row of weights into target[off + i]. */
-export function propagateDense(target: Float64Array, off: number, spikes: SpikeBuffer, nPost: number, w: Float32Array): void {
+export function propagateDense(target: StateArray, off: number, spikes: SpikeBuffer, nPost: number, w: Float32Array): void {
   const idx = spikes.idx;
   for (let s = 0, c = spikes.count; s < c; s++) {
     const base = idx[s] * nPost;
@@ -94,7 +95,7 @@ export function propagateDense(target: Float64Array, off: number, spikes: SpikeB
 }
 
 /** Adds, for each spiking presynaptic neuron, its CSR row of weights into target[off + post]. */
-export function propagateCsr(target: Float64Array, off: number, spikes: SpikeBuffer, rowPtr: Int32Array, post: Int32Array, w: Float32Array): void {
+export function propagateCsr(target: StateArray, off: number, spikes: SpikeBuffer, rowPtr: Int32Array, post: Int32Array, w: Float32Array): void {
   const idx = spikes.idx;
   for (let s = 0, c = spikes.count; s < c; s++) {
     const j = idx[s];
@@ -112,7 +113,7 @@ export function propagateCsrDelayed(ring: Float64Array, nPost: number, slots: nu
 }
 
 /** Adds ring slot `step mod L` into the target variable and clears it. */
-export function deliverRing(target: Float64Array, ring: Float64Array, slots: number, step: number): void {
+export function deliverRing(target: StateArray, ring: Float64Array, slots: number, step: number): void {
   const n = target.length;
   const off = (step % slots) * n;
   for (let i = 0; i < n; i++) {

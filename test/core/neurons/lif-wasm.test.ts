@@ -54,7 +54,7 @@ function constants(dt: number, tauTheta: number, thetaPlus: number): LifConstant
 }
 
 /** Bitwise equality of two typed arrays (distinguishes −0/+0 and NaN payloads). */
-function sameBits(a: Float64Array | Int32Array, b: Float64Array | Int32Array): boolean {
+function sameBits(a: ArrayBufferView, b: ArrayBufferView): boolean {
   const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   const y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   if (x.length !== y.length) return false;
