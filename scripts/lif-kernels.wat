@@ -302,11 +302,16 @@
     end
     local.get $count)
 
-  ;; lifConductanceStep (θ mode 0–3), one pair per iteration. Exponential Euler, e^(−g·dt/τm) =
-  ;; decayMem·e^(−y) with y = (gE + gI)·dt/τm, the Taylor series of e^(−y) below y = 0.05 and the
-  ;; $expM (core/math.ts's exp) above (rare), conductances within ±10⁻¹² flushed to 0, the pure-leak lanes
+  ;; lifConductanceStep (θ mode 0–3), two pairs per iteration. Exponential Euler, e^(−g·dt/τm) =
+  ;; decayMem·e^(−y) with y = (gE + gI)·dt/τm, the Taylor series of e^(−y) below y = 0.05 and
+  ;; core/math.ts's exp above, conductances within ±10⁻¹² flushed to 0, the pure-leak lanes
   ;; (gE = gI = 0) with decayMem alone — as lif.ts, lane by lane. Keep the two in step: the test
   ;; test/core/neurons/lif-wasm.test.ts fails on any difference.
+  ;; Why this shape (V8 11, Node 20; docs/benchmarks.md): two independent pairs per iteration give
+  ;; the processor more to overlap; the leak formula is computed only when some lane is silent; and
+  ;; exp is evaluated for both lanes of a pair at once — $expM's double operations lane by lane, its
+  ;; table read per lane — when both arguments lie in [−700, 0] (2^m is then a normal number; the
+  ;; lanes with y < 0.05 keep their Taylor value), else lane by lane through $expM.
   (func $conductance (export "conductance") (param $mode i32) (result i32)
     (local $a i32) (local $r i32) (local $end i32) (local $count i32) (local $newRef i32)
     (local $pV i32) (local $pGE i32) (local $pGI i32) (local $pTh i32) (local $pIB i32) (local $pRef i32) (local $pIdx i32)
@@ -314,8 +319,11 @@
     (local $vRest v128) (local $vThresh v128) (local $dM v128) (local $dE v128) (local $dI v128) (local $dT v128)
     (local $eE v128) (local $eI v128) (local $rM v128) (local $dtt v128) (local $stepV v128)
     (local $zero v128) (local $one v128) (local $half v128) (local $c6 v128) (local $c24 v128) (local $c120 v128) (local $small v128) (local $tiny v128)
-    (local $ge v128) (local $gi v128) (local $v v128) (local $vi v128) (local $th v128) (local $thr v128)
-    (local $held v128) (local $spk v128) (local $drive v128) (local $g v128) (local $vInf v128) (local $x v128) (local $e v128) (local $leak v128)
+    (local $ge0 v128) (local $gi0 v128) (local $v0 v128) (local $vi0 v128) (local $th0 v128) (local $thr0 v128) (local $drive0 v128) (local $vInf0 v128) (local $x0 v128) (local $e0 v128) (local $leak0 v128) (local $spk0 v128)
+    (local $ge1 v128) (local $gi1 v128) (local $v1 v128) (local $vi1 v128) (local $th1 v128) (local $thr1 v128) (local $drive1 v128) (local $vInf1 v128) (local $x1 v128) (local $e1 v128) (local $leak1 v128) (local $spk1 v128)
+    (local $held v128) (local $g v128) (local $x v128)
+    (local $xa v128) (local $kf v128) (local $k4 v128) (local $rr v128) (local $tt v128) (local $j0 i32) (local $j1 i32)
+    (local $minArg v128) (local $invLn2N v128) (local $shift v128) (local $ln2Hi v128) (local $ln2Lo v128) (local $bias1023 v128)
     i32.const 0 v128.load64_splat offset=0 local.set $vRest
     i32.const 0 v128.load64_splat offset=16 local.set $vThresh
     i32.const 0 v128.load64_splat offset=24 local.set $dM
@@ -334,6 +342,12 @@
     f64.const 0.5 f64x2.splat local.set $half
     f64.const 0.05 f64x2.splat local.set $small
     f64.const 1e-12 f64x2.splat local.set $tiny
+    f64.const -700 f64x2.splat local.set $minArg
+    i32.const 0 v128.load64_splat offset=200 local.set $invLn2N
+    i32.const 0 v128.load64_splat offset=208 local.set $shift
+    i32.const 0 v128.load64_splat offset=216 local.set $ln2Hi
+    i32.const 0 v128.load64_splat offset=224 local.set $ln2Lo
+    i64.const 1023 i64x2.splat local.set $bias1023
     i32.const 0 f64.load offset=80 local.set $thetaPlus
     i32.const 0 f64.load offset=8 local.set $vResetF
     i32.const 0 i32.load offset=136 local.set $pV
@@ -345,102 +359,236 @@
     i32.const 0 i32.load offset=160 local.set $pIdx
     i32.const 0 v128.load64_splat offset=168 local.set $stepV
     i32.const 0 i32.load offset=168 i32.const 0 i32.load offset=132 i32.add local.set $newRef
-    i32.const 0 i32.load offset=128 i32.const 1 i32.add i32.const -2 i32.and i32.const 3 i32.shl local.set $end
+    i32.const 0 i32.load offset=128 i32.const 3 i32.add i32.const -4 i32.and i32.const 3 i32.shl local.set $end
     block $done
-      loop $pairs
+      loop $quads
         local.get $a local.get $end i32.ge_u br_if $done
-        ;; synaptic variables decay (all neurons, refractory or not)
-        local.get $pGE local.get $a i32.add v128.load local.set $ge
-        local.get $pGI local.get $a i32.add v128.load local.set $gi
-        ;; … and values within ±10⁻¹² are flushed to +0 (so silent neurons take the pure-leak branch)
-        local.get $ge local.get $dE f64x2.mul local.set $x
-        local.get $pGE local.get $a i32.add local.get $x local.get $x f64x2.abs local.get $tiny f64x2.lt v128.andnot v128.store
-        local.get $gi local.get $dI f64x2.mul local.set $x
-        local.get $pGI local.get $a i32.add local.get $x local.get $x f64x2.abs local.get $tiny f64x2.lt v128.andnot v128.store
+        ;; pair 0 (byte offset a + 0): synaptic variables decay, within ±10⁻¹² flushed to +0
+        local.get $pGE local.get $a i32.add v128.load offset=0 local.set $ge0
+        local.get $pGI local.get $a i32.add v128.load offset=0 local.set $gi0
+        local.get $ge0 local.get $dE f64x2.mul local.set $x
+        local.get $pGE local.get $a i32.add local.get $x local.get $x f64x2.abs local.get $tiny f64x2.lt v128.andnot v128.store offset=0
+        local.get $gi0 local.get $dI f64x2.mul local.set $x
+        local.get $pGI local.get $a i32.add local.get $x local.get $x f64x2.abs local.get $tiny f64x2.lt v128.andnot v128.store offset=0
         ;; threshold vThresh + θ
-        local.get $vThresh local.set $thr
+        local.get $vThresh local.set $thr0
         local.get $mode
         if
-          local.get $pTh local.get $a i32.add v128.load local.set $th
+          local.get $pTh local.get $a i32.add v128.load offset=0 local.set $th0
           local.get $mode i32.const 3 i32.eq
           if
-            local.get $th local.get $dT f64x2.mul local.set $th
-            local.get $pTh local.get $a i32.add local.get $th v128.store
+            local.get $th0 local.get $dT f64x2.mul local.set $th0
+            local.get $pTh local.get $a i32.add local.get $th0 v128.store offset=0
           end
-          local.get $vThresh local.get $th f64x2.add local.set $thr
+          local.get $vThresh local.get $th0 f64x2.add local.set $thr0
         end
-        local.get $pV local.get $a i32.add v128.load local.set $v
-        ;; drive = vRest + rMem·iBias; g = 1 + gE + gI; vInf = (drive + gE·eExc + gI·eInh)/g; x = g·dt/τm
-        local.get $vRest local.get $rM local.get $pIB local.get $a i32.add v128.load f64x2.mul f64x2.add local.set $drive
-        ;; lanes with gE = gI = 0 take the pure leak (lif.ts's branch); when both do (silent neurons,
-        ;; the rest between inputs) the conductance terms, the division and exp are skipped
-        local.get $ge local.get $zero f64x2.eq local.get $gi local.get $zero f64x2.eq v128.and local.set $leak
-        local.get $leak v128.not v128.any_true i32.eqz
+        local.get $pV local.get $a i32.add v128.load offset=0 local.set $v0
+        local.get $vRest local.get $rM local.get $pIB local.get $a i32.add v128.load offset=0 f64x2.mul f64x2.add local.set $drive0
+        local.get $ge0 local.get $zero f64x2.eq local.get $gi0 local.get $zero f64x2.eq v128.and local.set $leak0
+        ;; pair 1 (byte offset a + 16): synaptic variables decay, within ±10⁻¹² flushed to +0
+        local.get $pGE local.get $a i32.add v128.load offset=16 local.set $ge1
+        local.get $pGI local.get $a i32.add v128.load offset=16 local.set $gi1
+        local.get $ge1 local.get $dE f64x2.mul local.set $x
+        local.get $pGE local.get $a i32.add local.get $x local.get $x f64x2.abs local.get $tiny f64x2.lt v128.andnot v128.store offset=16
+        local.get $gi1 local.get $dI f64x2.mul local.set $x
+        local.get $pGI local.get $a i32.add local.get $x local.get $x f64x2.abs local.get $tiny f64x2.lt v128.andnot v128.store offset=16
+        ;; threshold vThresh + θ
+        local.get $vThresh local.set $thr1
+        local.get $mode
         if
-          local.get $drive local.get $v local.get $drive f64x2.sub local.get $dM f64x2.mul f64x2.add local.set $vi
+          local.get $pTh local.get $a i32.add v128.load offset=16 local.set $th1
+          local.get $mode i32.const 3 i32.eq
+          if
+            local.get $th1 local.get $dT f64x2.mul local.set $th1
+            local.get $pTh local.get $a i32.add local.get $th1 v128.store offset=16
+          end
+          local.get $vThresh local.get $th1 f64x2.add local.set $thr1
+        end
+        local.get $pV local.get $a i32.add v128.load offset=16 local.set $v1
+        local.get $vRest local.get $rM local.get $pIB local.get $a i32.add v128.load offset=16 f64x2.mul f64x2.add local.set $drive1
+        local.get $ge1 local.get $zero f64x2.eq local.get $gi1 local.get $zero f64x2.eq v128.and local.set $leak1
+        ;; both pairs' lanes all pure leak (silent neurons): the conductance terms, division and exp skipped
+        local.get $leak0 local.get $leak1 v128.and v128.not v128.any_true i32.eqz
+        if
+          local.get $drive0 local.get $v0 local.get $drive0 f64x2.sub local.get $dM f64x2.mul f64x2.add local.set $vi0
+          local.get $drive1 local.get $v1 local.get $drive1 f64x2.sub local.get $dM f64x2.mul f64x2.add local.set $vi1
         else
-          local.get $one local.get $ge f64x2.add local.get $gi f64x2.add local.set $g
-          local.get $drive local.get $ge local.get $eE f64x2.mul f64x2.add local.get $gi local.get $eI f64x2.mul f64x2.add
-          local.get $g f64x2.div local.set $vInf
-          ;; e = decayMem · e^(−y), y = (gE + gI)·dt/τm (here in $x),
-          ;; e^(−y) = 1 − y(1 − y(1/2 − y(1/6 − y(1/24 − y·(1/120))))) for y < 0.05
-          local.get $ge local.get $gi f64x2.add local.get $dtt f64x2.mul local.set $x
+          local.get $one local.get $ge0 f64x2.add local.get $gi0 f64x2.add local.set $g
+          local.get $drive0 local.get $ge0 local.get $eE f64x2.mul f64x2.add local.get $gi0 local.get $eI f64x2.mul f64x2.add
+          local.get $g f64x2.div local.set $vInf0
+          local.get $ge0 local.get $gi0 f64x2.add local.get $dtt f64x2.mul local.set $x0
           local.get $one
-          local.get $x
+          local.get $x0
           local.get $one
-          local.get $x
+          local.get $x0
           local.get $half
-          local.get $x
+          local.get $x0
           local.get $c6
-          local.get $x
+          local.get $x0
           local.get $c24
-          local.get $x local.get $c120 f64x2.mul
+          local.get $x0 local.get $c120 f64x2.mul
           f64x2.sub f64x2.mul
           f64x2.sub f64x2.mul
           f64x2.sub f64x2.mul
           f64x2.sub f64x2.mul
           f64x2.sub
-          local.set $e
+          local.set $e0
+          local.get $one local.get $ge1 f64x2.add local.get $gi1 f64x2.add local.set $g
+          local.get $drive1 local.get $ge1 local.get $eE f64x2.mul f64x2.add local.get $gi1 local.get $eI f64x2.mul f64x2.add
+          local.get $g f64x2.div local.set $vInf1
+          local.get $ge1 local.get $gi1 f64x2.add local.get $dtt f64x2.mul local.set $x1
+          local.get $one
+          local.get $x1
+          local.get $one
+          local.get $x1
+          local.get $half
+          local.get $x1
+          local.get $c6
+          local.get $x1
+          local.get $c24
+          local.get $x1 local.get $c120 f64x2.mul
+          f64x2.sub f64x2.mul
+          f64x2.sub f64x2.mul
+          f64x2.sub f64x2.mul
+          f64x2.sub f64x2.mul
+          f64x2.sub
+          local.set $e1
           ;; lanes where ¬(y < 0.05): e^(−y) = exp(−y) of core/math.ts
-          local.get $x local.get $small f64x2.lt v128.not v128.any_true
+          local.get $x0 local.get $small f64x2.lt local.get $x1 local.get $small f64x2.lt v128.and v128.not v128.any_true
           if
-            local.get $x f64x2.extract_lane 0 f64.const 0.05 f64.lt i32.eqz
+            ;; pair 0: when some lane has y ≥ 0.05 and both arguments −y lie in [−700, 0], $expM for both
+            ;; lanes at once (the same double operations lane by lane; 2^m is then a normal number),
+            ;; else lane by lane through $expM
+            local.get $x0 local.get $small f64x2.lt v128.not v128.any_true
             if
-              local.get $e local.get $x f64x2.extract_lane 0 f64.neg call $expM f64x2.replace_lane 0 local.set $e
+              local.get $x0 f64x2.neg local.set $xa
+              local.get $xa local.get $minArg f64x2.ge v128.not v128.any_true i32.eqz
+              if
+                local.get $xa local.get $invLn2N f64x2.mul local.get $shift f64x2.add local.get $shift f64x2.sub local.set $kf
+                local.get $kf i32x4.trunc_sat_f64x2_s_zero local.set $k4
+                local.get $xa local.get $kf local.get $ln2Hi f64x2.mul f64x2.sub local.get $kf local.get $ln2Lo f64x2.mul f64x2.sub
+                local.get $zero f64x2.add local.set $rr
+                local.get $rr
+                local.get $rr local.get $rr f64x2.mul
+                local.get $half
+                local.get $rr
+                local.get $c6
+                local.get $rr
+                local.get $c24
+                local.get $rr local.get $c120 f64x2.mul
+                f64x2.add f64x2.mul
+                f64x2.add f64x2.mul
+                f64x2.add f64x2.mul
+                f64x2.add local.set $rr
+                local.get $k4 i32x4.extract_lane 0 i32.const 127 i32.and i32.const 3 i32.shl local.set $j0
+                local.get $k4 i32x4.extract_lane 1 i32.const 127 i32.and i32.const 3 i32.shl local.set $j1
+                local.get $j0 v128.load64_splat offset=256 local.get $j1 f64.load offset=256 f64x2.replace_lane 1 local.set $tt
+                local.get $tt
+                local.get $j0 v128.load64_splat offset=1280 local.get $j1 f64.load offset=1280 f64x2.replace_lane 1
+                local.get $tt local.get $rr f64x2.mul f64x2.add
+                f64x2.add
+                local.get $k4 i32.const 7 i32x4.shr_s i64x2.extend_low_i32x4_s local.get $bias1023 i64x2.add i32.const 52 i64x2.shl
+                f64x2.mul local.set $xa
+                ;; e = y < 0.05 ? the Taylor series : exp(−y)
+                local.get $e0 local.get $xa
+                local.get $x0 local.get $small f64x2.lt
+                v128.bitselect local.set $e0
+              else
+              local.get $x0 f64x2.extract_lane 0 f64.const 0.05 f64.lt i32.eqz
+              if
+                local.get $e0 local.get $x0 f64x2.extract_lane 0 f64.neg call $expM f64x2.replace_lane 0 local.set $e0
+              end
+              local.get $x0 f64x2.extract_lane 1 f64.const 0.05 f64.lt i32.eqz
+              if
+                local.get $e0 local.get $x0 f64x2.extract_lane 1 f64.neg call $expM f64x2.replace_lane 1 local.set $e0
+              end
+              end
             end
-            local.get $x f64x2.extract_lane 1 f64.const 0.05 f64.lt i32.eqz
+            ;; pair 1: when some lane has y ≥ 0.05 and both arguments −y lie in [−700, 0], $expM for both
+            ;; lanes at once (the same double operations lane by lane; 2^m is then a normal number),
+            ;; else lane by lane through $expM
+            local.get $x1 local.get $small f64x2.lt v128.not v128.any_true
             if
-              local.get $e local.get $x f64x2.extract_lane 1 f64.neg call $expM f64x2.replace_lane 1 local.set $e
+              local.get $x1 f64x2.neg local.set $xa
+              local.get $xa local.get $minArg f64x2.ge v128.not v128.any_true i32.eqz
+              if
+                local.get $xa local.get $invLn2N f64x2.mul local.get $shift f64x2.add local.get $shift f64x2.sub local.set $kf
+                local.get $kf i32x4.trunc_sat_f64x2_s_zero local.set $k4
+                local.get $xa local.get $kf local.get $ln2Hi f64x2.mul f64x2.sub local.get $kf local.get $ln2Lo f64x2.mul f64x2.sub
+                local.get $zero f64x2.add local.set $rr
+                local.get $rr
+                local.get $rr local.get $rr f64x2.mul
+                local.get $half
+                local.get $rr
+                local.get $c6
+                local.get $rr
+                local.get $c24
+                local.get $rr local.get $c120 f64x2.mul
+                f64x2.add f64x2.mul
+                f64x2.add f64x2.mul
+                f64x2.add f64x2.mul
+                f64x2.add local.set $rr
+                local.get $k4 i32x4.extract_lane 0 i32.const 127 i32.and i32.const 3 i32.shl local.set $j0
+                local.get $k4 i32x4.extract_lane 1 i32.const 127 i32.and i32.const 3 i32.shl local.set $j1
+                local.get $j0 v128.load64_splat offset=256 local.get $j1 f64.load offset=256 f64x2.replace_lane 1 local.set $tt
+                local.get $tt
+                local.get $j0 v128.load64_splat offset=1280 local.get $j1 f64.load offset=1280 f64x2.replace_lane 1
+                local.get $tt local.get $rr f64x2.mul f64x2.add
+                f64x2.add
+                local.get $k4 i32.const 7 i32x4.shr_s i64x2.extend_low_i32x4_s local.get $bias1023 i64x2.add i32.const 52 i64x2.shl
+                f64x2.mul local.set $xa
+                ;; e = y < 0.05 ? the Taylor series : exp(−y)
+                local.get $e1 local.get $xa
+                local.get $x1 local.get $small f64x2.lt
+                v128.bitselect local.set $e1
+              else
+              local.get $x1 f64x2.extract_lane 0 f64.const 0.05 f64.lt i32.eqz
+              if
+                local.get $e1 local.get $x1 f64x2.extract_lane 0 f64.neg call $expM f64x2.replace_lane 0 local.set $e1
+              end
+              local.get $x1 f64x2.extract_lane 1 f64.const 0.05 f64.lt i32.eqz
+              if
+                local.get $e1 local.get $x1 f64x2.extract_lane 1 f64.neg call $expM f64x2.replace_lane 1 local.set $e1
+              end
+              end
             end
           end
-          local.get $dM local.get $e f64x2.mul local.set $e
-          ;; vi = gE = gI = 0 ? drive + (v − drive)·decayMem : vInf + (v − vInf)·e
-          local.get $drive local.get $v local.get $drive f64x2.sub local.get $dM f64x2.mul f64x2.add
-          local.get $vInf local.get $v local.get $vInf f64x2.sub local.get $e f64x2.mul f64x2.add
-          local.get $leak
-          v128.bitselect
-          local.set $vi
+          local.get $dM local.get $e0 f64x2.mul local.set $e0
+          local.get $dM local.get $e1 f64x2.mul local.set $e1
+          ;; vi = vInf + (v − vInf)·e; lanes with gE = gI = 0 (if any) take the pure leak instead
+          local.get $vInf0 local.get $v0 local.get $vInf0 f64x2.sub local.get $e0 f64x2.mul f64x2.add local.set $vi0
+          local.get $vInf1 local.get $v1 local.get $vInf1 f64x2.sub local.get $e1 f64x2.mul f64x2.add local.set $vi1
+          local.get $leak0 local.get $leak1 v128.or v128.any_true
+          if
+            local.get $drive0 local.get $v0 local.get $drive0 f64x2.sub local.get $dM f64x2.mul f64x2.add local.get $vi0 local.get $leak0 v128.bitselect local.set $vi0
+            local.get $drive1 local.get $v1 local.get $drive1 f64x2.sub local.get $dM f64x2.mul f64x2.add local.get $vi1 local.get $leak1 v128.bitselect local.set $vi1
+          end
         end
         ;; held = refUntil > step (refractory); spk = ¬held ∧ vi > threshold; v ← held ? v : vi
-        local.get $pRef local.get $r i32.add v128.load32x2_s local.get $stepV i64x2.gt_s local.set $held
-        local.get $vi local.get $thr f64x2.gt local.get $held v128.andnot local.set $spk
+        local.get $pRef local.get $r i32.add v128.load32x2_s offset=0 local.get $stepV i64x2.gt_s local.set $held
+        local.get $vi0 local.get $thr0 f64x2.gt local.get $held v128.andnot local.set $spk0
         local.get $pV local.get $a i32.add
-        local.get $v local.get $vi local.get $held v128.bitselect
-        v128.store
-        local.get $spk v128.any_true
+        local.get $v0 local.get $vi0 local.get $held v128.bitselect
+        v128.store offset=0
+        local.get $pRef local.get $r i32.add v128.load32x2_s offset=8 local.get $stepV i64x2.gt_s local.set $held
+        local.get $vi1 local.get $thr1 f64x2.gt local.get $held v128.andnot local.set $spk1
+        local.get $pV local.get $a i32.add
+        local.get $v1 local.get $vi1 local.get $held v128.bitselect
+        v128.store offset=16
+        local.get $spk0 local.get $spk1 v128.or v128.any_true
         if
-          local.get $spk i64x2.extract_lane 0 i64.const 0 i64.ne
+          local.get $spk0 i64x2.extract_lane 0 i64.const 0 i64.ne
           if
             local.get $pV local.get $a i32.add local.get $vResetF f64.store offset=0
             local.get $pRef local.get $r i32.add local.get $newRef i32.store offset=0
-            local.get $pIdx local.get $count i32.const 2 i32.shl i32.add local.get $r i32.const 2 i32.shr_u i32.store
+            local.get $pIdx local.get $count i32.const 2 i32.shl i32.add local.get $r i32.const 2 i32.shr_u i32.const 0 i32.add i32.store
             local.get $count i32.const 1 i32.add local.set $count
             local.get $mode i32.const 2 i32.ge_u
             if
-              local.get $pTh local.get $a i32.add local.get $th f64x2.extract_lane 0 local.get $thetaPlus f64.add f64.store offset=0
+              local.get $pTh local.get $a i32.add local.get $th0 f64x2.extract_lane 0 local.get $thetaPlus f64.add f64.store offset=0
             end
           end
-          local.get $spk i64x2.extract_lane 1 i64.const 0 i64.ne
+          local.get $spk0 i64x2.extract_lane 1 i64.const 0 i64.ne
           if
             local.get $pV local.get $a i32.add local.get $vResetF f64.store offset=8
             local.get $pRef local.get $r i32.add local.get $newRef i32.store offset=4
@@ -448,13 +596,35 @@
             local.get $count i32.const 1 i32.add local.set $count
             local.get $mode i32.const 2 i32.ge_u
             if
-              local.get $pTh local.get $a i32.add local.get $th f64x2.extract_lane 1 local.get $thetaPlus f64.add f64.store offset=8
+              local.get $pTh local.get $a i32.add local.get $th0 f64x2.extract_lane 1 local.get $thetaPlus f64.add f64.store offset=8
+            end
+          end
+          local.get $spk1 i64x2.extract_lane 0 i64.const 0 i64.ne
+          if
+            local.get $pV local.get $a i32.add local.get $vResetF f64.store offset=16
+            local.get $pRef local.get $r i32.add local.get $newRef i32.store offset=8
+            local.get $pIdx local.get $count i32.const 2 i32.shl i32.add local.get $r i32.const 2 i32.shr_u i32.const 2 i32.add i32.store
+            local.get $count i32.const 1 i32.add local.set $count
+            local.get $mode i32.const 2 i32.ge_u
+            if
+              local.get $pTh local.get $a i32.add local.get $th1 f64x2.extract_lane 0 local.get $thetaPlus f64.add f64.store offset=16
+            end
+          end
+          local.get $spk1 i64x2.extract_lane 1 i64.const 0 i64.ne
+          if
+            local.get $pV local.get $a i32.add local.get $vResetF f64.store offset=24
+            local.get $pRef local.get $r i32.add local.get $newRef i32.store offset=12
+            local.get $pIdx local.get $count i32.const 2 i32.shl i32.add local.get $r i32.const 2 i32.shr_u i32.const 3 i32.add i32.store
+            local.get $count i32.const 1 i32.add local.set $count
+            local.get $mode i32.const 2 i32.ge_u
+            if
+              local.get $pTh local.get $a i32.add local.get $th1 f64x2.extract_lane 1 local.get $thetaPlus f64.add f64.store offset=24
             end
           end
         end
-        local.get $a i32.const 16 i32.add local.set $a
-        local.get $r i32.const 8 i32.add local.set $r
-        br $pairs
+        local.get $a i32.const 32 i32.add local.set $a
+        local.get $r i32.const 16 i32.add local.set $r
+        br $quads
       end
     end
     local.get $count)
