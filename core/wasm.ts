@@ -1,8 +1,8 @@
 /**
- * What the WebAssembly kernels share (core/neurons/lif-wasm.ts, core/devices/device-wasm.ts):
- * synchronous compilation from bytes (no Node-only API; modules under the 4 KB that browsers allow
- * on the main thread) and fixed-size memories, allocated once and never grown, so that typed-array
- * views into them never detach.
+ * What the WebAssembly kernels share (core/neurons/lif-wasm.ts, core/devices/device-wasm.ts,
+ * learning/weights-wasm.ts): synchronous compilation from bytes (no Node-only API) and fixed-size
+ * memories, allocated once and never grown, so that typed-array views into them never detach; and
+ * the weight memories of the synapse stores, which kernels import to work on weights in place.
  */
 
 /** The slice of the WebAssembly JS API used here (lib "dom" is not in this project's tsconfig). */
@@ -53,8 +53,40 @@ export function fixedMemory(bytes: number): { readonly buffer: ArrayBuffer } | n
   if (wa === undefined || bytes > 0x7fff0000) return null;
   const pages = Math.ceil(bytes / PAGE);
   try {
-    return new wa.Memory({ initial: pages, maximum: pages });
+    const memory = new wa.Memory({ initial: pages, maximum: pages });
+    memories.set(memory.buffer, memory);
+    return memory;
   } catch {
     return null;
   }
+}
+
+/** The memories fixedMemory made, by their buffer (a fixed memory's buffer never changes). */
+const memories = new WeakMap<ArrayBuffer, { readonly buffer: ArrayBuffer }>();
+
+/**
+ * The fixed memory that holds `view` (made by fixedMemory), or null for a plain typed array: a
+ * kernel module can then import that memory and work on the array in place.
+ */
+export function memoryOf(view: ArrayBufferView): { readonly buffer: ArrayBuffer } | null {
+  return memories.get(view.buffer as ArrayBuffer) ?? null;
+}
+
+/**
+ * Bytes at the start of a weight memory (weightArrays) left to kernels that work on the weights in
+ * place (learning/weights-wasm.ts lays out its constants, per-column sums and pulse lists there).
+ */
+export const WEIGHT_WORK_BYTES = 131072;
+
+/**
+ * `count` Float32Arrays of `size` zeros — a store's weights (and its residual) — in one fixed
+ * memory after a WEIGHT_WORK_BYTES work area, 16-byte aligned, so that SIMD kernels can read and
+ * write them in place; plain Float32Arrays where WebAssembly is unavailable or the memory too large.
+ */
+export function weightArrays(size: number, count: number): Float32Array[] {
+  const stride = (4 * size + 15) & ~15;
+  const memory = fixedMemory(WEIGHT_WORK_BYTES + count * stride);
+  const out: Float32Array[] = [];
+  for (let c = 0; c < count; c++) out.push(memory === null ? new Float32Array(size) : new Float32Array(memory.buffer, WEIGHT_WORK_BYTES + c * stride, size));
+  return out;
 }

@@ -5,6 +5,7 @@
  *   scripts/lif-kernels.wat    → core/neurons/lif-wasm-bytes.ts     (LIF integration, SIMD)
  *   scripts/lif32-kernels.wat  → core/neurons/lif32-wasm-bytes.ts   (single-precision LIF integration, SIMD)
  *   scripts/device-kernels.wat → core/devices/device-wasm-bytes.ts  (device pulse kernel)
+ *   scripts/weights-kernels.wat → learning/weights-wasm-bytes.ts    (column normalisation of dense weights, SIMD)
  *   scripts/vmm-kernels.wat    → core/crossbar/vmm-wasm-bytes.ts    (crossbar column sums, SIMD)
  *   scripts/mlp-kernels.wat    → networks/mlp/mlp-wasm-bytes.ts     (MLP products and optimisers, SIMD)
  *
@@ -50,6 +51,7 @@ const MODULES = [
     src: 'scripts/device-kernels.wat', out: 'core/devices/device-wasm-bytes.ts', name: 'DEVICE_WASM_BYTES', what: 'WebAssembly module of the linear device pulse kernel', inline: ['$lnD', '$expD'],
     template: 'scripts/device-kernels.wat.in', layout: { file: 'core/devices/device-wasm-layout.ts', name: 'DEVICE_WASM_LAYOUT' },
   },
+  { src: 'scripts/weights-kernels.wat', out: 'learning/weights-wasm-bytes.ts', name: 'WEIGHTS_WASM_BYTES', what: 'WebAssembly SIMD module of the column normalisation of dense weights' },
   { src: 'scripts/vmm-kernels.wat', out: 'core/crossbar/vmm-wasm-bytes.ts', name: 'VMM_WASM_BYTES', what: 'WebAssembly SIMD module of the crossbar column sums' },
   { src: 'scripts/mlp-kernels.wat', out: 'networks/mlp/mlp-wasm-bytes.ts', name: 'MLP_WASM_BYTES', what: 'WebAssembly SIMD module of the MLP products and optimisers' },
 ];
@@ -110,7 +112,7 @@ const OPS = {
   // f64 comparisons
   'f64.eq': [[0x61], ''], 'f64.ne': [[0x62], ''], 'f64.lt': [[0x63], ''], 'f64.gt': [[0x64], ''], 'f64.le': [[0x65], ''], 'f64.ge': [[0x66], ''],
   // i32 arithmetic
-  'i32.ctz': [[0x68], ''], 'i32.add': [[0x6a], ''], 'i32.sub': [[0x6b], ''], 'i32.mul': [[0x6c], ''], 'i32.and': [[0x71], ''], 'i32.or': [[0x72], ''],
+  'i32.ctz': [[0x68], ''], 'i32.rem_u': [[0x70], ''], 'i32.add': [[0x6a], ''], 'i32.sub': [[0x6b], ''], 'i32.mul': [[0x6c], ''], 'i32.and': [[0x71], ''], 'i32.or': [[0x72], ''],
   'i32.shl': [[0x74], ''], 'i32.shr_s': [[0x75], ''], 'i32.shr_u': [[0x76], ''],
   'i64.add': [[0x7c], ''], 'i64.sub': [[0x7d], ''], 'i64.and': [[0x83], ''], 'i64.or': [[0x84], ''],
   'i64.shl': [[0x86], ''], 'i64.shr_s': [[0x87], ''], 'i64.shr_u': [[0x88], ''],
@@ -118,7 +120,7 @@ const OPS = {
   'f32.gt': [[0x5e], ''],
   'f32.sqrt': [[0x91], ''], 'f32.add': [[0x92], ''], 'f32.sub': [[0x93], ''], 'f32.mul': [[0x94], ''], 'f32.div': [[0x95], ''],
   // f64 arithmetic
-  'f64.abs': [[0x99], ''], 'f64.neg': [[0x9a], ''], 'f64.floor': [[0x9c], ''], 'f64.add': [[0xa0], ''], 'f64.sub': [[0xa1], ''], 'f64.mul': [[0xa2], ''], 'f64.div': [[0xa3], ''],
+  'f64.trunc': [[0x9d], ''], 'f64.abs': [[0x99], ''], 'f64.neg': [[0x9a], ''], 'f64.floor': [[0x9c], ''], 'f64.add': [[0xa0], ''], 'f64.sub': [[0xa1], ''], 'f64.mul': [[0xa2], ''], 'f64.div': [[0xa3], ''],
   // conversions
   'i32.wrap_i64': [[0xa7], ''], 'i64.extend_i32_s': [[0xac], ''], 'i64.extend_i32_u': [[0xad], ''], 'f32.convert_i32_s': [[0xb2], ''], 'f32.demote_f64': [[0xb6], ''], 'f64.convert_i32_s': [[0xb7], ''],
   'f64.convert_i64_s': [[0xb9], ''], 'f64.convert_i64_u': [[0xba], ''], 'i64.trunc_f64_s': [[0xb0], ''], 'f64.promote_f32': [[0xbb], ''], 'i64.reinterpret_f64': [[0xbd], ''], 'f64.reinterpret_i64': [[0xbf], ''],
@@ -135,7 +137,7 @@ const OPS = {
   'i64x2.bitmask': [[0xfd, 0xc4], ''],
   'i64x2.eq': [[0xfd, 0xd6], ''], 'i64x2.ne': [[0xfd, 0xd7], ''], 'i64x2.lt_s': [[0xfd, 0xd8], ''],
   'i64x2.gt_s': [[0xfd, 0xd9], ''], 'i64x2.le_s': [[0xfd, 0xda], ''], 'i64x2.ge_s': [[0xfd, 0xdb], ''],
-  'f64x2.promote_low_f32x4': [[0xfd, 0x5f], ''], 'f64x2.abs': [[0xfd, 0xec], ''], 'f64x2.neg': [[0xfd, 0xed], ''],
+  'f64x2.promote_low_f32x4': [[0xfd, 0x5f], ''], 'f32x4.demote_f64x2_zero': [[0xfd, 0x5e], ''], 'f64x2.abs': [[0xfd, 0xec], ''], 'f64x2.neg': [[0xfd, 0xed], ''],
   'f64x2.floor': [[0xfd, 0x75], ''],
   'v128.load32_splat': [[0xfd, 0x09], 'mem', 2], 'f32x4.splat': [[0xfd, 0x13], ''],
   'f32x4.gt': [[0xfd, 0x44], ''], 'f32x4.ge': [[0xfd, 0x46], ''], 'f32x4.abs': [[0xfd, 0xe0], ''],

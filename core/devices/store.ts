@@ -30,6 +30,7 @@ import { applyPulses, createDeviceArray, programOpenLoop, readSome, DEVICE_STATE
 import { nominalStep } from './models.js';
 import type { DeviceParams } from './params.js';
 import { resolveDevice } from './presets.js';
+import { weightArrays } from '../wasm.js';
 
 export type MemristiveMode = 'single' | 'pair';
 export type PairPolicy = 'set-only' | 'push-pull';
@@ -127,8 +128,9 @@ function createMemristiveStore(init: StoreInit, device: DeviceParams, mode: Memr
   const plus = createDeviceArray(device, size, init.random, pair ? `${init.label}/g+` : init.label);
   const minus = pair ? createDeviceArray(device, size, init.random, `${init.label}/g-`) : null;
   const devices: readonly DeviceArray[] = minus ? [plus, minus] : [plus];
-  const weights = new Float32Array(size);
-  const residual = new Float32Array(size);
+  // weights and the accumulator in one weight memory (core/wasm.ts), so that the normalisation's
+  // SIMD kernel (learning/weights-wasm.ts) works on them in place
+  const [weights, residual] = weightArrays(size, 2);
 
   // Open-loop initial programming at t = 0.
   {

@@ -14,6 +14,7 @@
  */
 import type { MemristiveStore } from '../devices/store.js';
 import type { StoreInit, StoreSnapshot, SynapseStoreBase } from './store-base.js';
+import { weightArrays } from '../wasm.js';
 
 export type { StoreInit, StoreSnapshot, SynapseStoreBase } from './store-base.js';
 
@@ -48,7 +49,9 @@ export function floatStore(options: FloatStoreOptions = {}): StoreFactory {
   return Object.freeze({
     kind: 'float' as const,
     create(init: StoreInit): FloatStore {
-      const weights = new Float32Array(init.initial);
+      // in a weight memory (core/wasm.ts), so that the normalisation's SIMD kernel works in place
+      const [weights] = weightArrays(init.size, 1);
+      weights.set(init.initial);
       const check = (s: StoreSnapshot): void => {
         const w = s?.arrays?.['weights'];
         if (s?.kind !== 'float' || s.size !== init.size || !(w instanceof Float32Array) || w.length !== init.size) {

@@ -1,0 +1,117 @@
+/**
+ * WebAssembly SIMD kernels of the column normalisation of dense all-to-all weights
+ * (learning/homeostasis.ts), bit-identical to its JavaScript loops (source scripts/weights-kernels.wat).
+ *
+ * Why: Diehl & Cook normalise all 784 × 400 weights after every sample. In JavaScript the two
+ * passes over the weights (column sums, then the scaling or the pulse counts) take 1–2 ms per
+ * sample; as SIMD over the store's own arrays — the stores keep their weights and accumulator in a
+ * weight memory (core/wasm.ts's weightArrays) — they take a fraction of that (docs/benchmarks.md).
+ *
+ * The module imports the store's memory and keeps its constants, per-column sums and pulse entries
+ * in the work area at the start of it. Where WebAssembly SIMD is unavailable, the arrays are plain
+ * typed arrays, the columns are more than 4096 or odd in number, `denseWeightKernels` returns null
+ * and the JavaScript loops run.
+ */
+import { WEIGHTS_WASM_BYTES } from './weights-wasm-bytes.js';
+import { lazyModule, memoryOf, wasmApi, WEIGHT_WORK_BYTES } from '../core/wasm.js';
+
+/** Work-area layout (scripts/weights-kernels.wat). */
+const F64 = { belowUp: 0, belowDown: 8, invStepUp: 16, invStepDown: 24, stepUp: 32, stepDown: 40 } as const;
+const I32 = { nPre: 64, nPost: 68, weights: 72, residual: 76, hits: 80, hitCapacity: 84 } as const;
+const FACTOR_AT = 256;
+const SKIP_AT = 33024;
+const HITS_AT = 65792;
+/** Columns the work area has room for: (SKIP_AT − FACTOR_AT)/8. */
+const MAX_COLUMNS = 4096;
+const HIT_CAPACITY = (WEIGHT_WORK_BYTES - HITS_AT) / 8;
+
+const weightsModule = lazyModule(WEIGHTS_WASM_BYTES);
+
+/** The kernels bound to one projection's weights (and accumulator). */
+export interface DenseWeightKernels {
+  /** per column: the sum after colSums; the caller then writes its factor here */
+  readonly factor: Float64Array;
+  /** per column two words, both −1 when the column is left alone, else 0 (feedback) */
+  readonly skip: Int32Array;
+  /** (synapse, pulse count) pairs written by feedback; hitCount() of them */
+  readonly hits: Int32Array;
+  /** factor[i] ← Σ over rows of w (+ χ) */
+  colSums(): void;
+  /** w ← w·factor[i] rounded to a single, where factor[i] is a number */
+  scale(): void;
+  /**
+   * The accumulator's pass from synapse k (even) on: χ ← χ + (w + χ)·factor[i], whole steps out as
+   * pulse entries. Returns where to resume (nPre·nPost when done); the entries are valid until the
+   * next call.
+   */
+  feedback(k: number): number;
+  hitCount(): number;
+  /** the steps of the pulse rounding (learning/apply.ts's queue) */
+  setSteps(stepUp: number, stepDown: number, invStepUp: number, invStepDown: number): void;
+}
+
+/**
+ * Kernels for nPre × nPost row-major weights `w` and accumulator `residual` (or null) held in one
+ * weight memory; null where they cannot run (see the header).
+ */
+export function denseWeightKernels(w: Float32Array, residual: Float32Array | null, nPre: number, nPost: number): DenseWeightKernels | null {
+  const mod = weightsModule();
+  const memory = memoryOf(w);
+  if (mod === null || memory === null) return null;
+  if (residual !== null && memoryOf(residual) !== memory) return null;
+  if (nPost % 2 !== 0 || nPost > MAX_COLUMNS || w.length !== nPre * nPost || w.byteOffset < WEIGHT_WORK_BYTES) return null;
+  const buf = memory.buffer;
+  const header = new DataView(buf, 0, FACTOR_AT);
+  const instance = new (wasmApi()!.Instance)(mod, { env: { mem: memory } });
+  const colSums = instance.exports['colSums'] as () => void;
+  const scale = instance.exports['scale'] as () => void;
+  const feedback = instance.exports['feedback'] as (k: number) => number;
+  // The work area may be shared by several normalisers of one store: the header is written before
+  // every call.
+  let belowUp = 0;
+  let belowDown = 0;
+  let invUp = 0;
+  let invDown = 0;
+  let up = 0;
+  let down = 0;
+  const bind = (): void => {
+    header.setInt32(I32.nPre, nPre, true);
+    header.setInt32(I32.nPost, nPost, true);
+    header.setInt32(I32.weights, w.byteOffset, true);
+    header.setInt32(I32.residual, residual === null ? 0 : residual.byteOffset, true);
+    header.setInt32(I32.hitCapacity, HIT_CAPACITY, true);
+    header.setFloat64(F64.belowUp, belowUp, true);
+    header.setFloat64(F64.belowDown, belowDown, true);
+    header.setFloat64(F64.invStepUp, invUp, true);
+    header.setFloat64(F64.invStepDown, invDown, true);
+    header.setFloat64(F64.stepUp, up, true);
+    header.setFloat64(F64.stepDown, down, true);
+  };
+  return {
+    factor: new Float64Array(buf, FACTOR_AT, nPost),
+    skip: new Int32Array(buf, SKIP_AT, 2 * nPost),
+    hits: new Int32Array(buf, HITS_AT, 2 * HIT_CAPACITY),
+    colSums() {
+      bind();
+      colSums();
+    },
+    scale() {
+      bind();
+      scale();
+    },
+    feedback(k: number): number {
+      bind();
+      return feedback(k);
+    },
+    hitCount: () => header.getInt32(I32.hits, true),
+    setSteps(stepUp, stepDown, invStepUp, invStepDown) {
+      // learning/homeostasis.ts's quiet band: |χ| below (1 − 10⁻⁹) of a step gives no pulse
+      belowUp = stepUp * (1 - 1e-9);
+      belowDown = -stepDown * (1 - 1e-9);
+      invUp = invStepUp;
+      invDown = invStepDown;
+      up = stepUp;
+      down = stepDown;
+    },
+  };
+}
