@@ -308,7 +308,9 @@
   ;; (gE = gI = 0) with decayMem alone — as lif.ts, lane by lane. Keep the two in step: the test
   ;; test/core/neurons/lif-wasm.test.ts fails on any difference.
   ;; Why this shape (V8 11, Node 20; docs/benchmarks.md): two independent pairs per iteration give
-  ;; the processor more to overlap; the leak formula is computed only when some lane is silent; and
+  ;; the processor more to overlap; a quad of silent neurons (gE, gI all +0, as Diehl & Cook's
+  ;; inhibitory population mostly is) skips their decay, which would store the same +0 again; the
+  ;; leak formula is computed only when some lane is silent; and
   ;; exp is evaluated for both lanes of a pair at once — $expM's double operations lane by lane, its
   ;; table read per lane — when both arguments lie in [−700, 0] (2^m is then a normal number; the
   ;; lanes with y < 0.05 keep their Taylor value), else lane by lane through $expM.
@@ -363,14 +365,24 @@
     block $done
       loop $quads
         local.get $a local.get $end i32.ge_u br_if $done
-        ;; pair 0 (byte offset a + 0): synaptic variables decay, within ±10⁻¹² flushed to +0
+        ;; synaptic variables decay (all neurons, refractory or not), within ±10⁻¹² flushed to +0; a
+        ;; quad whose four gE and gI are all +0 (bit for bit: silent neurons) keeps them as they are
         local.get $pGE local.get $a i32.add v128.load offset=0 local.set $ge0
         local.get $pGI local.get $a i32.add v128.load offset=0 local.set $gi0
-        local.get $ge0 local.get $dE f64x2.mul local.set $x
-        local.get $pGE local.get $a i32.add local.get $x local.get $x f64x2.abs local.get $tiny f64x2.lt v128.andnot v128.store offset=0
-        local.get $gi0 local.get $dI f64x2.mul local.set $x
-        local.get $pGI local.get $a i32.add local.get $x local.get $x f64x2.abs local.get $tiny f64x2.lt v128.andnot v128.store offset=0
-        ;; threshold vThresh + θ
+        local.get $pGE local.get $a i32.add v128.load offset=16 local.set $ge1
+        local.get $pGI local.get $a i32.add v128.load offset=16 local.set $gi1
+        local.get $ge0 local.get $gi0 v128.or local.get $ge1 v128.or local.get $gi1 v128.or v128.any_true
+        if
+          local.get $ge0 local.get $dE f64x2.mul local.set $x
+          local.get $pGE local.get $a i32.add local.get $x local.get $x f64x2.abs local.get $tiny f64x2.lt v128.andnot v128.store offset=0
+          local.get $gi0 local.get $dI f64x2.mul local.set $x
+          local.get $pGI local.get $a i32.add local.get $x local.get $x f64x2.abs local.get $tiny f64x2.lt v128.andnot v128.store offset=0
+          local.get $ge1 local.get $dE f64x2.mul local.set $x
+          local.get $pGE local.get $a i32.add local.get $x local.get $x f64x2.abs local.get $tiny f64x2.lt v128.andnot v128.store offset=16
+          local.get $gi1 local.get $dI f64x2.mul local.set $x
+          local.get $pGI local.get $a i32.add local.get $x local.get $x f64x2.abs local.get $tiny f64x2.lt v128.andnot v128.store offset=16
+        end
+        ;; pair 0 (byte offset a + 0): threshold vThresh + θ
         local.get $vThresh local.set $thr0
         local.get $mode
         if
@@ -385,14 +397,7 @@
         local.get $pV local.get $a i32.add v128.load offset=0 local.set $v0
         local.get $vRest local.get $rM local.get $pIB local.get $a i32.add v128.load offset=0 f64x2.mul f64x2.add local.set $drive0
         local.get $ge0 local.get $zero f64x2.eq local.get $gi0 local.get $zero f64x2.eq v128.and local.set $leak0
-        ;; pair 1 (byte offset a + 16): synaptic variables decay, within ±10⁻¹² flushed to +0
-        local.get $pGE local.get $a i32.add v128.load offset=16 local.set $ge1
-        local.get $pGI local.get $a i32.add v128.load offset=16 local.set $gi1
-        local.get $ge1 local.get $dE f64x2.mul local.set $x
-        local.get $pGE local.get $a i32.add local.get $x local.get $x f64x2.abs local.get $tiny f64x2.lt v128.andnot v128.store offset=16
-        local.get $gi1 local.get $dI f64x2.mul local.set $x
-        local.get $pGI local.get $a i32.add local.get $x local.get $x f64x2.abs local.get $tiny f64x2.lt v128.andnot v128.store offset=16
-        ;; threshold vThresh + θ
+        ;; pair 1 (byte offset a + 16): threshold vThresh + θ
         local.get $vThresh local.set $thr1
         local.get $mode
         if

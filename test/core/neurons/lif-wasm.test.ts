@@ -243,6 +243,29 @@ describe.runIf(lifWasmAvailable())('WebAssembly SIMD lifCurrentStep and lifCondu
     });
   }
 
+  it('conductance kernel: −0 conductances (as a restored snapshot may hold) end as +0, like the JavaScript kernel; silent quads stay +0', () => {
+    const k = conductanceConstants(0.1, Infinity, 0);
+    const n = 16;
+    const wasm = createLifWasm(n)!;
+    const w = wasm.state;
+    const step = wasm.kernel(k, true);
+    const js = plainState(n);
+    for (let i = 0; i < n; i++) js.v[i] = w.v[i] = -66 + i / 4;
+    // quad 0: all +0 (silent); quad 1: one −0 among +0; quad 2: −0 in gI; quad 3: a live conductance
+    js.gE[5] = w.gE[5] = -0;
+    js.gI[10] = w.gI[10] = -0;
+    js.gE[13] = w.gE[13] = 0.7;
+    for (let s = 0; s < 3; s++) {
+      expect(step(w, k, s, THETA_MODE.NONE)).toBe(lifConductanceStep(js, k, s, THETA_MODE.NONE));
+      expect(sameBits(w.gE, js.gE)).toBe(true);
+      expect(sameBits(w.gI, js.gI)).toBe(true);
+      expect(sameBits(w.v, js.v)).toBe(true);
+    }
+    expect(Object.is(w.gE[5], 0)).toBe(true); // +0 now
+    expect(Object.is(w.gI[10], 0)).toBe(true);
+    expect(w.gE[13]).toBeGreaterThan(0);
+  });
+
   it('exposes the state as struct-of-arrays views that never detach and that snapshot/restore round-trips', () => {
     const net = new Network({ dt: 0.1, seed: 3 });
     const pop = net.add(lif(33, { tauMem: 20, vRest: -49, vReset: -60, vThresh: -50, tRef: 2, vInit: { uniform: [-60, -50] } }, 'p'));
