@@ -20,6 +20,7 @@ const GOLDEN: Readonly<Record<string, string>> = {
   elementary: '62a430781a6747c2',
   draws: '652d6ff820caf082',
   cuba: 'e85f64e73ae3f5e3',
+  'cuba-float32': 'a7e5c3d0a6856726',
   poissonDriven: '3094fcfcd15ad7d4',
   'diehlCook-float': '4d1a424342c68583',
   'diehlCook-hfs2': '309e49e5c00ec561',

@@ -54,9 +54,12 @@ class Hasher {
   }
 }
 
-/** 400 CUBA neurons (Vogels & Abbott 2005, as networks/cuba.ts) for 300 ms: raster and final v, gE, gI. */
-function cuba(): string {
-  const { net, exc, inh } = cubaNetwork({ neurons: 400, seed: 3 });
+/**
+ * 400 CUBA neurons (Vogels & Abbott 2005, as networks/cuba.ts) for 300 ms: raster and final v, gE,
+ * gI; in double precision (Brian2's) or single (LifParams.precision 'float32', the f32x4 kernel).
+ */
+function cuba(precision: 'float64' | 'float32' = 'float64'): string {
+  const { net, exc, inh } = cubaNetwork({ neurons: 400, seed: 3, precision });
   const re = net.spikeRecorder(exc);
   const ri = net.spikeRecorder(inh);
   net.build();
@@ -195,7 +198,8 @@ function elementary(): string {
 export const TRAJECTORIES: Readonly<Record<string, () => string>> = Object.freeze({
   elementary,
   draws,
-  cuba,
+  cuba: () => cuba(),
+  'cuba-float32': () => cuba('float32'),
   poissonDriven,
   'diehlCook-float': () => diehlCook(false),
   'diehlCook-hfs2': () => diehlCook(true),
