@@ -1,6 +1,7 @@
 /**
  * WebAssembly SIMD (f64x2) versions of `lifCurrentStep` and `lifConductanceStep`
- * (core/neurons/lif.ts), bit-identical to them.
+ * (core/neurons/lif.ts), bit-identical to them; and (f32x4) of `lifCurrentStep32` for populations
+ * in single precision (`createLifWasm(n, 'float32')`, scripts/lif32-kernels.wat).
  *
  * Why: the CUBA loop is dominated by the LIF integrate pass (40 M neuron-steps against ~2 M
  * synaptic events per simulated second at 4000 neurons); its neurons are independent, so f64x2
@@ -21,8 +22,9 @@
  * no relaxed SIMD (test/core/neurons/lif-wasm.test.ts runs both kernels side by side). Where
  * WebAssembly or its SIMD proposal is unavailable (`WebAssembly.validate` of the module fails),
  * `createLifWasm` returns null and the population uses plain typed arrays and the JavaScript kernel.
- * No Node-only API: the module is compiled synchronously from bytes (≈ 2.4 KB, under the 4 KB
- * that browsers allow for synchronous compilation on the main thread).
+ * No Node-only API: the modules are compiled synchronously from bytes (4063 and 730 bytes, under
+ * the 4 KB that browsers allow for synchronous compilation on the main thread; test/core/neurons/
+ * lif32.test.ts keeps them there).
  */
 import { LIF_WASM_BYTES } from './lif-wasm-bytes.js';
 import { LIF32_WASM_BYTES } from './lif32-wasm-bytes.js';

@@ -2,6 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { F32_FLUSH, lifCurrentStep, lifCurrentStep32, THETA_MODE, type LifConstants, type LifState, type ThetaMode } from '../../../core/neurons/lif.js';
 import { createLifWasm, lifWasmAvailable } from '../../../core/neurons/lif-wasm.js';
 import { Network, lif } from '../../../core/index.js';
+import { LIF_WASM_BYTES } from '../../../core/neurons/lif-wasm-bytes.js';
+import { LIF32_WASM_BYTES } from '../../../core/neurons/lif32-wasm-bytes.js';
 import { cubaNetwork } from '../../../networks/cuba.js';
 
 /** Small deterministic generator (mulberry32) so the test needs no seeded stream from core. */
@@ -205,6 +207,11 @@ describe.runIf(lifWasmAvailable())('WebAssembly SIMD (f32x4) single-precision ke
       expect(spikes).toBeGreaterThanOrEqual(n >= 100 ? 50 : 4 * n); // many spikes and resets compared
     });
   }
+
+  it('both LIF modules stay under the 4 KB that browsers compile synchronously on the main thread', () => {
+    expect(LIF_WASM_BYTES.length).toBeLessThanOrEqual(4096);
+    expect(LIF32_WASM_BYTES.length).toBeLessThanOrEqual(4096);
+  });
 
   it('refuses conductance-based synapses', () => {
     expect(() => createLifWasm(4, 'float32')!.kernel(constants(Infinity, 0), true)).toThrow(/no conductance-based kernel/);
