@@ -79,13 +79,21 @@ export function memoryOf(view: ArrayBufferView): { readonly buffer: ArrayBuffer 
 export const WEIGHT_WORK_BYTES = 131072;
 
 /**
+ * Stores smaller than this keep plain arrays: their normalisation costs little either way, and
+ * every WebAssembly memory reserves its own guard region of address space (V8 allows about a
+ * hundred alive at once), so small projections should not spend one.
+ */
+export const WEIGHT_MEMORY_MIN_SIZE = 4096;
+
+/**
  * `count` Float32Arrays of `size` zeros — a store's weights (and its residual) — in one fixed
  * memory after a WEIGHT_WORK_BYTES work area, 16-byte aligned, so that SIMD kernels can read and
- * write them in place; plain Float32Arrays where WebAssembly is unavailable or the memory too large.
+ * write them in place; plain Float32Arrays below WEIGHT_MEMORY_MIN_SIZE, where WebAssembly is
+ * unavailable or when the memory cannot be had.
  */
 export function weightArrays(size: number, count: number): Float32Array[] {
   const stride = (4 * size + 15) & ~15;
-  const memory = fixedMemory(WEIGHT_WORK_BYTES + count * stride);
+  const memory = size < WEIGHT_MEMORY_MIN_SIZE ? null : fixedMemory(WEIGHT_WORK_BYTES + count * stride);
   const out: Float32Array[] = [];
   for (let c = 0; c < count; c++) out.push(memory === null ? new Float32Array(size) : new Float32Array(memory.buffer, WEIGHT_WORK_BYTES + c * stride, size));
   return out;
