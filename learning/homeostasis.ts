@@ -112,6 +112,14 @@ export function columnNormaliser(projection: Projection<Population>, target: num
         const hitSynapse = new Int32Array(nPre * nPost);
         const hitCount = new Int32Array(nPre * nPost);
         const order = new Int32Array(nPre * nPost);
+        // The `hits` entries with pulses, put in column order by a counting sort (start[i + 1] holds
+        // column i's count) and queued: the order of the column-wise loop; then applied.
+        const queueInColumnOrder = (hits: number, tNow: number): void => {
+          for (let i = 0; i < nPost; i++) start[i + 1] += start[i];
+          for (let e = 0; e < hits; e++) order[start[hitSynapse[e] % nPost]++] = e;
+          for (let o = 0; o < hits; o++) enqueuePulses(queue, hitSynapse[order[o]], hitCount[order[o]], store, tNow);
+          flushPulses(queue, store, tNow);
+        };
         const simd = queue.residual === null ? null : denseWeightKernels(w, queue.residual, nPre, nPost);
         if (simd !== null) {
           // With an accumulator, as SIMD over the store's arrays (learning/weights-wasm.ts): the
@@ -142,10 +150,7 @@ export function columnNormaliser(projection: Projection<Population>, target: num
                 start[(synapse % nPost) + 1]++;
               }
             }
-            for (let i = 0; i < nPost; i++) start[i + 1] += start[i];
-            for (let e = 0; e < hits; e++) order[start[hitSynapse[e] % nPost]++] = e;
-            for (let o = 0; o < hits; o++) enqueuePulses(queue, hitSynapse[order[o]], hitCount[order[o]], store, tNow);
-            flushPulses(queue, store, tNow);
+            queueInColumnOrder(hits, tNow);
             return queue.requested - before;
           };
           return;
@@ -201,10 +206,7 @@ export function columnNormaliser(projection: Projection<Population>, target: num
               start[i + 1]++;
             }
           }
-          for (let i = 0; i < nPost; i++) start[i + 1] += start[i];
-          for (let e = 0; e < hits; e++) order[start[hitSynapse[e] % nPost]++] = e;
-          for (let o = 0; o < hits; o++) enqueuePulses(queue, hitSynapse[order[o]], hitCount[order[o]], store, tNow);
-          flushPulses(queue, store, tNow);
+          queueInColumnOrder(hits, tNow);
           return queue.requested - before;
         };
         return;

@@ -1,73 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
-import { lifConductanceStep, lifCurrentStep, THETA_MODE, type LifConstants, type LifState, type ThetaMode } from '../../../core/neurons/lif.js';
+import { lifConductanceStep, lifCurrentStep, THETA_MODE, type LifConstants } from '../../../core/neurons/lif.js';
+import { cubaConstants as constants, mulberry32, plainState, sameBits, thetaMode } from './kernel-helpers.js';
 import { createLifWasm, lifWasmAvailable, lifWasmExp } from '../../../core/neurons/lif-wasm.js';
 import { exp } from '../../../core/math.js';
 import { Network, lif } from '../../../core/index.js';
-
-/** Small deterministic generator (mulberry32) so the test needs no seeded stream from core. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function plainState(n: number): LifState {
-  return {
-    n,
-    v: new Float64Array(n),
-    gE: new Float64Array(n),
-    gI: new Float64Array(n),
-    theta: new Float64Array(n),
-    iBias: new Float64Array(n),
-    refUntil: new Int32Array(n).fill(-0x7fffffff),
-    spikes: { idx: new Int32Array(n), count: 0 },
-  };
-}
-
-function constants(dt: number, tauTheta: number, thetaPlus: number): LifConstants {
-  const tauMem = 20;
-  const tauE = 5;
-  const tauI = 10;
-  const a = Math.exp(-dt / tauMem);
-  return Object.freeze({
-    vRest: -49,
-    vReset: -60,
-    vThresh: -50,
-    decayMem: a,
-    dtOverTau: dt / tauMem,
-    decayE: Math.exp(-dt / tauE),
-    decayI: Math.exp(-dt / tauI),
-    couplingE: (tauE / (tauE - tauMem)) * (Math.exp(-dt / tauE) - a),
-    couplingI: (tauI / (tauI - tauMem)) * (Math.exp(-dt / tauI) - a),
-    eExc: 0,
-    eInh: 0,
-    rMem: 1.7,
-    refSteps: 20,
-    thetaPlus,
-    decayTheta: tauTheta === Infinity ? 1 : Math.exp(-dt / tauTheta),
-  });
-}
-
-/** Bitwise equality of two typed arrays (distinguishes −0/+0 and NaN payloads). */
-function sameBits(a: ArrayBufferView, b: ArrayBufferView): boolean {
-  const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  const y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-  if (x.length !== y.length) return false;
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
-  return true;
-}
-
-/** The θ mode a population picks: adapting while learning (decaying when τθ is finite), held while frozen. */
-function thetaMode(adapt: boolean, plastic: boolean, k: LifConstants): ThetaMode {
-  if (!adapt) return THETA_MODE.NONE;
-  if (!plastic) return THETA_MODE.HELD;
-  return k.decayTheta !== 1 ? THETA_MODE.ADAPTS : THETA_MODE.GROWS;
-}
 
 describe.runIf(lifWasmAvailable())('WebAssembly SIMD lifCurrentStep and lifConductanceStep', () => {
   const cases = [

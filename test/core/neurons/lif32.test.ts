@@ -1,69 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
-import { F32_FLUSH, lifCurrentStep, lifCurrentStep32, THETA_MODE, type LifConstants, type LifState, type ThetaMode } from '../../../core/neurons/lif.js';
+import { F32_FLUSH, lifCurrentStep, lifCurrentStep32, THETA_MODE, type LifConstants, type ThetaMode } from '../../../core/neurons/lif.js';
+import { cubaConstants, mulberry32, plainState, sameBits } from './kernel-helpers.js';
 import { createLifWasm, lifWasmAvailable } from '../../../core/neurons/lif-wasm.js';
 import { Network, lif } from '../../../core/index.js';
 import { LIF_WASM_BYTES } from '../../../core/neurons/lif-wasm-bytes.js';
 import { LIF32_WASM_BYTES } from '../../../core/neurons/lif32-wasm-bytes.js';
 import { cubaNetwork } from '../../../networks/cuba.js';
 
-/** Small deterministic generator (mulberry32) so the test needs no seeded stream from core. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function plainState(n: number, Arr: Float64ArrayConstructor | Float32ArrayConstructor): LifState {
-  return {
-    n,
-    v: new Arr(n),
-    gE: new Arr(n),
-    gI: new Arr(n),
-    theta: new Arr(n),
-    iBias: new Arr(n),
-    refUntil: new Int32Array(n).fill(-0x7fffffff),
-    spikes: { idx: new Int32Array(n), count: 0 },
-  };
-}
-
-/** CUBA's neuron (Brian2 examples/CUBA.py) at dt = 0.1 ms, with a bias gain and θ for the tests. */
-function constants(tauTheta: number, thetaPlus: number): LifConstants {
-  const dt = 0.1;
-  const tauMem = 20;
-  const tauE = 5;
-  const tauI = 10;
-  const a = Math.exp(-dt / tauMem);
-  return Object.freeze({
-    vRest: -49,
-    vReset: -60,
-    vThresh: -50,
-    decayMem: a,
-    dtOverTau: dt / tauMem,
-    decayE: Math.exp(-dt / tauE),
-    decayI: Math.exp(-dt / tauI),
-    couplingE: (tauE / (tauE - tauMem)) * (Math.exp(-dt / tauE) - a),
-    couplingI: (tauI / (tauI - tauMem)) * (Math.exp(-dt / tauI) - a),
-    eExc: 0,
-    eInh: 0,
-    rMem: 1.7,
-    refSteps: 20,
-    thetaPlus,
-    decayTheta: tauTheta === Infinity ? 1 : Math.exp(-dt / tauTheta),
-  });
-}
-
-function sameBits(a: ArrayBufferView, b: ArrayBufferView): boolean {
-  const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  const y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-  if (x.length !== y.length) return false;
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
-  return true;
-}
+/** CUBA's neuron at dt = 0.1 ms (kernel-helpers.ts). */
+const constants = (tauTheta: number, thetaPlus: number): LifConstants => cubaConstants(0.1, tauTheta, thetaPlus);
 
 describe('lifCurrentStep32 (single precision)', () => {
   it('rounds every operation to a single: one step equals the update computed in double and rounded after each operation', () => {
