@@ -1,6 +1,6 @@
 /**
  * What the WebAssembly kernels share (core/neurons/lif-wasm.ts, core/devices/device-wasm.ts,
- * learning/weights-wasm.ts): synchronous compilation from bytes (no Node-only API) and fixed-size
+ * core/synapses/weights-wasm.ts): synchronous compilation from bytes (no Node-only API) and fixed-size
  * memories, allocated once and never grown, so that typed-array views into them never detach; and
  * the weight memories of the synapse stores, which kernels import to work on weights in place.
  */
@@ -74,7 +74,7 @@ export function memoryOf(view: ArrayBufferView): { readonly buffer: ArrayBuffer 
 
 /**
  * Bytes at the start of a weight memory (weightArrays) left to kernels that work on the weights in
- * place (learning/weights-wasm.ts lays out its constants, per-column sums and pulse lists there).
+ * place (core/synapses/weights-wasm.ts lays out its constants, per-column sums and pulse lists there).
  */
 export const WEIGHT_WORK_BYTES = 131072;
 

@@ -13,7 +13,7 @@ import type { Population, Projection } from '../core/network.js';
 import type { BuildContext, Updater } from '../core/schedule.js';
 import { finiteNumber, format } from '../core/units.js';
 import { createPulseQueue, enqueuePulses, flushPulses, isPulsed, pulseCount, queueChange, type PulseQueue, type Rounding } from './apply.js';
-import { denseWeightKernels } from './weights-wasm.js';
+import { denseWeightKernels } from '../core/synapses/weights-wasm.js';
 
 /**
  * Weight normalisation as a plug-in: `request()` asks for one normalisation, which runs first in
@@ -122,7 +122,7 @@ export function columnNormaliser(projection: Projection<Population>, target: num
         };
         const simd = queue.residual === null ? null : denseWeightKernels(w, queue.residual, nPre, nPost);
         if (simd !== null) {
-          // With an accumulator, as SIMD over the store's arrays (learning/weights-wasm.ts): the
+          // With an accumulator, as SIMD over the store's arrays (core/synapses/weights-wasm.ts): the
           // same sums, counts and accumulator values, and the same entries in the same order.
           const total = nPre * nPost;
           apply = (tNow) => {

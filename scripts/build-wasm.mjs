@@ -5,7 +5,7 @@
  *   scripts/lif-kernels.wat    → core/neurons/lif-wasm-bytes.ts     (LIF integration, SIMD)
  *   scripts/lif32-kernels.wat  → core/neurons/lif32-wasm-bytes.ts   (single-precision LIF integration, SIMD)
  *   scripts/device-kernels.wat → core/devices/device-wasm-bytes.ts  (device pulse kernel)
- *   scripts/weights-kernels.wat → learning/weights-wasm-bytes.ts    (column normalisation of dense weights, SIMD)
+ *   scripts/weights-kernels.wat → core/synapses/weights-wasm-bytes.ts (dense weights: normalisation, propagation; SIMD)
  *   scripts/vmm-kernels.wat    → core/crossbar/vmm-wasm-bytes.ts    (crossbar column sums, SIMD)
  *   scripts/mlp-kernels.wat    → networks/mlp/mlp-wasm-bytes.ts     (MLP products and optimisers, SIMD)
  *
@@ -51,7 +51,7 @@ const MODULES = [
     src: 'scripts/device-kernels.wat', out: 'core/devices/device-wasm-bytes.ts', name: 'DEVICE_WASM_BYTES', what: 'WebAssembly module of the linear device pulse kernel', inline: ['$lnD', '$expD'],
     template: 'scripts/device-kernels.wat.in', layout: { file: 'core/devices/device-wasm-layout.ts', name: 'DEVICE_WASM_LAYOUT' },
   },
-  { src: 'scripts/weights-kernels.wat', out: 'learning/weights-wasm-bytes.ts', name: 'WEIGHTS_WASM_BYTES', what: 'WebAssembly SIMD module of the column normalisation of dense weights' },
+  { src: 'scripts/weights-kernels.wat', out: 'core/synapses/weights-wasm-bytes.ts', name: 'WEIGHTS_WASM_BYTES', what: 'WebAssembly SIMD module of the column normalisation of dense weights' },
   { src: 'scripts/vmm-kernels.wat', out: 'core/crossbar/vmm-wasm-bytes.ts', name: 'VMM_WASM_BYTES', what: 'WebAssembly SIMD module of the crossbar column sums' },
   { src: 'scripts/mlp-kernels.wat', out: 'networks/mlp/mlp-wasm-bytes.ts', name: 'MLP_WASM_BYTES', what: 'WebAssembly SIMD module of the MLP products and optimisers' },
 ];

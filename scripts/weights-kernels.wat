@@ -1,10 +1,11 @@
-;; WebAssembly SIMD kernels of the column normalisation of dense all-to-all weights
-;; (learning/homeostasis.ts), working in place on a store's weight memory (core/wasm.ts's
-;; weightArrays) — the source of learning/weights-wasm-bytes.ts. Rebuild with
+;; WebAssembly SIMD kernels of dense all-to-all weights — the column normalisation
+;; (learning/homeostasis.ts) and the propagation of spikes (core/synapses/projection.ts's
+;; propagateDense) — working in place on a store's weight memory (core/wasm.ts's
+;; weightArrays) — the source of core/synapses/weights-wasm-bytes.ts. Rebuild with
 ;; `node scripts/build-wasm.mjs`.
 ;;
 ;; The memory is the store's, imported as env.mem. Its first WEIGHT_WORK_BYTES (131 072) are this
-;; module's work area, laid out by learning/weights-wasm.ts:
+;; module's work area, laid out by core/synapses/weights-wasm.ts:
 ;;   f64 at   0 belowUp, 8 belowDown, 16 1/stepUp, 24 1/stepDown, 32 stepUp, 40 stepDown
 ;;   i32 at  64 nPre, 68 nPost (even, ≤ 4096), 72 byte offset of the weights, 76 of the residual
 ;;          (0: none), 80 pulse entries written by $feedback, 84 their capacity
@@ -12,6 +13,8 @@
 ;;          writes there (the factor target/sum − 1, or target/sum for $scale)
 ;;   i64 at 33 024 one per column: −1 when the column is left alone (it sums to ≤ 0), else 0
 ;;   i32 pairs at 65 792: the pulse entries (synapse, count) of $feedback
+;; and, for $propagate, between two normalisations: f64 at 256 a copy of the target variable (one
+;; per column), i32 at 65 792 the spiking rows.
 ;;
 ;; Bit identity with the JavaScript loops of learning/homeostasis.ts: a weight w and residual χ are
 ;; singles; the loops add and multiply them as doubles (exact promotions, then IEEE-754 double
@@ -66,6 +69,36 @@
         end
         local.get $j i32.const 1 i32.add local.set $j
         br $rows
+      end
+    end)
+
+  ;; target[i] += w[row, i] for each of the $nSpikes rows listed at 65 792, in list order, into the
+  ;; copy of the target at 256 (as propagateDense: a single promoted and added to a double)
+  (func $propagate (export "propagate") (param $nSpikes i32) (param $nPost i32)
+    (local $s i32) (local $i i32) (local $base i32) (local $colBytes i32)
+    local.get $nPost i32.const 3 i32.shl local.set $colBytes
+    block $spikesDone
+      loop $spikes
+        local.get $s local.get $nSpikes i32.ge_u br_if $spikesDone
+        ;; base = weights + 4·row·nPost
+        i32.const 0 i32.load offset=72
+        local.get $s i32.const 2 i32.shl i32.load offset=65792 local.get $nPost i32.mul i32.const 2 i32.shl
+        i32.add local.set $base
+        i32.const 0 local.set $i
+        block $colsDone
+          loop $cols
+            local.get $i local.get $colBytes i32.ge_u br_if $colsDone
+            local.get $i
+            local.get $i v128.load offset=256
+            local.get $base local.get $i i32.const 1 i32.shr_u i32.add v128.load64_splat f64x2.promote_low_f32x4
+            f64x2.add
+            v128.store offset=256
+            local.get $i i32.const 16 i32.add local.set $i
+            br $cols
+          end
+        end
+        local.get $s i32.const 1 i32.add local.set $s
+        br $spikes
       end
     end)
 

@@ -129,7 +129,7 @@ function createMemristiveStore(init: StoreInit, device: DeviceParams, mode: Memr
   const minus = pair ? createDeviceArray(device, size, init.random, `${init.label}/g-`) : null;
   const devices: readonly DeviceArray[] = minus ? [plus, minus] : [plus];
   // weights and the accumulator in one weight memory (core/wasm.ts), so that the normalisation's
-  // SIMD kernel (learning/weights-wasm.ts) works on them in place
+  // SIMD kernel (core/synapses/weights-wasm.ts) works on them in place
   const [weights, residual] = weightArrays(size, 2);
 
   // Open-loop initial programming at t = 0.

@@ -23,6 +23,7 @@ import type { Updater } from '../schedule.js';
 import { connect, initialWeights, type Connectivity, type Connector, type WeightInit } from './connectors.js';
 import { floatStore, type StoreFactory, type SynapseStore } from './store.js';
 import { deliverRing, denseLayout, propagateCsr, propagateCsrDelayed, propagateDense, type ProjectionStructure } from './projection.js';
+import { denseWeightKernels } from './weights-wasm.js';
 
 /** How to connect two populations. */
 export interface ProjectionSpec {
@@ -187,7 +188,16 @@ export function projectionUpdater(p: BuiltProjection, order: number): Updater | 
     const slots = p.slots;
     const nPost = p.nPost;
     const target = D === 0 ? p.target : p.ring!;
-    if (p.storage === 'dense') run = (step) => propagateDense(target, D === 0 ? 0 : ((step + D) % slots) * nPost, p.preSpikes, nPost, w);
+    // Dense rows into a double-precision target without delay: WebAssembly SIMD where the weights
+    // live in a weight memory (core/synapses/weights-wasm.ts), the same sums as propagateDense
+    const simd = p.storage === 'dense' && D === 0 && target instanceof Float64Array && target.length === nPost ? denseWeightKernels(w, null, p.nPre, nPost) : null;
+    if (simd !== null) {
+      const spikes = p.preSpikes;
+      const t = target as Float64Array;
+      run = () => {
+        if (spikes.count > 0) simd.propagate(t, spikes.idx, spikes.count);
+      };
+    } else if (p.storage === 'dense') run = (step) => propagateDense(target, D === 0 ? 0 : ((step + D) % slots) * nPost, p.preSpikes, nPost, w);
     else run = (step) => propagateCsr(target, D === 0 ? 0 : ((step + D) % slots) * nPost, p.preSpikes, p.rowPtr, p.post, w);
   }
   return { phase: 'propagate', order, name: `proj:${p.label}`, run };

@@ -7,7 +7,7 @@ import { Network, lif, spikeGenerator, allToAll, floatStore } from '../../core/i
 import { memristiveStore, type MemristiveStore } from '../../core/devices/index.js';
 import { columnNormaliser, normaliseColumns, normaliseDenseColumns } from '../../learning/index.js';
 import { RandomStream } from '../../core/random.js';
-import { denseWeightKernels } from '../../learning/weights-wasm.js';
+import { denseWeightKernels } from '../../core/synapses/weights-wasm.js';
 
 function net(weights: number[][]) {
   const n = new Network({ dt: 0.5, seed: 1 });
@@ -126,7 +126,7 @@ describe('column normaliser by device pulses', () => {
   const bits = (a: Float32Array) => new Uint32Array(a.buffer, a.byteOffset, a.length);
 
   // 24 × 7: a small store (plain arrays), the JavaScript row-wise loop; 64 × 65: odd columns, the
-  // same; 64 × 64: the SIMD kernel (learning/weights-wasm.ts); 160 × 100 with χ of up to ±6 steps:
+  // same; 64 × 64: the SIMD kernel (core/synapses/weights-wasm.ts); 160 × 100 with χ of up to ±6 steps:
   // more pulse entries than the kernel's list holds at once
   const shapes = [
     { nPre: 24, nPost: 7, residualSteps: 3, simd: false },

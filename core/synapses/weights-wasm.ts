@@ -1,11 +1,15 @@
 /**
- * WebAssembly SIMD kernels of the column normalisation of dense all-to-all weights
- * (learning/homeostasis.ts), bit-identical to its JavaScript loops (source scripts/weights-kernels.wat).
+ * WebAssembly SIMD kernels of dense all-to-all weights, bit-identical to the JavaScript loops they
+ * stand for (source scripts/weights-kernels.wat): the column normalisation (learning/homeostasis.ts)
+ * and the propagation of spikes (core/synapses/projection.ts's propagateDense).
  *
  * Why: Diehl & Cook normalise all 784 × 400 weights after every sample. In JavaScript the two
  * passes over the weights (column sums, then the scaling or the pulse counts) take 1–2 ms per
  * sample; as SIMD over the store's own arrays — the stores keep their weights and accumulator in a
  * weight memory (core/wasm.ts's weightArrays) — they take a fraction of that (docs/benchmarks.md).
+ * The propagation adds a spiking input's row of 400 weights to the targets' conductances, ≈ 1 400
+ * times per sample; the target variable lives in its population's own memory, so it is copied into
+ * the work area and back around the SIMD additions, in steps with spikes.
  *
  * The module imports the store's memory and keeps its constants, per-column sums and pulse entries
  * in the work area at the start of it. Where WebAssembly SIMD is unavailable, the arrays are plain
@@ -13,7 +17,7 @@
  * and the JavaScript loops run.
  */
 import { WEIGHTS_WASM_BYTES } from './weights-wasm-bytes.js';
-import { lazyModule, memoryOf, wasmApi, WEIGHT_WORK_BYTES } from '../core/wasm.js';
+import { lazyModule, memoryOf, wasmApi, WEIGHT_WORK_BYTES } from '../wasm.js';
 
 /** Work-area layout (scripts/weights-kernels.wat). */
 const F64 = { belowUp: 0, belowDown: 8, invStepUp: 16, invStepDown: 24, stepUp: 32, stepDown: 40 } as const;
@@ -24,6 +28,8 @@ const HITS_AT = 65792;
 /** Columns the work area has room for: (SKIP_AT − FACTOR_AT)/8. */
 const MAX_COLUMNS = 4096;
 const HIT_CAPACITY = (WEIGHT_WORK_BYTES - HITS_AT) / 8;
+/** Spiking rows $propagate takes at once: (WEIGHT_WORK_BYTES − HITS_AT)/4. */
+const ROW_CAPACITY = (WEIGHT_WORK_BYTES - HITS_AT) / 4;
 
 const weightsModule = lazyModule(WEIGHTS_WASM_BYTES);
 
@@ -48,6 +54,11 @@ export interface DenseWeightKernels {
   hitCount(): number;
   /** the steps of the pulse rounding (learning/apply.ts's queue) */
   setSteps(stepUp: number, stepDown: number, invStepUp: number, invStepDown: number): void;
+  /**
+   * target[i] += w[rows[s], i] for s < count, in that order (propagateDense with offset 0); `target`
+   * of length nPost, count ≤ nPre. Allocates nothing.
+   */
+  propagate(target: Float64Array, rows: Int32Array, count: number): void;
 }
 
 /**
@@ -59,13 +70,14 @@ export function denseWeightKernels(w: Float32Array, residual: Float32Array | nul
   const memory = memoryOf(w);
   if (mod === null || memory === null) return null;
   if (residual !== null && memoryOf(residual) !== memory) return null;
-  if (nPost % 2 !== 0 || nPost > MAX_COLUMNS || w.length !== nPre * nPost || w.byteOffset < WEIGHT_WORK_BYTES) return null;
+  if (nPost % 2 !== 0 || nPost > MAX_COLUMNS || nPre > ROW_CAPACITY || w.length !== nPre * nPost || w.byteOffset < WEIGHT_WORK_BYTES) return null;
   const buf = memory.buffer;
   const header = new DataView(buf, 0, FACTOR_AT);
   const instance = new (wasmApi()!.Instance)(mod, { env: { mem: memory } });
   const colSums = instance.exports['colSums'] as () => void;
   const scale = instance.exports['scale'] as () => void;
   const feedback = instance.exports['feedback'] as (k: number) => number;
+  const propagate = instance.exports['propagate'] as (nSpikes: number, nPost: number) => void;
   // The work area may be shared by several normalisers of one store: the header is written before
   // every call.
   let belowUp = 0;
@@ -87,10 +99,19 @@ export function denseWeightKernels(w: Float32Array, residual: Float32Array | nul
     header.setFloat64(F64.stepUp, up, true);
     header.setFloat64(F64.stepDown, down, true);
   };
+  const factor = new Float64Array(buf, FACTOR_AT, nPost);
+  const rowList = new Int32Array(buf, HITS_AT, ROW_CAPACITY);
   return {
-    factor: new Float64Array(buf, FACTOR_AT, nPost),
+    factor,
     skip: new Int32Array(buf, SKIP_AT, 2 * nPost),
     hits: new Int32Array(buf, HITS_AT, 2 * HIT_CAPACITY),
+    propagate(target: Float64Array, rows: Int32Array, count: number): void {
+      header.setInt32(I32.weights, w.byteOffset, true);
+      for (let s = 0; s < count; s++) rowList[s] = rows[s];
+      factor.set(target);
+      propagate(count, nPost);
+      target.set(factor);
+    },
     colSums() {
       bind();
       colSums();
