@@ -78,8 +78,9 @@ export function denseWeightKernels(w: Float32Array, residual: Float32Array | nul
   const scale = instance.exports['scale'] as () => void;
   const feedback = instance.exports['feedback'] as (k: number) => number;
   const propagate = instance.exports['propagate'] as (nSpikes: number, nPost: number) => void;
-  // The work area may be shared by several normalisers of one store: the header is written before
-  // every call.
+  // The work area is shared by every kernel set on this memory (a store's normaliser and its
+  // projection's propagation): each call writes the header fields, sums or rows it reads before it
+  // runs, and no call spans another's (they are synchronous and in different phases of a step).
   let belowUp = 0;
   let belowDown = 0;
   let invUp = 0;
