@@ -153,7 +153,7 @@ function versusBrian2(a: CubaArgs, rounds: number, log: (line: string) => void):
     const load = load1();
     const j = child(`${python} ${PEER}`, python, [PEER, '--N', String(a.neurons), '--duration-ms', String(a.duration), '--seed', String(a.seed), ...(a.peerPrecision === 'float32' ? ['--float32'] : [])]);
     const side: Side = { build_s: j['build_s'] as number, loop_s: j['wall_s'] as number, spikes: j['spikes'] as number, rate_hz: j['rate_hz'] as number, synapses: j['synapses'] as number, load };
-    for (const k of ['construct_s', 'codegen_s', 'compile_s', 'init_s']) side[k] = j[k];
+    for (const k of ['construct_s', 'codegen_s', 'compile_s', 'init_s', 'float_dtype']) side[k] = j[k];
     return side;
   };
   const perRound: { order: string; memspike: Side; brian2: Side; ratio_loop: number }[] = [];

@@ -118,7 +118,7 @@ try:
         'events_per_s': events / loop_s if loop_s > 0 else None,
         'ns_per_neuron_step': loop_s * 1e9 / (N * steps),
         'seed': args.seed,
-        'float_dtype': 'float32' if args.float32 else 'float64',
+        'float_dtype': str(np.asarray(P.v_[:]).dtype),  # as the run stored v: float32 with --float32
         'construct_s': t1 - t0,
         'codegen_s': (t2 - t1) + (t3 - t2 - compile_s - run_binary_s),
         'compile_s': compile_s,

@@ -62,6 +62,24 @@ describe('memspike bench cuba --vs brian2', () => {
     expect(r.stderr).toMatch(/--vs brian2 needs Python 3 with Brian2.*apt-get install python3-brian/);
   });
 
+  it('runs both sides in single precision with --precision float32 --peer-precision float32, and says so', () => {
+    const r = runCli(['bench', 'cuba', '--vs', 'brian2', '--neurons', '400', '--duration', '0.1 s', '--rounds', '1', '--precision', 'float32', '--peer-precision', 'float32', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = r.last as { precision: string; peer_precision: string; per_round: { memspike: Side; brian2: Side & { float_dtype: string } }[] };
+    expect([j.precision, j.peer_precision]).toEqual(['float32', 'float32']);
+    expect(j.per_round[0].brian2.float_dtype).toBe('float32'); // as Brian2's side reports it
+    for (const side of [j.per_round[0].memspike, j.per_round[0].brian2]) expect(side.spikes).toBeGreaterThan(50);
+  });
+
+  it('refuses an unknown precision and a peer precision without a peer, naming the flag', () => {
+    const a = runCli(['bench', 'cuba', '--precision', 'half', '--json']);
+    expect(a.code).toBe(1);
+    expect(a.stderr).toMatch(/--precision half: use float64 or float32/);
+    const b = runCli(['bench', 'cuba', '--peer-precision', 'float32', '--json']);
+    expect(b.code).toBe(1);
+    expect(b.stderr).toMatch(/--peer-precision float32 sets Brian2's precision: add --vs brian2/);
+  });
+
   it('refuses --rounds without a peer', () => {
     const r = runCli(['bench', 'cuba', '--rounds', '3', '--json']);
     expect(r.code).toBe(1);
