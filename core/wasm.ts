@@ -43,6 +43,9 @@ export function lazyModule(bytes: Uint8Array): () => object | null {
   };
 }
 
+/** The memories fixedMemory made, by their buffer (a fixed memory's buffer never changes). */
+const memories = new WeakMap<ArrayBuffer, { readonly buffer: ArrayBuffer }>();
+
 /**
  * A memory of at least `bytes` bytes that never grows, or null when one 32-bit memory cannot hold
  * it or the address space is exhausted (each memory reserves guard pages): callers then fall back
@@ -60,9 +63,6 @@ export function fixedMemory(bytes: number): { readonly buffer: ArrayBuffer } | n
     return null;
   }
 }
-
-/** The memories fixedMemory made, by their buffer (a fixed memory's buffer never changes). */
-const memories = new WeakMap<ArrayBuffer, { readonly buffer: ArrayBuffer }>();
 
 /**
  * The fixed memory that holds `view` (made by fixedMemory), or null for a plain typed array: a

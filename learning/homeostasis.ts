@@ -16,6 +16,13 @@ import { createPulseQueue, enqueuePulses, flushPulses, isPulsed, pulseCount, que
 import { denseWeightKernels } from '../core/synapses/weights-wasm.js';
 
 /**
+ * The quiet band of the normalisation by pulses: |χ| below QUIET of a step rounds to 0 pulses
+ * whatever the rounding of χ/step, so most synapses take that predictable test (JavaScript and
+ * SIMD paths alike) instead of the sign test.
+ */
+const QUIET = 1 - 1e-9;
+
+/**
  * Weight normalisation as a plug-in: `request()` asks for one normalisation, which runs first in
  * the next learning step (input phase, before any spike of that step propagates — Diehl & Cook
  * normalise between presentations). It is part of learning: skipped while plasticity is off.
@@ -106,8 +113,6 @@ export function columnNormaliser(projection: Projection<Population>, target: num
         // its column's factor, so the counts are computed row by row over contiguous memory; the
         // few synapses that get pulses are then put in column order by a counting sort and queued.
         const nPre = s.nPre;
-        const factor = new Float64Array(nPost); // per column: target/sum − 1
-        const skip = new Uint8Array(nPost); // 1: the column sums to ≤ 0 and is left alone
         const start = new Int32Array(nPost + 1); // per column: entries with pulses, then the next slot
         const hitSynapse = new Int32Array(nPre * nPost);
         const hitCount = new Int32Array(nPre * nPost);
@@ -127,7 +132,7 @@ export function columnNormaliser(projection: Projection<Population>, target: num
           const total = nPre * nPost;
           apply = (tNow) => {
             const before = queue.requested;
-            simd.setSteps(queue.stepUp, queue.stepDown, queue.invStepUp, queue.invStepDown);
+            simd.setSteps(queue.stepUp, queue.stepDown, queue.invStepUp, queue.invStepDown, queue.stepUp * QUIET, -queue.stepDown * QUIET);
             simd.colSums();
             const f = simd.factor;
             const skipWords = simd.skip;
@@ -155,6 +160,8 @@ export function columnNormaliser(projection: Projection<Population>, target: num
           };
           return;
         }
+        const factor = new Float64Array(nPost); // per column: target/sum − 1
+        const skip = new Uint8Array(nPost); // 1: the column sums to ≤ 0 and is left alone
         apply = (tNow) => {
           const before = queue.requested;
           const res = queue.residual;
@@ -172,10 +179,8 @@ export function columnNormaliser(projection: Projection<Population>, target: num
           start.fill(0);
           let hits = 0;
           const { invStepUp, invStepDown, stepUp, stepDown } = queue;
-          // |χ| below (1 − 10⁻⁹) of a step rounds to 0 pulses whatever the rounding of χ/step:
-          // most synapses take this predictable branch instead of the sign test
-          const belowUp = stepUp * (1 - 1e-9);
-          const belowDown = -stepDown * (1 - 1e-9);
+          const belowUp = stepUp * QUIET;
+          const belowDown = -stepDown * QUIET;
           for (let j = 0; j < nPre; j++) {
             const row = j * nPost;
             for (let i = 0; i < nPost; i++) {

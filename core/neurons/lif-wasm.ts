@@ -226,7 +226,6 @@ function createLifWasm32(n: number): LifWasm | null {
     state,
     kernel(k: LifConstants, conductance: boolean): LifStepFunction {
       if (conductance) throw new Error('single-precision LIF state has no conductance-based kernel; use precision float64 with conductance synapses.');
-      const f = Math.fround;
       header.setFloat32(L.f32.vRest, k.vRest, true); // setFloat32 rounds to the nearest single, as Math.fround
       header.setFloat32(L.f32.vReset, k.vReset, true);
       header.setFloat32(L.f32.vThresh, k.vThresh, true);
@@ -235,7 +234,7 @@ function createLifWasm32(n: number): LifWasm | null {
       header.setFloat32(L.f32.decayI, k.decayI, true);
       header.setFloat32(L.f32.couplingE, k.couplingE, true);
       header.setFloat32(L.f32.couplingI, k.couplingI, true);
-      header.setFloat32(L.f32.biasGain, f(k.rMem * (1 - k.decayMem)), true); // lifCurrentStep32's biasGain
+      header.setFloat32(L.f32.biasGain, Math.fround(k.rMem * (1 - k.decayMem)), true); // lifCurrentStep32's biasGain
       header.setInt32(L.i32.refSteps, k.refSteps, true);
       const spikeBuffer = state.spikes;
       return function lifCurrentStep32Wasm(st: LifState, kk: LifConstants, step: number, thetaMode: ThetaMode): number {

@@ -52,8 +52,11 @@ export interface DenseWeightKernels {
    */
   feedback(k: number): number;
   hitCount(): number;
-  /** the steps of the pulse rounding (learning/apply.ts's queue) */
-  setSteps(stepUp: number, stepDown: number, invStepUp: number, invStepDown: number): void;
+  /**
+   * the steps of the pulse rounding (learning/apply.ts's queue) and the quiet band: |χ| in
+   * (belowDown, belowUp) gives no pulse (learning/homeostasis.ts defines it)
+   */
+  setSteps(stepUp: number, stepDown: number, invStepUp: number, invStepDown: number, belowUp: number, belowDown: number): void;
   /**
    * target[i] += w[rows[s], i] for s < count, in that order (propagateDense with offset 0); `target`
    * of length nPost, count ≤ nPre. Allocates nothing.
@@ -87,10 +90,12 @@ export function denseWeightKernels(w: Float32Array, residual: Float32Array | nul
   let invDown = 0;
   let up = 0;
   let down = 0;
+  // The memory is one store's (core/wasm.ts's weightArrays): every kernel set on it has the same
+  // weights, so their offset is written once.
+  header.setInt32(I32.weights, w.byteOffset, true);
   const bind = (): void => {
     header.setInt32(I32.nPre, nPre, true);
     header.setInt32(I32.nPost, nPost, true);
-    header.setInt32(I32.weights, w.byteOffset, true);
     header.setInt32(I32.residual, residual === null ? 0 : residual.byteOffset, true);
     header.setInt32(I32.hitCapacity, HIT_CAPACITY, true);
     header.setFloat64(F64.belowUp, belowUp, true);
@@ -107,7 +112,6 @@ export function denseWeightKernels(w: Float32Array, residual: Float32Array | nul
     skip: new Int32Array(buf, SKIP_AT, 2 * nPost),
     hits: new Int32Array(buf, HITS_AT, 2 * HIT_CAPACITY),
     propagate(target: Float64Array, rows: Int32Array, count: number): void {
-      header.setInt32(I32.weights, w.byteOffset, true);
       for (let s = 0; s < count; s++) rowList[s] = rows[s];
       factor.set(target);
       propagate(count, nPost);
@@ -126,10 +130,9 @@ export function denseWeightKernels(w: Float32Array, residual: Float32Array | nul
       return feedback(k);
     },
     hitCount: () => header.getInt32(I32.hits, true),
-    setSteps(stepUp, stepDown, invStepUp, invStepDown) {
-      // learning/homeostasis.ts's quiet band: |χ| below (1 − 10⁻⁹) of a step gives no pulse
-      belowUp = stepUp * (1 - 1e-9);
-      belowDown = -stepDown * (1 - 1e-9);
+    setSteps(stepUp, stepDown, invStepUp, invStepDown, quietUp, quietDown) {
+      belowUp = quietUp;
+      belowDown = quietDown;
       invUp = invStepUp;
       invDown = invStepDown;
       up = stepUp;

@@ -1,7 +1,9 @@
 /**
  * What the LIF kernel tests share: a small deterministic generator, plain JavaScript state, CUBA's
- * constants, bitwise comparison and the θ mode a population picks.
+ * constants, bitwise comparison, the θ mode a population picks, and fresh modules with or without
+ * WebAssembly.
  */
+import { vi } from 'vitest';
 import { THETA_MODE, type LifConstants, type LifState, type ThetaMode } from '../../../core/neurons/lif.js';
 
 /** Small deterministic generator (mulberry32) so the tests need no seeded stream from core. */
@@ -69,4 +71,19 @@ export function thetaMode(adapt: boolean, plastic: boolean, k: LifConstants): Th
   if (!adapt) return THETA_MODE.NONE;
   if (!plastic) return THETA_MODE.HELD;
   return k.decayTheta !== 1 ? THETA_MODE.ADAPTS : THETA_MODE.GROWS;
+}
+
+/**
+ * Runs `body` on freshly imported modules, with the global WebAssembly removed when `withoutWasm`
+ * (so that every kernel takes its JavaScript fallback), and restores both afterwards.
+ */
+export async function withFreshModules<T>(withoutWasm: boolean, body: () => Promise<T>): Promise<T> {
+  vi.resetModules();
+  if (withoutWasm) vi.stubGlobal('WebAssembly', undefined);
+  try {
+    return await body();
+  } finally {
+    vi.unstubAllGlobals();
+    vi.resetModules();
+  }
 }

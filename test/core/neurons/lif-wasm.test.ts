@@ -1,6 +1,6 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { lifConductanceStep, lifCurrentStep, THETA_MODE, type LifConstants } from '../../../core/neurons/lif.js';
-import { cubaConstants as constants, mulberry32, plainState, sameBits, thetaMode } from './kernel-helpers.js';
+import { cubaConstants as constants, mulberry32, plainState, sameBits, thetaMode, withFreshModules } from './kernel-helpers.js';
 import { createLifWasm, lifWasmAvailable, lifWasmExp } from '../../../core/neurons/lif-wasm.js';
 import { exp } from '../../../core/math.js';
 import { Network, lif } from '../../../core/index.js';
@@ -232,9 +232,7 @@ describe('LIF WebAssembly availability', () => {
 describe.runIf(lifWasmAvailable())('LIF networks with and without WebAssembly', () => {
   /** A small CUBA-like network plus a conductance population with adaptive θ, run for 300 ms. */
   async function run(withoutWasm: boolean) {
-    vi.resetModules();
-    if (withoutWasm) vi.stubGlobal('WebAssembly', undefined);
-    try {
+    return withFreshModules(withoutWasm, async () => {
       const core = await import('../../../core/index.js');
       const { lifWasmAvailable: available } = await import('../../../core/neurons/lif-wasm.js');
       const net = new core.Network({ dt: 0.1, seed: 7 });
@@ -260,10 +258,7 @@ describe.runIf(lifWasmAvailable())('LIF networks with and without WebAssembly', 
       net.build();
       net.run(300);
       return { available: available(), spikes: recs.map((r) => r.read()), v: [exc, inh, cond].map((pop) => pop.state.v.slice()), theta: cond.state.theta.slice() };
-    } finally {
-      vi.unstubAllGlobals();
-      vi.resetModules();
-    }
+    });
   }
 
   it('gives bit-identical spikes and state through the SIMD kernels and through the JavaScript fallback', async () => {

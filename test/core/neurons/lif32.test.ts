@@ -1,6 +1,6 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { F32_FLUSH, lifCurrentStep, lifCurrentStep32, THETA_MODE, type LifConstants, type ThetaMode } from '../../../core/neurons/lif.js';
-import { cubaConstants, mulberry32, plainState, sameBits } from './kernel-helpers.js';
+import { cubaConstants, mulberry32, plainState, sameBits, withFreshModules } from './kernel-helpers.js';
 import { createLifWasm, lifWasmAvailable } from '../../../core/neurons/lif-wasm.js';
 import { Network, lif } from '../../../core/index.js';
 import { LIF_WASM_BYTES } from '../../../core/neurons/lif-wasm-bytes.js';
@@ -215,9 +215,7 @@ describe("populations with precision 'float32'", () => {
 
 describe.runIf(lifWasmAvailable())("precision 'float32' with and without WebAssembly", () => {
   async function run(withoutWasm: boolean) {
-    vi.resetModules();
-    if (withoutWasm) vi.stubGlobal('WebAssembly', undefined);
-    try {
+    return withFreshModules(withoutWasm, async () => {
       const { cubaNetwork: cuba } = await import('../../../networks/cuba.js');
       const { lifWasmAvailable: available } = await import('../../../core/neurons/lif-wasm.js');
       const { net, exc, inh } = cuba({ neurons: 500, seed: 5, precision: 'float32' });
@@ -225,10 +223,7 @@ describe.runIf(lifWasmAvailable())("precision 'float32' with and without WebAsse
       net.build();
       net.run(300);
       return { available: available(), spikes: recs.map((r) => r.read()), v: [exc, inh].map((pop) => Float32Array.from(pop.state.v)), gE: Float32Array.from(exc.state.gE) };
-    } finally {
-      vi.unstubAllGlobals();
-      vi.resetModules();
-    }
+    });
   }
 
   it('gives bit-identical spikes and state through the f32x4 kernel and through lifCurrentStep32', async () => {
