@@ -50,7 +50,7 @@ export type { SynapseStore, StoreFactory, FloatStore, FloatStoreOptions } from '
 export type { StoreSnapshot, StoreInit } from './core/synapses/store-base.js';
 export type { SpikeRecorder, SpikeRecorderData, StateProbe, RateMonitor, SpikeCounter } from './core/monitors.js';
 export { PHASES } from './core/schedule.js';
-export type { Updater, Phase, FrozenBehaviour, BuildContext } from './core/schedule.js';
+export type { Updater, Phase, FrozenBehaviour, BuildContext, QuietSteps, Runnable } from './core/schedule.js';
 
 // Memristive devices: presets, models, arrays, the device lab
 export { DEVICE_PRESETS, devicePreset, HFS2, AGSI, TAOX_HFOX, PCM_GST, EPIRAM, RERAM_DRIFT, IDEAL_DEVICE } from './core/devices/presets.js';

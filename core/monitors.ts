@@ -20,7 +20,7 @@
 import type { StateArray } from './neurons/lif.js';
 import type { SpikeBuffer } from './neurons/spikes.js';
 import { stepTime } from './time.js';
-import type { Updater } from './schedule.js';
+import type { QuietSteps, Updater } from './schedule.js';
 import type { LifPopulation, Population } from './network.js';
 
 export interface SpikeRecorderData {
@@ -132,6 +132,9 @@ export function countSpikes(counts: Int32Array, spikes: SpikeBuffer): void {
   for (let s = 0, c = spikes.count; s < c; s++) counts[idx[s]]++;
 }
 
+/** Quiet-step answer of a monitor that only reads spikes (core/schedule.ts): a quiet step has none. */
+const NOTHING_TO_RECORD: QuietSteps = Object.freeze({ steps: (_step: number, max: number) => max, pass: () => {} });
+
 /** A monitor and the record-phase updater that feeds it. */
 export interface MonitorParts<M> {
   readonly monitor: M;
@@ -151,6 +154,7 @@ export function createSpikeRecorder(pop: Population, capacity: number, dt: numbe
         buf = ctx.spikes(pop);
       },
       run: (step) => recordSpikes(ring, buf!, step),
+      quiet: NOTHING_TO_RECORD,
     },
     monitor: {
       kind: 'spikes',
@@ -187,6 +191,11 @@ export function createStateProbe(pop: LifPopulation, variable: StateProbe['varia
         steps[head] = step;
         head = head + 1 === capacity ? 0 : head + 1;
         if (size < capacity) size++;
+      },
+      // quiet up to the next sampled step (a probe of every step: never)
+      quiet: {
+        steps: (step, max) => (step % every === 0 ? 0 : Math.min(max, every - (step % every))),
+        pass: () => {},
       },
     },
     monitor: {
@@ -241,6 +250,19 @@ export function createRateMonitor(pop: Population, capacity: number, dt: number)
         total += c;
         stepsSeen++;
       },
+      // a quiet step records a rate of 0
+      quiet: {
+        steps: (_step, max) => max,
+        pass: (step, count) => {
+          for (let k = Math.max(0, count - capacity); k < count; k++) {
+            counts[(head + k) % capacity] = 0;
+            steps[(head + k) % capacity] = step + k;
+          }
+          head = (head + count) % capacity;
+          size = Math.min(capacity, size + count);
+          stepsSeen += count;
+        },
+      },
     },
     monitor: {
       kind: 'rate',
@@ -278,6 +300,7 @@ export function createSpikeCounter(pop: Population): MonitorParts<SpikeCounter> 
         buf = ctx.spikes(pop);
       },
       run: () => countSpikes(counts, buf!),
+      quiet: NOTHING_TO_RECORD,
     },
     monitor: {
       kind: 'counter',

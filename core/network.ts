@@ -28,9 +28,9 @@ import type { StoreSnapshot, SynapseStore } from './synapses/store.js';
 import { columnIndex, type ColumnIndex, type ProjectionStructure } from './synapses/projection.js';
 import { allocateRings, commitProjection, planProjection, projectionUpdater, ringUpdater, type BuiltProjection, type DelayRing, type ProjectionSpec } from './synapses/build.js';
 import { createRateMonitor, createSpikeCounter, createSpikeRecorder, createStateProbe, type RateMonitor, type SpikeCounter, type SpikeRecorder, type StateProbe } from './monitors.js';
-import { buildSchedule, PHASES, type BuildContext, type Runnable, type Schedule, type Updater } from './schedule.js';
+import { buildSchedule, passQuiet, PHASES, type BuildContext, type Runnable, type Schedule, type Updater } from './schedule.js';
 
-export { PHASES, type Phase, type Updater, type BuildContext, type FrozenBehaviour } from './schedule.js';
+export { PHASES, type Phase, type Updater, type BuildContext, type FrozenBehaviour, type QuietSteps, type Runnable } from './schedule.js';
 export type { ProjectionSpec } from './synapses/build.js';
 
 interface HandleBase {
@@ -165,7 +165,15 @@ const UNBUILT: Runnable = {
     throw new Error('net.step(): the network is not built (or its build failed); call net.build() first, and fix what it reports.');
   },
 };
-const EMPTY_SCHEDULE: Schedule = Object.freeze({ updaters: [], learning: [UNBUILT], frozen: [UNBUILT] });
+const EMPTY_SCHEDULE: Schedule = Object.freeze({ updaters: [], learning: [UNBUILT], frozen: [UNBUILT], quietLearning: null, quietFrozen: null });
+
+/**
+ * Quiet steps (core/schedule.ts): a stretch shorter than this is stepped as usual; after a failed
+ * attempt the next waits 1, 2, 4 … up to QUIET_BACKOFF_MAX steps, so that a network that is
+ * seldom quiet pays for few attempts.
+ */
+const QUIET_MIN_STEPS = 4;
+const QUIET_BACKOFF_MAX = 8;
 
 export class Network {
   /** time step [ms] */
@@ -181,6 +189,10 @@ export class Network {
   private stepIndex = 0;
   private schedule: Schedule = EMPTY_SCHEDULE;
   private rings: DelayRing[] = [];
+  /** the next step at which runSteps looks for quiet steps, and the current wait after a failed look */
+  private quietAt = 0;
+  private quietWait = 1;
+  private quietPassed = 0;
   private readonly stepSubject = new Subject<StepFrame>();
   private readonly frame: { step: number; time: number; spikes(pop: Population): Readonly<SpikeBuffer> };
 
@@ -208,6 +220,13 @@ export class Network {
   /** Current time [ms] = steps run × dt, as the correctly rounded decimal product (core/time.ts). */
   get time(): number {
     return stepTime(this.stepIndex, this.dt);
+  }
+  /**
+   * Of the steps run so far, how many runSteps/run passed over as quiet (core/schedule.ts) instead
+   * of stepping them one at a time (a statistic: the state is the same either way).
+   */
+  get quietStepsPassed(): number {
+    return this.quietPassed;
   }
   get isBuilt(): boolean {
     return this.built;
@@ -377,7 +396,7 @@ export class Network {
     };
     try {
       const core: Updater[] = [
-        ...this.pops.map((e, i): Updater => ({ phase: e.built!.phase, order: i, name: `pop:${e.handle.label}`, run: e.built!.step, whenFrozen: e.built!.whenFrozen })),
+        ...this.pops.map((e, i): Updater => ({ phase: e.built!.phase, order: i, name: `pop:${e.handle.label}`, run: e.built!.step, quiet: e.built!.quiet, whenFrozen: e.built!.whenFrozen })),
         ...this.projs.flatMap((e, i) => projectionUpdater(e.built!, i) ?? []),
         ...rings.map(ringUpdater),
       ];
@@ -407,19 +426,49 @@ export class Network {
     }
   }
 
-  /** Runs `duration` (ms or '350 ms'); it must be a whole number of steps. */
+  /**
+   * Runs `duration` (ms or '350 ms'); it must be a whole number of steps. Like runSteps, it passes
+   * over quiet steps at once where every part of the schedule allows it — the same bits as stepping.
+   */
   run(duration: Quantity): void {
     if (!this.built) throw new Error('net.run(): the network is not built; call net.build() first.');
     const ms = toInternal(duration, 'time', 'duration');
-    const steps = this.stepsFor(ms, duration);
-    for (let s = 0; s < steps; s++) this.step();
+    this.advance(this.stepsFor(ms, duration));
   }
 
-  /** Runs exactly `steps` steps. */
+  /**
+   * Runs exactly `steps` steps. Stretches in which nothing can happen but decay — no spike, no input,
+   * nothing delivered (core/schedule.ts, "quiet steps") — are passed over at once when every part of
+   * the schedule certifies them and `step$` is not observed; the state after is bit for bit the
+   * state after stepping one at a time.
+   */
   runSteps(steps: number): void {
     if (!this.built) throw new Error('net.runSteps(): the network is not built; call net.build() first.');
     if (!Number.isInteger(steps) || steps < 0) throw new Error(`net.runSteps(${format(steps)}): give a whole number of steps ≥ 0.`);
-    for (let s = 0; s < steps; s++) this.step();
+    this.advance(steps);
+  }
+
+  private advance(steps: number): void {
+    let left = steps;
+    while (left > 0) {
+      if (left >= QUIET_MIN_STEPS && this.stepIndex >= this.quietAt && !this.stepSubject.observed) {
+        const plan = this.plasticity.enabled ? this.schedule.quietLearning : this.schedule.quietFrozen;
+        if (plan !== null) {
+          const passed = passQuiet(plan, this.stepIndex, left, QUIET_MIN_STEPS);
+          if (passed > 0) {
+            this.stepIndex += passed;
+            this.quietPassed += passed;
+            left -= passed;
+            this.quietWait = 1;
+            continue;
+          }
+          this.quietAt = this.stepIndex + this.quietWait;
+          this.quietWait = Math.min(QUIET_BACKOFF_MAX, 2 * this.quietWait);
+        }
+      }
+      this.step();
+      left--;
+    }
   }
 
   /** Whole number of steps in `ms`, or an error saying how to round. */
@@ -503,6 +552,8 @@ export class Network {
     this.pops.forEach((e, i) => e.built!.restore(s.populations[i], s.step));
     this.rings.forEach((r, i) => r.ring.set(s.rings[i]));
     this.stepIndex = s.step;
+    this.quietAt = 0;
+    this.quietWait = 1;
     // updaters with a check first, those without last (the only writes that may still fail)
     updaters.forEach((u, i) => {
       if (u.check !== undefined) u.restore?.(s.updaters[i]);

@@ -14,6 +14,15 @@
  * picks the list per step. An updater says what it does while frozen (`whenFrozen`): run as usual,
  * be skipped (learning rules, weight normalisation), or run another function (a LIF population with
  * an adaptive threshold steps with θ held). Nothing passes a "plastic" flag into a kernel.
+ *
+ * Quiet steps. A step in which no population spikes, no input event arrives and nothing is
+ * delivered changes the network only by decay (membranes relaxing toward rest, traces fading). An
+ * updater may say how to pass over such steps at once (`quiet`): how many of the next steps it can
+ * certify as quiet, and how to apply them — bit for bit what as many calls of `run` would do.
+ * `Network.runSteps`/`run` then pass over a stretch that every part of the schedule certifies (the
+ * rest period between Diehl & Cook presentations, once the conductances have decayed); a schedule
+ * with any part that cannot say always steps one at a time, as does a network whose `step$` is
+ * observed.
  */
 import type { RandomStreams } from './random.js';
 import type { SpikeBuffer } from './neurons/spikes.js';
@@ -25,8 +34,31 @@ import type { LifPopulation, Network, Population, Projection } from './network.j
 export const PHASES = Object.freeze(['input', 'integrate', 'propagate', 'plasticity', 'record'] as const);
 export type Phase = (typeof PHASES)[number];
 
+/**
+ * How a part of the schedule passes over quiet steps (module doc): steps in which, given that no
+ * other part spikes, sends an input or delivers anything, this part neither spikes nor emits nor
+ * draws a random number.
+ */
+export interface QuietSteps {
+  /**
+   * How many of the `max` steps from `step` on are quiet for this part (0: not now, or cannot
+   * tell). Changes nothing that `run` reads; it may prepare `pass`.
+   */
+  steps(step: number, max: number): number;
+  /**
+   * Applies `count` quiet steps from `step` on, bit for bit as `count` calls of `run` would;
+   * `count` is at most what `steps(step, …)` last answered.
+   */
+  pass(step: number, count: number): void;
+  /**
+   * The answer costs work in proportion to the steps asked (a LIF population integrates them ahead
+   * to make sure none of its neurons fires): asked after every other part, with their bound.
+   */
+  readonly integrates?: boolean;
+}
+
 /** What an updater does while plasticity is off: run as usual, be skipped, or run this instead. */
-export type FrozenBehaviour = 'run' | 'skip' | ((step: number) => void);
+export type FrozenBehaviour = 'run' | 'skip' | ((step: number) => void) | Runnable;
 
 /** A plug-in that runs once per step in a phase (plasticity rules, custom monitors, inputs…). */
 export interface Updater {
@@ -37,6 +69,8 @@ export interface Updater {
   /** Called once by Network.build(), after populations and projections are built. */
   build?(ctx: BuildContext): void;
   run(step: number): void;
+  /** How to pass over quiet steps at once (module doc); without it, the network steps one at a time. */
+  readonly quiet?: QuietSteps;
   /** While plasticity is off; default 'skip' in the plasticity phase, 'run' elsewhere. */
   readonly whenFrozen?: FrozenBehaviour;
   /**
@@ -69,6 +103,7 @@ export interface BuildContext {
 /** Something the step loop runs: an updater, or what stands in for one while plasticity is off. */
 export interface Runnable {
   run(step: number): void;
+  readonly quiet?: QuietSteps;
 }
 
 /** The sorted schedule: the updaters in order, and what runs in each plasticity state. */
@@ -76,6 +111,40 @@ export interface Schedule {
   readonly updaters: readonly Updater[];
   readonly learning: readonly Runnable[];
   readonly frozen: readonly Runnable[];
+  /** how each list passes over quiet steps; null when one of its parts cannot */
+  readonly quietLearning: QuietPlan | null;
+  readonly quietFrozen: QuietPlan | null;
+}
+
+/** The quiet-step answers of one list: asked cheap parts first, then the integrating ones. */
+export interface QuietPlan {
+  /** in the order they are asked */
+  readonly asked: readonly QuietSteps[];
+  /** in schedule order (the order their steps are applied in) */
+  readonly passes: readonly QuietSteps[];
+}
+
+function quietPlan(runs: readonly Runnable[]): QuietPlan | null {
+  const passes: QuietSteps[] = [];
+  for (const r of runs) {
+    if (r.quiet === undefined) return null;
+    passes.push(r.quiet);
+  }
+  return { asked: [...passes.filter((q) => q.integrates !== true), ...passes.filter((q) => q.integrates === true)], passes };
+}
+
+/**
+ * Passes over as many of the next `max` steps from `step` on as every part of `plan` certifies
+ * quiet, if at least `min`; returns the steps passed (0: none, the caller steps as usual).
+ */
+export function passQuiet(plan: QuietPlan, step: number, max: number, min: number): number {
+  let count = max;
+  const asked = plan.asked;
+  for (let k = 0; k < asked.length && count >= min; k++) count = Math.min(count, asked[k].steps(step, count));
+  if (count < min) return 0;
+  const passes = plan.passes;
+  for (let k = 0; k < passes.length; k++) passes[k].pass(step, count);
+  return count;
 }
 
 /** Sorts updaters by (phase, order, name) once and resolves what each does in both plasticity states. */
@@ -87,7 +156,8 @@ export function buildSchedule(all: readonly Updater[]): Schedule {
     const when = u.whenFrozen ?? (u.phase === 'plasticity' ? 'skip' : 'run');
     if (when === 'run') frozen.push(u);
     else if (typeof when === 'function') frozen.push({ run: when });
-    else if (when !== 'skip') throw new Error(`updater '${u.name}': whenFrozen = ${String(when)} is not 'run', 'skip' or a function.`);
+    else if (typeof when === 'object' && when !== null && typeof when.run === 'function') frozen.push(when);
+    else if (when !== 'skip') throw new Error(`updater '${u.name}': whenFrozen = ${String(when)} is not 'run', 'skip', a function or a { run(step) } object.`);
   }
-  return { updaters, learning: updaters, frozen };
+  return { updaters, learning: updaters, frozen, quietLearning: quietPlan(updaters), quietFrozen: quietPlan(frozen) };
 }

@@ -249,6 +249,10 @@ export function columnNormaliser(projection: Projection<Population>, target: num
       due = false;
       apply(step * dt);
     },
+    quiet: {
+      steps: (_step: number, max: number) => (due ? 0 : max),
+      pass: () => {},
+    },
     snapshot: () => ({ due: due ? 1 : 0 }),
     check(s: unknown) {
       const d = (s as { due?: unknown } | null)?.due;

@@ -292,6 +292,14 @@ export function stdp(projection: Projection<Population>, params: RuleParams, opt
     run(step: number) {
       run(step);
     },
+    // Without spikes a step only decays the traces (and flushes an empty pulse queue): passed over
+    // by decaying them as often, in the same order (entries leave the lists as they would).
+    quiet: {
+      steps: (_step: number, max: number) => max,
+      pass(_step: number, count: number) {
+        for (const t of traces) for (let k = 0; k < count && t.count > 0; k++) decayTrace(t);
+      },
+    },
     snapshot() {
       return {
         // the list order matters (it orders pulse queues), so it is saved as is

@@ -31,3 +31,20 @@ export function generatorStep(st: GeneratorState, step: number): number {
   st.spikes.count = count;
   return count;
 }
+
+/**
+ * How many of the `max` steps from `step` on emit no spike and leave the cursor as it is: up to the
+ * next spike (and, for a periodic pattern, up to the next period start, where the cursor rewinds);
+ * 0 where the next step has work to do.
+ */
+export function generatorQuietSteps(st: GeneratorState, step: number, max: number): number {
+  const { steps } = st;
+  const c = st.cursor;
+  const periodic = st.periodSteps > 0;
+  const local = periodic ? step % st.periodSteps : step;
+  if (periodic && local === 0) return 0;
+  if (c < steps.length && steps[c] <= local) return 0;
+  const next = c < steps.length ? steps[c] : periodic ? st.periodSteps : Infinity;
+  const end = periodic ? Math.min(next, st.periodSteps) : next;
+  return Math.max(0, Math.min(max, end - local));
+}

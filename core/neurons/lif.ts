@@ -264,3 +264,131 @@ export function currentCoupling(dt: number, tauMem: number, tauSyn: number): num
   if (Math.abs(tauSyn - tauMem) < 1e-12 * tauMem) return (dt / tauMem) * a;
   return (tauSyn / (tauSyn - tauMem)) * (exp(-dt / tauSyn) - a);
 }
+
+/**
+ * Quiet steps (core/schedule.ts) of a double-precision population: `steps` steps in which every
+ * synaptic variable is 0 and no neuron is refractory at the start, and nothing arrives (the network
+ * certifies that). Each neuron then takes its kernel's pure-leak update every step, which depends
+ * on nothing but its own v (and θ): so it is integrated `steps` steps ahead on its own, with the
+ * very operations and constants of lifConductanceStep / lifCurrentStep, into `vOut` (and θ into
+ * `thetaOut` when it decays) — the same bits as stepping. Neurons are taken four at a time so that
+ * four independent chains of operations overlap. A neuron whose v stops changing (a fixed point of
+ * the rounded update, nonzero) while θ is constant keeps that v to the end. Returns false, with
+ * vOut and thetaOut unspecified, if some neuron would cross its threshold: those steps are not
+ * quiet. The synaptic variables are not written (the caller sets them).
+ */
+export function lifQuietSteps(st: LifState, k: LifConstants, thetaMode: ThetaMode, conductance: boolean, steps: number, vOut: Float64Array, thetaOut: Float64Array): boolean {
+  const { n, v, gE, gI, theta, iBias } = st;
+  const decays = thetaMode === THETA_MODE.ADAPTS;
+  const adapt = thetaMode !== THETA_MODE.NONE;
+  for (let i = 0; i < n; i += 4) {
+    // a block of four (the last one possibly shorter: its missing lanes repeat neuron i)
+    const i1 = i + 1 < n ? i + 1 : i;
+    const i2 = i + 2 < n ? i + 2 : i;
+    const i3 = i + 3 < n ? i + 3 : i;
+    const ok = conductance
+      ? quietLeakBlock(k, decays, adapt, steps, v, theta, iBias, i, i1, i2, i3, vOut, thetaOut)
+      : quietCurrentBlock(k, decays, adapt, steps, v, gE, gI, theta, iBias, i, i1, i2, i3, vOut, thetaOut);
+    if (!ok) return false;
+  }
+  return true;
+}
+
+/** Four neurons of lifConductanceStep's pure-leak branch: v ← d + (v − d)·a, d = vRest + R·I. */
+function quietLeakBlock(
+  k: LifConstants, decays: boolean, adapt: boolean, steps: number, v: StateArray, theta: StateArray, iBias: StateArray,
+  i0: number, i1: number, i2: number, i3: number, vOut: Float64Array, thetaOut: Float64Array,
+): boolean {
+  const { vRest, vThresh, decayMem, rMem, decayTheta } = k;
+  const d0 = vRest + rMem * iBias[i0];
+  const d1 = vRest + rMem * iBias[i1];
+  const d2 = vRest + rMem * iBias[i2];
+  const d3 = vRest + rMem * iBias[i3];
+  let v0 = v[i0], v1 = v[i1], v2 = v[i2], v3 = v[i3];
+  let t0 = adapt ? theta[i0] : 0, t1 = adapt ? theta[i1] : 0, t2 = adapt ? theta[i2] : 0, t3 = adapt ? theta[i3] : 0;
+  if (decays) {
+    for (let j = 0; j < steps; j++) {
+      t0 *= decayTheta;
+      t1 *= decayTheta;
+      t2 *= decayTheta;
+      t3 *= decayTheta;
+      v0 = d0 + (v0 - d0) * decayMem;
+      v1 = d1 + (v1 - d1) * decayMem;
+      v2 = d2 + (v2 - d2) * decayMem;
+      v3 = d3 + (v3 - d3) * decayMem;
+      if (v0 > vThresh + t0 || v1 > vThresh + t1 || v2 > vThresh + t2 || v3 > vThresh + t3) return false;
+    }
+    thetaOut[i0] = t0;
+    thetaOut[i1] = t1;
+    thetaOut[i2] = t2;
+    thetaOut[i3] = t3;
+  } else {
+    const h0 = vThresh + t0, h1 = vThresh + t1, h2 = vThresh + t2, h3 = vThresh + t3;
+    for (let j = 0; j < steps; j++) {
+      const a0 = d0 + (v0 - d0) * decayMem;
+      const a1 = d1 + (v1 - d1) * decayMem;
+      const a2 = d2 + (v2 - d2) * decayMem;
+      const a3 = d3 + (v3 - d3) * decayMem;
+      if (a0 > h0 || a1 > h1 || a2 > h2 || a3 > h3) return false;
+      // nonzero fixed points of the rounded update stay put (±0 compare equal but need not be)
+      const fixed = a0 === v0 && a1 === v1 && a2 === v2 && a3 === v3 && a0 !== 0 && a1 !== 0 && a2 !== 0 && a3 !== 0;
+      v0 = a0;
+      v1 = a1;
+      v2 = a2;
+      v3 = a3;
+      if (fixed) break;
+    }
+  }
+  vOut[i0] = v0;
+  vOut[i1] = v1;
+  vOut[i2] = v2;
+  vOut[i3] = v3;
+  return true;
+}
+
+/**
+ * Four neurons of lifCurrentStep with gE = gI = 0: v ← vRest + (v − vRest)·a + gE·cE + gI·cI + I·b,
+ * the zero terms added as the kernel adds them (their sign can matter to a zero sum).
+ */
+function quietCurrentBlock(
+  k: LifConstants, decays: boolean, adapt: boolean, steps: number, v: StateArray, gE: StateArray, gI: StateArray, theta: StateArray, iBias: StateArray,
+  i0: number, i1: number, i2: number, i3: number, vOut: Float64Array, thetaOut: Float64Array,
+): boolean {
+  const { vRest, vThresh, decayMem, couplingE, couplingI, rMem, decayTheta } = k;
+  const biasGain = rMem * (1 - decayMem);
+  const e0 = gE[i0] * couplingE, e1 = gE[i1] * couplingE, e2 = gE[i2] * couplingE, e3 = gE[i3] * couplingE;
+  const f0 = gI[i0] * couplingI, f1 = gI[i1] * couplingI, f2 = gI[i2] * couplingI, f3 = gI[i3] * couplingI;
+  const b0 = iBias[i0] * biasGain, b1 = iBias[i1] * biasGain, b2 = iBias[i2] * biasGain, b3 = iBias[i3] * biasGain;
+  let v0 = v[i0], v1 = v[i1], v2 = v[i2], v3 = v[i3];
+  let t0 = adapt ? theta[i0] : 0, t1 = adapt ? theta[i1] : 0, t2 = adapt ? theta[i2] : 0, t3 = adapt ? theta[i3] : 0;
+  for (let j = 0; j < steps; j++) {
+    if (decays) {
+      t0 *= decayTheta;
+      t1 *= decayTheta;
+      t2 *= decayTheta;
+      t3 *= decayTheta;
+    }
+    const a0 = vRest + (v0 - vRest) * decayMem + e0 + f0 + b0;
+    const a1 = vRest + (v1 - vRest) * decayMem + e1 + f1 + b1;
+    const a2 = vRest + (v2 - vRest) * decayMem + e2 + f2 + b2;
+    const a3 = vRest + (v3 - vRest) * decayMem + e3 + f3 + b3;
+    if (a0 > vThresh + t0 || a1 > vThresh + t1 || a2 > vThresh + t2 || a3 > vThresh + t3) return false;
+    const fixed = !decays && a0 === v0 && a1 === v1 && a2 === v2 && a3 === v3 && a0 !== 0 && a1 !== 0 && a2 !== 0 && a3 !== 0;
+    v0 = a0;
+    v1 = a1;
+    v2 = a2;
+    v3 = a3;
+    if (fixed) break;
+  }
+  if (decays) {
+    thetaOut[i0] = t0;
+    thetaOut[i1] = t1;
+    thetaOut[i2] = t2;
+    thetaOut[i3] = t3;
+  }
+  vOut[i0] = v0;
+  vOut[i1] = v1;
+  vOut[i2] = v2;
+  vOut[i3] = v3;
+  return true;
+}

@@ -5,7 +5,7 @@
  */
 import { finiteNumber, format, toInternal, type Quantity } from '../units.js';
 import type { SpikeBuffer } from '../neurons/spikes.js';
-import type { FrozenBehaviour } from '../schedule.js';
+import type { FrozenBehaviour, QuietSteps } from '../schedule.js';
 
 /** A population's state as plain data (typed arrays are copies). */
 export type PopulationSnapshot = Readonly<Record<string, Float64Array | Int32Array | number>>;
@@ -18,6 +18,8 @@ export interface BuiltPopulationBase {
   readonly phase: 'input' | 'integrate';
   /** One step (never validates or allocates). */
   step(step: number): void;
+  /** How it passes over quiet steps (core/schedule.ts); absent: it cannot. */
+  readonly quiet?: QuietSteps;
   /** What the population does while plasticity is off (LIF with an adaptive threshold: θ held). */
   readonly whenFrozen: FrozenBehaviour;
   /** State as plain data; `step` is the network's step counter (the next step to run). */

@@ -4,7 +4,7 @@
  */
 import { positive, nonNegative, positiveInteger, format, type Quantity } from '../units.js';
 import { createSpikeBuffer } from '../neurons/spikes.js';
-import { generatorStep, type GeneratorState } from '../neurons/generator.js';
+import { generatorQuietSteps, generatorStep, type GeneratorState } from '../neurons/generator.js';
 import type { BuiltPopulationBase } from './built.js';
 
 export interface GeneratorSpec {
@@ -73,6 +73,10 @@ export function buildGenerator(spec: GeneratorSpec, dt: number): BuiltGenerator 
     phase: 'input',
     state,
     step: (s) => void generatorStep(state, s),
+    quiet: {
+      steps: (s, max) => generatorQuietSteps(state, s, max),
+      pass: () => void (state.spikes.count = 0),
+    },
     whenFrozen: 'run',
     snapshot: () => ({ cursor: state.cursor }),
     check(s, where) {

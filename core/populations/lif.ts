@@ -17,9 +17,10 @@
 import { positive, toInternal, nonNegative, positiveInteger, format, type Quantity } from '../units.js';
 import type { RandomStreams } from '../random.js';
 import { createSpikeBuffer } from '../neurons/spikes.js';
-import { currentCoupling, lifConductanceStep, lifCurrentStep, lifCurrentStep32, THETA_MODE, type LifConstants, type LifState, type ThetaMode } from '../neurons/lif.js';
+import { currentCoupling, lifConductanceStep, lifCurrentStep, lifCurrentStep32, lifQuietSteps, THETA_MODE, type LifConstants, type LifState, type ThetaMode } from '../neurons/lif.js';
 import { createLifWasm } from '../neurons/lif-wasm.js';
 import { checkArray, perNeuron, type BuiltPopulationBase, type PopulationSnapshot } from './built.js';
+import type { QuietSteps } from '../schedule.js';
 import { applyCurrentSchedule, buildCurrentSchedule, isTimedArray, type CurrentSchedule } from './current.js';
 import { exp } from '../math.js';
 
@@ -252,6 +253,40 @@ export function buildLif(spec: LifSpec, dt: number, random: RandomStreams): Buil
           kernel(state, constants, local, mode);
         };
   const scratch = new Float64Array(n);
+  // Quiet steps (core/schedule.ts): integrated ahead into these by lifQuietSteps, then committed
+  const vAhead = new Float64Array(n);
+  const thetaAhead = new Float64Array(n);
+  let ahead = 0;
+  let aheadFrom = -1;
+  const quietIn = (mode: ThetaMode): QuietSteps => ({
+    integrates: true,
+    steps(s, max) {
+      // a current schedule changes iBias; single precision has no quiet integration (yet)
+      if (schedule !== null || single) return 0;
+      const local = s - epoch;
+      if (local >= REFRACTORY_EPOCH) return 0; // the clock moves on in the next step
+      const count = Math.min(max, REFRACTORY_EPOCH - local);
+      const { gE, gI } = state;
+      for (let i = 0; i < n; i++) if (gE[i] !== 0 || gI[i] !== 0 || refUntil[i] > local) return 0;
+      if (!lifQuietSteps(state, constants, mode, conductance, count, vAhead, thetaAhead)) return 0;
+      ahead = count;
+      aheadFrom = s;
+      return count;
+    },
+    pass(s, count) {
+      if (s !== aheadFrom || !(count <= ahead)) throw new Error(`${L}: quiet steps ${s}…${s + count - 1} were not certified by this population.`);
+      if (count < ahead) lifQuietSteps(state, constants, mode, conductance, count, vAhead, thetaAhead); // a shorter stretch
+      state.v.set(vAhead);
+      if (mode === THETA_MODE.ADAPTS) state.theta.set(thetaAhead);
+      if (conductance) {
+        // the conductance kernel writes +0 over ±0 (its flush)
+        state.gE.fill(0);
+        state.gI.fill(0);
+      }
+      state.spikes.count = 0;
+      aheadFrom = -1;
+    },
+  });
   return {
     kind: 'lif',
     n,
@@ -263,7 +298,8 @@ export function buildLif(spec: LifSpec, dt: number, random: RandomStreams): Buil
     adaptive,
     precision,
     step: stepIn(learningMode),
-    whenFrozen: adaptive ? stepIn(frozenMode) : 'run',
+    quiet: quietIn(learningMode),
+    whenFrozen: adaptive ? { run: stepIn(frozenMode), quiet: quietIn(frozenMode) } : 'run',
     setCurrent(values, scale) {
       if (schedule !== null) throw new Error(`${L}.setCurrent: '${L}' takes its current from a timedArray schedule (iBias: timedArray(…)); change the schedule, or give the population a constant iBias to set it by hand.`);
       if (typeof scale !== 'number' || !Number.isFinite(scale)) throw new Error(`${L}.setCurrent: scale = ${format(scale)} must be a finite number; give the factor for every value, e.g. 1.`);

@@ -46,6 +46,11 @@ export function buildPoisson(spec: PoissonSpec, dt: number, random: RandomStream
     state,
     rng,
     step: (s) => void poissonStep(state, rng, s, dt),
+    // every rate 0: no neuron is scanned, no number drawn, no spike
+    quiet: {
+      steps: (_s, max) => (state.activeCount === 0 ? max : 0),
+      pass: () => void (state.spikes.count = 0),
+    },
     whenFrozen: 'run',
     setRates(r, scale, tNow) {
       if (r == null || r.length !== n) throw new Error(`${label}.setRates: got ${r?.length} rates for ${n} neurons; give one rate [Hz] per neuron.`);
