@@ -26,7 +26,7 @@ import type { Updater, BuildContext, Population, Projection } from '../core/netw
 import type { ProjectionStructure, ColumnIndex } from '../core/synapses/projection.js';
 import type { SpikeBuffer } from '../core/neurons/spikes.js';
 import { finiteNumber, positive, format, type Quantity } from '../core/units.js';
-import { createTrace, decayTrace, bumpTrace, restoreTrace, type Trace } from './traces.js';
+import { createTrace, decayTrace, bumpTrace, restoreTrace, syncTrace, type Trace } from './traces.js';
 import { createPulseQueue, enqueuePulses, flushPulses, isPulsed, queueChange, ROUNDINGS, type PulseQueue, type PulsedStore, type Rounding } from './apply.js';
 
 export interface PairStdpParams {
@@ -303,7 +303,10 @@ export function stdp(projection: Projection<Population>, params: RuleParams, opt
     snapshot() {
       return {
         // the list order matters (it orders pulse queues), so it is saved as is
-        traces: traces.map((t) => ({ x: t.x.slice(), list: t.list.slice(0, t.count) })),
+        traces: traces.map((t) => {
+          syncTrace(t);
+          return { x: t.x.slice(), list: t.list.slice(0, t.count) };
+        }),
         lastPre: lastPre ? lastPre.slice() : null,
         stats: { ...stats },
         rateScale: rule.rateScale,
@@ -443,9 +446,15 @@ function pairStep(st: RuleState, stats: RuleStats, xPre: Trace, yPost: Trace, aP
   const tNow = (step + 1) * st.dt;
   decayTrace(xPre);
   decayTrace(yPost);
-  if (st.pre.count > 0 && yPost.active) depressRows(st, stats, yPost, aMinus, soft, tNow);
+  if (st.pre.count > 0 && yPost.active) {
+    syncTrace(yPost);
+    depressRows(st, stats, yPost, aMinus, soft, tNow);
+  }
   bumpTrace(xPre, st.pre);
-  if (st.post.count > 0 && xPre.active) potentiateColumns(st, stats, xPre.x, aPlus, soft, tNow, null, 0);
+  if (st.post.count > 0 && xPre.active) {
+    syncTrace(xPre);
+    potentiateColumns(st, stats, xPre.x, aPlus, soft, tNow, null, 0);
+  }
   bumpTrace(yPost, st.post);
   finish(st, stats, tNow);
 }
@@ -485,10 +494,17 @@ function diehlCookStep(st: RuleState, stats: RuleStats, pre: Trace, post1: Trace
   decayTrace(post1);
   decayTrace(post2);
   // on_pre: pre = 1; w = clip(w − νpre·post1, 0, wmax)
-  if (st.pre.count > 0 && post1.active) depressRows(st, stats, post1, nuPre, false, tNow);
+  if (st.pre.count > 0 && post1.active) {
+    syncTrace(post1);
+    depressRows(st, stats, post1, nuPre, false, tNow);
+  }
   bumpTrace(pre, st.pre);
   // on_post: post2before = post2; w = clip(w + νpost·pre·post2before); post1 = post2 = 1
-  if (st.post.count > 0 && pre.active) potentiateColumnsDC(st, stats, pre.x, post2.x, nuPost, tNow);
+  if (st.post.count > 0 && pre.active) {
+    syncTrace(pre);
+    syncTrace(post2);
+    potentiateColumnsDC(st, stats, pre.x, post2.x, nuPost, tNow);
+  }
   bumpTrace(post1, st.post);
   bumpTrace(post2, st.post);
   finish(st, stats, tNow);
