@@ -315,7 +315,7 @@
   ;; table read per lane — when both arguments lie in [−700, 0] (2^m is then a normal number; the
   ;; lanes with y < 0.05 keep their Taylor value), else lane by lane through $expM.
   (func $conductance (export "conductance") (param $mode i32) (result i32)
-    (local $a i32) (local $r i32) (local $end i32) (local $count i32) (local $newRef i32)
+    (local $a i32) (local $r i32) (local $end i32) (local $count i32) (local $newRef i32) (local $live i32)
     (local $pV i32) (local $pGE i32) (local $pGI i32) (local $pTh i32) (local $pIB i32) (local $pRef i32) (local $pIdx i32)
     (local $thetaPlus f64) (local $vResetF f64)
     (local $vRest v128) (local $vThresh v128) (local $dM v128) (local $dE v128) (local $dI v128) (local $dT v128)
@@ -371,7 +371,7 @@
         local.get $pGI local.get $a i32.add v128.load offset=0 local.set $gi0
         local.get $pGE local.get $a i32.add v128.load offset=16 local.set $ge1
         local.get $pGI local.get $a i32.add v128.load offset=16 local.set $gi1
-        local.get $ge0 local.get $gi0 v128.or local.get $ge1 v128.or local.get $gi1 v128.or v128.any_true
+        local.get $ge0 local.get $gi0 v128.or local.get $ge1 v128.or local.get $gi1 v128.or v128.any_true local.tee $live
         if
           local.get $ge0 local.get $dE f64x2.mul local.set $x
           local.get $pGE local.get $a i32.add local.get $x local.get $x f64x2.abs local.get $tiny f64x2.lt v128.andnot v128.store offset=0
@@ -396,7 +396,6 @@
         end
         local.get $pV local.get $a i32.add v128.load offset=0 local.set $v0
         local.get $vRest local.get $rM local.get $pIB local.get $a i32.add v128.load offset=0 f64x2.mul f64x2.add local.set $drive0
-        local.get $ge0 local.get $zero f64x2.eq local.get $gi0 local.get $zero f64x2.eq v128.and local.set $leak0
         ;; pair 1 (byte offset a + 16): threshold vThresh + θ
         local.get $vThresh local.set $thr1
         local.get $mode
@@ -411,13 +410,15 @@
         end
         local.get $pV local.get $a i32.add v128.load offset=16 local.set $v1
         local.get $vRest local.get $rM local.get $pIB local.get $a i32.add v128.load offset=16 f64x2.mul f64x2.add local.set $drive1
-        local.get $ge1 local.get $zero f64x2.eq local.get $gi1 local.get $zero f64x2.eq v128.and local.set $leak1
-        ;; both pairs' lanes all pure leak (silent neurons): the conductance terms, division and exp skipped
-        local.get $leak0 local.get $leak1 v128.and v128.not v128.any_true i32.eqz
+        ;; a silent quad (every gE, gI +0): pure leak, without the conductance terms, division and exp
+        local.get $live i32.eqz
         if
           local.get $drive0 local.get $v0 local.get $drive0 f64x2.sub local.get $dM f64x2.mul f64x2.add local.set $vi0
           local.get $drive1 local.get $v1 local.get $drive1 f64x2.sub local.get $dM f64x2.mul f64x2.add local.set $vi1
         else
+          ;; lanes with gE = gI = 0 (±0) take the pure leak (selected below)
+          local.get $ge0 local.get $zero f64x2.eq local.get $gi0 local.get $zero f64x2.eq v128.and local.set $leak0
+          local.get $ge1 local.get $zero f64x2.eq local.get $gi1 local.get $zero f64x2.eq v128.and local.set $leak1
           local.get $one local.get $ge0 f64x2.add local.get $gi0 f64x2.add local.set $g
           local.get $drive0 local.get $ge0 local.get $eE f64x2.mul f64x2.add local.get $gi0 local.get $eI f64x2.mul f64x2.add
           local.get $g f64x2.div local.set $vInf0

@@ -22,7 +22,7 @@
  * no relaxed SIMD (test/core/neurons/lif-wasm.test.ts runs both kernels side by side). Where
  * WebAssembly or its SIMD proposal is unavailable (`WebAssembly.validate` of the module fails),
  * `createLifWasm` returns null and the population uses plain typed arrays and the JavaScript kernel.
- * No Node-only API: the modules are compiled synchronously from bytes (4063 and 730 bytes, under
+ * No Node-only API: the modules are compiled synchronously from bytes (4057 and 730 bytes, under
  * the 4 KB that browsers allow for synchronous compilation on the main thread; test/core/neurons/
  * lif32.test.ts keeps them there).
  */
