@@ -27,7 +27,6 @@
   ;; factor[i] = Σ_rows (w + χ) (Σ w without a residual), for every column i
   (func $colSums (export "colSums")
     (local $j i32) (local $i i32) (local $nPre i32) (local $colBytes i32) (local $rowBytes i32) (local $pw i32) (local $pr i32)
-    (local $x v128)
     i32.const 0 i32.load offset=64 local.set $nPre
     i32.const 0 i32.load offset=68 i32.const 3 i32.shl local.set $colBytes
     i32.const 0 i32.load offset=68 i32.const 2 i32.shl local.set $rowBytes
@@ -45,28 +44,67 @@
       loop $rows
         local.get $j local.get $nPre i32.ge_u br_if $rowsDone
         i32.const 0 local.set $i
-        block $colsDone
-          loop $cols
-            local.get $i local.get $colBytes i32.ge_u br_if $colsDone
-            local.get $pw local.get $i i32.const 1 i32.shr_u i32.add v128.load64_splat f64x2.promote_low_f32x4 local.set $x
-            local.get $pr
-            if
-              local.get $x
+        ;; two pairs of columns per iteration while two are left, then the odd pair; with and
+        ;; without a residual as separate loops (the sums take the same additions either way)
+        local.get $pr
+        if
+          block $resDone
+            loop $res
+              local.get $i i32.const 16 i32.add local.get $colBytes i32.ge_u br_if $resDone
+              local.get $i
+              local.get $i v128.load offset=256
+              local.get $pw local.get $i i32.const 1 i32.shr_u i32.add v128.load64_splat f64x2.promote_low_f32x4
               local.get $pr local.get $i i32.const 1 i32.shr_u i32.add v128.load64_splat f64x2.promote_low_f32x4
-              f64x2.add local.set $x
+              f64x2.add f64x2.add
+              v128.store offset=256
+              local.get $i
+              local.get $i v128.load offset=272
+              local.get $pw local.get $i i32.const 1 i32.shr_u i32.add v128.load64_splat offset=8 f64x2.promote_low_f32x4
+              local.get $pr local.get $i i32.const 1 i32.shr_u i32.add v128.load64_splat offset=8 f64x2.promote_low_f32x4
+              f64x2.add f64x2.add
+              v128.store offset=272
+              local.get $i i32.const 32 i32.add local.set $i
+              br $res
             end
+          end
+          local.get $i local.get $colBytes i32.lt_u
+          if
             local.get $i
-            local.get $i v128.load offset=256 local.get $x f64x2.add
+            local.get $i v128.load offset=256
+            local.get $pw local.get $i i32.const 1 i32.shr_u i32.add v128.load64_splat f64x2.promote_low_f32x4
+            local.get $pr local.get $i i32.const 1 i32.shr_u i32.add v128.load64_splat f64x2.promote_low_f32x4
+            f64x2.add f64x2.add
             v128.store offset=256
-            local.get $i i32.const 16 i32.add local.set $i
-            br $cols
+          end
+          local.get $pr local.get $rowBytes i32.add local.set $pr
+        else
+          block $plainDone
+            loop $plain
+              local.get $i i32.const 16 i32.add local.get $colBytes i32.ge_u br_if $plainDone
+              local.get $i
+              local.get $i v128.load offset=256
+              local.get $pw local.get $i i32.const 1 i32.shr_u i32.add v128.load64_splat f64x2.promote_low_f32x4
+              f64x2.add
+              v128.store offset=256
+              local.get $i
+              local.get $i v128.load offset=272
+              local.get $pw local.get $i i32.const 1 i32.shr_u i32.add v128.load64_splat offset=8 f64x2.promote_low_f32x4
+              f64x2.add
+              v128.store offset=272
+              local.get $i i32.const 32 i32.add local.set $i
+              br $plain
+            end
+          end
+          local.get $i local.get $colBytes i32.lt_u
+          if
+            local.get $i
+            local.get $i v128.load offset=256
+            local.get $pw local.get $i i32.const 1 i32.shr_u i32.add v128.load64_splat f64x2.promote_low_f32x4
+            f64x2.add
+            v128.store offset=256
           end
         end
         local.get $pw local.get $rowBytes i32.add local.set $pw
-        local.get $pr
-        if
-          local.get $pr local.get $rowBytes i32.add local.set $pr
-        end
         local.get $j i32.const 1 i32.add local.set $j
         br $rows
       end
