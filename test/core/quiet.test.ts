@@ -16,31 +16,12 @@ import { lifConductanceStep, lifCurrentStep, lifQuietSteps, THETA_MODE, type Lif
 import { createLifWasm } from '../../core/neurons/lif-wasm.js';
 import { memristiveStore } from '../../core/devices/store.js';
 import { diehlCook2015, type DiehlCookModel } from '../../networks/diehl-cook/network.js';
-import { cubaConstants, mulberry32, plainState, sameBits } from './neurons/kernel-helpers.js';
+import { conductanceConstants, cubaConstants, mulberry32, plainState, sameBits } from './neurons/kernel-helpers.js';
 
 const MODES: readonly ThetaMode[] = [THETA_MODE.NONE, THETA_MODE.HELD, THETA_MODE.GROWS, THETA_MODE.ADAPTS];
 
-/** Diehl & Cook's excitatory neuron (networks/diehl-cook/network.ts) at dt 0.5 ms, τθ shortened so that θ visibly decays. */
-function conductanceConstants(): LifConstants {
-  const dt = 0.5;
-  return Object.freeze({
-    vRest: -65,
-    vReset: -65,
-    vThresh: -55,
-    decayMem: Math.exp(-dt / 100),
-    dtOverTau: dt / 100,
-    decayE: Math.exp(-dt / 1),
-    decayI: Math.exp(-dt / 2),
-    couplingE: 0,
-    couplingI: 0,
-    eExc: 0,
-    eInh: -100,
-    rMem: 1,
-    refSteps: 10,
-    thetaPlus: 0.05,
-    decayTheta: Math.exp(-dt / 1e3),
-  });
-}
+/** Diehl & Cook's excitatory neuron (networks/diehl-cook/network.ts) at dt 0.5 ms, threshold −55 mV, τθ shortened so that θ visibly decays. */
+const dcExcitatory = (): LifConstants => conductanceConstants(0.5, 100, { vThresh: -55, rMem: 1, refSteps: 10, tauTheta: 1e3, thetaPlus: 0.05 });
 
 /** n neurons with random v below threshold, θ in [0, 10) mV, small biases, gE = gI = ±0. */
 function quietState(n: number, k: LifConstants, seed: number): LifState {
@@ -70,7 +51,7 @@ function stepped(st: LifState, k: LifConstants, mode: ThetaMode, steps: number, 
 
 describe('lifQuietSteps: the pure-leak update integrated ahead, neuron by neuron', () => {
   for (const conductance of [true, false]) {
-    const k = conductance ? conductanceConstants() : { ...cubaConstants(0.1, 50, 0.05), vThresh: -45 };
+    const k = conductance ? dcExcitatory() : { ...cubaConstants(0.1, 50, 0.05), vThresh: -45 };
     const kernel = conductance ? lifConductanceStep : lifCurrentStep;
     it(`${conductance ? 'conductance' : 'current'}-based: the same bits as stepping, in every θ mode, for blocks of four and a remainder`, () => {
       for (const mode of MODES) {
@@ -91,7 +72,7 @@ describe('lifQuietSteps: the pure-leak update integrated ahead, neuron by neuron
   }
 
   it('reports a neuron that would fire (a bias above threshold) instead of passing over its spike', () => {
-    const k = conductanceConstants();
+    const k = dcExcitatory();
     const st = quietState(8, k, 3);
     // threshold −55 − 12 = −67 mV, below the drive vRest + 5 = −60 mV: it fires within a few steps
     st.theta[5] = -12;
@@ -103,7 +84,7 @@ describe('lifQuietSteps: the pure-leak update integrated ahead, neuron by neuron
   });
 
   it('on WebAssembly state with its SIMD kernel as well', () => {
-    const k = conductanceConstants();
+    const k = dcExcitatory();
     const wasm = createLifWasm(21);
     if (wasm === null) return; // no WebAssembly SIMD here: the JavaScript case above covers it
     const src = quietState(21, k, 9);

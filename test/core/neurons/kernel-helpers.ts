@@ -57,6 +57,30 @@ export function cubaConstants(dt: number, tauTheta: number, thetaPlus: number): 
   });
 }
 
+/**
+ * Diehl & Cook-like conductance-based constants at step dt: vRest = vReset = −65 mV, τE 1 ms, τI
+ * 2 ms, reversal potentials 0 and −100 mV; the rest as given (τθ = Infinity: θ does not decay).
+ */
+export function conductanceConstants(dt: number, tauMem: number, o: { vThresh: number; rMem: number; refSteps: number; tauTheta: number; thetaPlus: number }): LifConstants {
+  return Object.freeze({
+    vRest: -65,
+    vReset: -65,
+    vThresh: o.vThresh,
+    decayMem: Math.exp(-dt / tauMem),
+    dtOverTau: dt / tauMem,
+    decayE: Math.exp(-dt / 1),
+    decayI: Math.exp(-dt / 2),
+    couplingE: 0,
+    couplingI: 0,
+    eExc: 0,
+    eInh: -100,
+    rMem: o.rMem,
+    refSteps: o.refSteps,
+    thetaPlus: o.thetaPlus,
+    decayTheta: o.tauTheta === Infinity ? 1 : Math.exp(-dt / o.tauTheta),
+  });
+}
+
 /** Bitwise equality of two typed arrays (distinguishes −0/+0 and NaN payloads). */
 export function sameBits(a: ArrayBufferView, b: ArrayBufferView): boolean {
   const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);

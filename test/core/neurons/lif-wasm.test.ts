@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lifConductanceStep, lifCurrentStep, THETA_MODE, type LifConstants } from '../../../core/neurons/lif.js';
-import { cubaConstants as constants, mulberry32, plainState, sameBits, thetaMode, withFreshModules } from './kernel-helpers.js';
+import { conductanceConstants, cubaConstants as constants, mulberry32, plainState, sameBits, thetaMode, withFreshModules } from './kernel-helpers.js';
 import { createLifWasm, lifWasmAvailable, lifWasmExp } from '../../../core/neurons/lif-wasm.js';
 import { exp } from '../../../core/math.js';
 import { Network, lif } from '../../../core/index.js';
@@ -90,25 +90,8 @@ describe.runIf(lifWasmAvailable())('WebAssembly SIMD lifCurrentStep and lifCondu
   });
 
   /** Diehl & Cook-like conductance constants (τm 100 ms → x = g·dt/τm; x ≥ 0.05 needs g ≥ 50 at dt 0.1 ms). */
-  function conductanceConstants(dt: number, tauTheta: number, thetaPlus: number): LifConstants {
-    const tauMem = 20;
-    return Object.freeze({
-      vRest: -65,
-      vReset: -65,
-      vThresh: -52,
-      decayMem: Math.exp(-dt / tauMem),
-      dtOverTau: dt / tauMem,
-      decayE: Math.exp(-dt / 1),
-      decayI: Math.exp(-dt / 2),
-      couplingE: 0,
-      couplingI: 0,
-      eExc: 0,
-      eInh: -100,
-      rMem: 1.3,
-      refSteps: 50,
-      thetaPlus,
-      decayTheta: tauTheta === Infinity ? 1 : Math.exp(-dt / tauTheta),
-    });
+  function dcConstants(dt: number, tauTheta: number, thetaPlus: number): LifConstants {
+    return conductanceConstants(dt, 20, { vThresh: -52, rMem: 1.3, refSteps: 50, tauTheta, thetaPlus });
   }
 
   const conductanceCases = [
@@ -118,7 +101,7 @@ describe.runIf(lifWasmAvailable())('WebAssembly SIMD lifCurrentStep and lifCondu
   ];
   for (const c of conductanceCases) {
     it(`conductance kernel is bit-identical to the JavaScript kernel, Taylor, Math.exp and pure-leak lanes (${c.name}, n = ${c.n})`, () => {
-      const k = conductanceConstants(0.1, c.tauTheta, c.thetaPlus);
+      const k = dcConstants(0.1, c.tauTheta, c.thetaPlus);
       const wasm = createLifWasm(c.n)!;
       const w = wasm.state;
       const step = wasm.kernel(k, true);
@@ -180,7 +163,7 @@ describe.runIf(lifWasmAvailable())('WebAssembly SIMD lifCurrentStep and lifCondu
   }
 
   it('conductance kernel: −0 conductances (as a restored snapshot may hold) end as +0, like the JavaScript kernel; silent quads stay +0', () => {
-    const k = conductanceConstants(0.1, Infinity, 0);
+    const k = dcConstants(0.1, Infinity, 0);
     const n = 16;
     const wasm = createLifWasm(n)!;
     const w = wasm.state;
