@@ -51,10 +51,12 @@ export interface QuietSteps {
    */
   pass(step: number, count: number): void;
   /**
-   * The answer costs work in proportion to the steps asked (a LIF population integrates them ahead
-   * to make sure none of its neurons fires): asked after every other part, with their bound.
+   * For a part whose `steps` costs work in proportion to the steps asked (a LIF population integrates
+   * them ahead to make sure none of its neurons fires): a cheap upper bound of that answer (0 when it
+   * can tell at once that the steps are not quiet). The network has every part's bound or cheap
+   * answer before any part integrates, and asks the integrating parts last, with the others' bound.
    */
-  readonly integrates?: boolean;
+  bound?(step: number, max: number): number;
 }
 
 /** What an updater does while plasticity is off: run as usual, be skipped, or run this instead. */
@@ -116,10 +118,12 @@ export interface Schedule {
   readonly quietFrozen: QuietPlan | null;
 }
 
-/** The quiet-step answers of one list: asked cheap parts first, then the integrating ones. */
+/** The quiet-step answers of one list: cheap parts, then the bounds of the integrating ones, then their answers. */
 export interface QuietPlan {
-  /** in the order they are asked */
-  readonly asked: readonly QuietSteps[];
+  /** parts without a bound: their answers are cheap */
+  readonly cheap: readonly QuietSteps[];
+  /** parts with a bound (they integrate to answer) */
+  readonly integrating: readonly QuietSteps[];
   /** in schedule order (the order their steps are applied in) */
   readonly passes: readonly QuietSteps[];
 }
@@ -130,7 +134,7 @@ function quietPlan(runs: readonly Runnable[]): QuietPlan | null {
     if (r.quiet === undefined) return null;
     passes.push(r.quiet);
   }
-  return { asked: [...passes.filter((q) => q.integrates !== true), ...passes.filter((q) => q.integrates === true)], passes };
+  return { cheap: passes.filter((q) => q.bound === undefined), integrating: passes.filter((q) => q.bound !== undefined), passes };
 }
 
 /**
@@ -139,8 +143,10 @@ function quietPlan(runs: readonly Runnable[]): QuietPlan | null {
  */
 export function passQuiet(plan: QuietPlan, step: number, max: number, min: number): number {
   let count = max;
-  const asked = plan.asked;
-  for (let k = 0; k < asked.length && count >= min; k++) count = Math.min(count, asked[k].steps(step, count));
+  const { cheap, integrating } = plan;
+  for (let k = 0; k < cheap.length && count >= min; k++) count = Math.min(count, cheap[k].steps(step, count));
+  for (let k = 0; k < integrating.length && count >= min; k++) count = Math.min(count, integrating[k].bound!(step, count));
+  for (let k = 0; k < integrating.length && count >= min; k++) count = Math.min(count, integrating[k].steps(step, count));
   if (count < min) return 0;
   const passes = plan.passes;
   for (let k = 0; k < passes.length; k++) passes[k].pass(step, count);

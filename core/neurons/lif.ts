@@ -47,7 +47,7 @@
  * twin (f32x4, four neurons per instruction) is scripts/lif32-kernels.wat.
  */
 import type { SpikeBuffer } from './spikes.js';
-import { exp } from '../math.js';
+import { exp, log } from '../math.js';
 
 /** Constants of one LIF population at one dt, computed once in build(). */
 export interface LifConstants {
@@ -263,6 +263,31 @@ export function currentCoupling(dt: number, tauMem: number, tauSyn: number): num
   if (!Number.isFinite(tauSyn) || tauSyn <= 0) return 0;
   if (Math.abs(tauSyn - tauMem) < 1e-12 * tauMem) return (dt / tauMem) * a;
   return (tauSyn / (tauSyn - tauMem)) * (exp(-dt / tauSyn) - a);
+}
+
+/**
+ * Whether no neuron of a population with every synaptic variable 0 (and none refractory) can reach
+ * its threshold within `steps` steps: then each v relaxes monotonically from where it is toward its
+ * drive vRest + R·I (both synapse models with gE = gI = 0), so it stays at most max(v, drive), and
+ * the threshold vThresh + θ stays at least vThresh + θ·e^(−steps·dt/τθ) (θ ≥ 0 decaying) or
+ * vThresh + θ. A margin of 10⁻⁹ of the threshold covers the rounding of both. Decides only whether
+ * lifQuietSteps is worth trying — that one tests the threshold step by step — so that a population
+ * whose neurons fire by their bias is refused at once instead of integrated to its first spike.
+ */
+export function lifCannotFire(st: LifState, k: LifConstants, thetaMode: ThetaMode, steps: number): boolean {
+  const { n, v, theta, iBias } = st;
+  const { vRest, vThresh, rMem, decayTheta } = k;
+  const adapt = thetaMode !== THETA_MODE.NONE;
+  // θ after `steps` decays, from above (e^(steps·ln a); exp and log of core/math.ts, as everywhere)
+  const shrink = thetaMode === THETA_MODE.ADAPTS ? exp(steps * log(decayTheta)) * (1 - 1e-9) : 1;
+  for (let i = 0; i < n; i++) {
+    const th = adapt ? theta[i] : 0;
+    const threshold = vThresh + (th > 0 ? th * shrink : th);
+    const drive = vRest + rMem * iBias[i];
+    const highest = v[i] > drive ? v[i] : drive;
+    if (!(highest < threshold - 1e-9 * (1 + Math.abs(threshold)))) return false;
+  }
+  return true;
 }
 
 /**

@@ -17,7 +17,7 @@
 import { positive, toInternal, nonNegative, positiveInteger, format, type Quantity } from '../units.js';
 import type { RandomStreams } from '../random.js';
 import { createSpikeBuffer } from '../neurons/spikes.js';
-import { currentCoupling, lifConductanceStep, lifCurrentStep, lifCurrentStep32, lifQuietSteps, THETA_MODE, type LifConstants, type LifState, type ThetaMode } from '../neurons/lif.js';
+import { currentCoupling, lifCannotFire, lifConductanceStep, lifCurrentStep, lifCurrentStep32, lifQuietSteps, THETA_MODE, type LifConstants, type LifState, type ThetaMode } from '../neurons/lif.js';
 import { createLifWasm } from '../neurons/lif-wasm.js';
 import { checkArray, perNeuron, type BuiltPopulationBase, type PopulationSnapshot } from './built.js';
 import type { QuietSteps } from '../schedule.js';
@@ -258,9 +258,9 @@ export function buildLif(spec: LifSpec, dt: number, random: RandomStreams): Buil
   const thetaAhead = new Float64Array(n);
   let ahead = 0;
   let aheadFrom = -1;
-  const quietIn = (mode: ThetaMode): QuietSteps => ({
-    integrates: true,
-    steps(s, max) {
+  const quietIn = (mode: ThetaMode): QuietSteps => {
+    // at once: every synaptic variable 0, no neuron held, none able to reach its threshold
+    const bound = (s: number, max: number): number => {
       // a current schedule changes iBias; single precision has no quiet integration (yet)
       if (schedule !== null || single) return 0;
       const local = s - epoch;
@@ -268,25 +268,33 @@ export function buildLif(spec: LifSpec, dt: number, random: RandomStreams): Buil
       const count = Math.min(max, REFRACTORY_EPOCH - local);
       const { gE, gI } = state;
       for (let i = 0; i < n; i++) if (gE[i] !== 0 || gI[i] !== 0 || refUntil[i] > local) return 0;
-      if (!lifQuietSteps(state, constants, mode, conductance, count, vAhead, thetaAhead)) return 0;
-      ahead = count;
-      aheadFrom = s;
-      return count;
-    },
-    pass(s, count) {
-      if (s !== aheadFrom || !(count <= ahead)) throw new Error(`${L}: quiet steps ${s}…${s + count - 1} were not certified by this population.`);
-      if (count < ahead) lifQuietSteps(state, constants, mode, conductance, count, vAhead, thetaAhead); // a shorter stretch
-      state.v.set(vAhead);
-      if (mode === THETA_MODE.ADAPTS) state.theta.set(thetaAhead);
-      if (conductance) {
-        // the conductance kernel writes +0 over ±0 (its flush)
-        state.gE.fill(0);
-        state.gI.fill(0);
-      }
-      state.spikes.count = 0;
-      aheadFrom = -1;
-    },
-  });
+      return lifCannotFire(state, constants, mode, count) ? count : 0;
+    };
+    return {
+      bound,
+      // then integrated ahead (the bound held: no threshold test fails but in a rounding corner)
+      steps(s, max) {
+        const count = bound(s, max);
+        if (count === 0 || !lifQuietSteps(state, constants, mode, conductance, count, vAhead, thetaAhead)) return 0;
+        ahead = count;
+        aheadFrom = s;
+        return count;
+      },
+      pass(s, count) {
+        if (s !== aheadFrom || !(count <= ahead)) throw new Error(`${L}: quiet steps ${s}…${s + count - 1} were not certified by this population.`);
+        if (count < ahead) lifQuietSteps(state, constants, mode, conductance, count, vAhead, thetaAhead); // a shorter stretch
+        state.v.set(vAhead);
+        if (mode === THETA_MODE.ADAPTS) state.theta.set(thetaAhead);
+        if (conductance) {
+          // the conductance kernel writes +0 over ±0 (its flush)
+          state.gE.fill(0);
+          state.gI.fill(0);
+        }
+        state.spikes.count = 0;
+        aheadFrom = -1;
+      },
+    };
+  };
   return {
     kind: 'lif',
     n,

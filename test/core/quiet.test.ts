@@ -9,10 +9,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Network } from '../../core/network.js';
-import { lif, type LifParams } from '../../core/populations/lif.js';
+import { buildLif, lif, type LifParams } from '../../core/populations/lif.js';
+import { RandomStreams } from '../../core/random.js';
 import { spikeGenerator } from '../../core/populations/generator.js';
 import { allToAll, oneToOne } from '../../core/synapses/connectors.js';
-import { lifConductanceStep, lifCurrentStep, lifQuietSteps, THETA_MODE, type LifConstants, type LifState, type ThetaMode } from '../../core/neurons/lif.js';
+import { lifCannotFire, lifConductanceStep, lifCurrentStep, lifQuietSteps, THETA_MODE, type LifConstants, type LifState, type ThetaMode } from '../../core/neurons/lif.js';
 import { createLifWasm } from '../../core/neurons/lif-wasm.js';
 import { memristiveStore } from '../../core/devices/store.js';
 import { diehlCook2015, type DiehlCookModel } from '../../networks/diehl-cook/network.js';
@@ -81,6 +82,34 @@ describe('lifQuietSteps: the pure-leak update integrated ahead, neuron by neuron
     const ref = stepped(st, k, THETA_MODE.HELD, 40, lifConductanceStep);
     expect(ref.spikes).toBeGreaterThan(0);
     expect(lifQuietSteps(st, k, THETA_MODE.HELD, true, 40, new Float64Array(8), new Float64Array(8))).toBe(false);
+  });
+
+  it('lifCannotFire: no neuron can reach its threshold while it relaxes toward its drive, θ decaying at most so far', () => {
+    const k = dcExcitatory();
+    const st = quietState(16, k, 5);
+    for (const mode of MODES) expect(lifCannotFire(st, k, mode, 300)).toBe(true);
+    // θ = 10 mV decaying with τθ 1 000 ms over a base threshold of −70 mV, against the drive −65 + 2.5 mV
+    const low = { ...k, vThresh: -70 };
+    st.theta.fill(10);
+    st.iBias.fill(2.5);
+    st.v.fill(-80);
+    // threshold −70 + 10·e^(−steps/2000) against the drive −62.5: crossed after 2000·ln(10/7.5) ≈ 575 steps
+    expect(lifCannotFire(st, low, THETA_MODE.ADAPTS, 500)).toBe(true);
+    expect(lifCannotFire(st, low, THETA_MODE.ADAPTS, 700)).toBe(false);
+    expect(lifCannotFire(st, low, THETA_MODE.HELD, 1e9)).toBe(true);
+    st.iBias[7] = 20; // drive −45 mV: above −70 + 10
+    expect(lifCannotFire(st, low, THETA_MODE.HELD, 1)).toBe(false);
+  });
+
+  it('a population whose neurons fire by their bias refuses quiet steps at once, however many are asked', () => {
+    const params: LifParams = { tauMem: 10, vRest: -65, vReset: -65, vThresh: -55, tRef: 2, synapse: { type: 'conductance', tauExc: 1, tauInh: 2, eExc: 0, eInh: -80 } };
+    const firing = buildLif(lif(400, { ...params, iBias: Array.from({ length: 400 }, (_, i) => (i === 399 ? 12 : 0)) }), 0.5, new RandomStreams(1));
+    const silent = buildLif(lif(400, params), 0.5, new RandomStreams(1));
+    // refused by the bound, before any integration (1e9 steps ahead would not finish)
+    expect(firing.quiet!.bound!(0, 1e9)).toBe(0);
+    expect(firing.quiet!.steps(0, 1e9)).toBe(0);
+    expect(silent.quiet!.bound!(0, 1e9)).toBe(1e9);
+    expect(silent.quiet!.steps(0, 50)).toBe(50);
   });
 
   it('on WebAssembly state with its SIMD kernel as well', () => {
