@@ -114,6 +114,9 @@ describe('memspike bench dc', () => {
     expect([j['device'], j['cell'], j['w_max'], j['rounding'], j['device_normalisation']]).toEqual(['hfs2', 'pair', 0.5, 'feedback', 'pulses']);
     expect(j['steps_per_sample']).toBe(1000);
     expect(j['ms_per_sample'] as number).toBeGreaterThan(0);
+    // CPU time of the same samples: positive, and not more than both cores' worth of the wall time
+    expect(j['cpu_ms_per_sample'] as number).toBeGreaterThan(0);
+    expect(j['cpu_ms_per_sample'] as number).toBeLessThan(2 * (j['ms_per_sample'] as number) + 5);
   });
 
   it('takes the defaults of memspike train: hfs2 pairs, wMax 0.5, feedback rounding, normalisation by pulses', () => {
