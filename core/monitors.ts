@@ -20,7 +20,7 @@
 import type { StateArray } from './neurons/lif.js';
 import type { SpikeBuffer } from './neurons/spikes.js';
 import { stepTime } from './time.js';
-import type { QuietSteps, Updater } from './schedule.js';
+import { QUIET_WITHOUT_SPIKES, type Updater } from './schedule.js';
 import type { LifPopulation, Population } from './network.js';
 
 export interface SpikeRecorderData {
@@ -132,9 +132,6 @@ export function countSpikes(counts: Int32Array, spikes: SpikeBuffer): void {
   for (let s = 0, c = spikes.count; s < c; s++) counts[idx[s]]++;
 }
 
-/** Quiet-step answer of a monitor that only reads spikes (core/schedule.ts): a quiet step has none. */
-const NOTHING_TO_RECORD: QuietSteps = Object.freeze({ steps: (_step: number, max: number) => max, pass: () => {} });
-
 /** A monitor and the record-phase updater that feeds it. */
 export interface MonitorParts<M> {
   readonly monitor: M;
@@ -154,7 +151,7 @@ export function createSpikeRecorder(pop: Population, capacity: number, dt: numbe
         buf = ctx.spikes(pop);
       },
       run: (step) => recordSpikes(ring, buf!, step),
-      quiet: NOTHING_TO_RECORD,
+      quiet: QUIET_WITHOUT_SPIKES, // a quiet step has no spike to record
     },
     monitor: {
       kind: 'spikes',
@@ -300,7 +297,7 @@ export function createSpikeCounter(pop: Population): MonitorParts<SpikeCounter> 
         buf = ctx.spikes(pop);
       },
       run: () => countSpikes(counts, buf!),
-      quiet: NOTHING_TO_RECORD,
+      quiet: QUIET_WITHOUT_SPIKES, // a quiet step has no spike to record
     },
     monitor: {
       kind: 'counter',

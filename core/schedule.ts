@@ -59,6 +59,9 @@ export interface QuietSteps {
   bound?(step: number, max: number): number;
 }
 
+/** The quiet-step answer of a part that does nothing unless something spikes (projections, spike monitors). */
+export const QUIET_WITHOUT_SPIKES: QuietSteps = Object.freeze({ steps: (_step: number, max: number) => max, pass: () => {} });
+
 /** What an updater does while plasticity is off: run as usual, be skipped, or run this instead. */
 export type FrozenBehaviour = 'run' | 'skip' | ((step: number) => void) | Runnable;
 

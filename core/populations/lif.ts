@@ -259,6 +259,9 @@ export function buildLif(spec: LifSpec, dt: number, random: RandomStreams): Buil
   let ahead = 0;
   let aheadFrom = -1;
   const quietIn = (mode: ThetaMode): QuietSteps => {
+    // the last bound given (the network asks for it just before the answer: not checked twice)
+    let boundFrom = -1;
+    let boundCount = 0;
     // at once: every synaptic variable 0, no neuron held, none able to reach its threshold
     const bound = (s: number, max: number): number => {
       // a current schedule changes iBias; single precision has no quiet integration (yet)
@@ -268,13 +271,17 @@ export function buildLif(spec: LifSpec, dt: number, random: RandomStreams): Buil
       const count = Math.min(max, REFRACTORY_EPOCH - local);
       const { gE, gI } = state;
       for (let i = 0; i < n; i++) if (gE[i] !== 0 || gI[i] !== 0 || refUntil[i] > local) return 0;
-      return lifCannotFire(state, constants, mode, count) ? count : 0;
+      if (!lifCannotFire(state, constants, mode, count)) return 0;
+      boundFrom = s;
+      boundCount = count;
+      return count;
     };
     return {
       bound,
       // then integrated ahead (the bound held: no threshold test fails but in a rounding corner)
       steps(s, max) {
-        const count = bound(s, max);
+        const count = s === boundFrom && max <= boundCount ? max : bound(s, max);
+        boundFrom = -1;
         if (count === 0 || !lifQuietSteps(state, constants, mode, conductance, count, vAhead, thetaAhead)) return 0;
         ahead = count;
         aheadFrom = s;

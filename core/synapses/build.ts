@@ -19,7 +19,7 @@ import { format, toInternal, type Quantity } from '../units.js';
 import type { RandomStreams } from '../random.js';
 import type { SpikeBuffer } from '../neurons/spikes.js';
 import type { BuiltPopulation } from '../populations/index.js';
-import type { QuietSteps, Updater } from '../schedule.js';
+import { QUIET_WITHOUT_SPIKES, type Updater } from '../schedule.js';
 import { connect, initialWeights, type Connectivity, type Connector, type WeightInit } from './connectors.js';
 import { floatStore, type StoreFactory, type SynapseStore } from './store.js';
 import { deliverRing, denseLayout, propagateCsr, propagateCsrDelayed, propagateDense, type ProjectionStructure } from './projection.js';
@@ -201,16 +201,13 @@ export function projectionUpdater(p: BuiltProjection, order: number): Updater | 
     else run = (step) => propagateCsr(target, D === 0 ? 0 : ((step + D) % slots) * nPost, p.preSpikes, p.rowPtr, p.post, w);
   }
   // without presynaptic spikes nothing is propagated
-  return { phase: 'propagate', order, name: `proj:${p.label}`, run, quiet: ALWAYS_QUIET };
+  return { phase: 'propagate', order, name: `proj:${p.label}`, run, quiet: QUIET_WITHOUT_SPIKES };
 }
 
 function allZero(a: Float64Array): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== 0) return false;
   return true;
 }
-
-/** Quiet-step answer of a part that does nothing unless something spikes (core/schedule.ts). */
-const ALWAYS_QUIET: QuietSteps = Object.freeze({ steps: (_step: number, max: number) => max, pass: () => {} });
 
 /** The updater that delivers a ring's due slot, after every projection has propagated. */
 export function ringUpdater(r: DelayRing, index: number): Updater {
