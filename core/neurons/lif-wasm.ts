@@ -88,42 +88,10 @@ export function createLifWasm(n: number, precision: 'float64' | 'float32' = 'flo
   if (precision === 'float32') return createLifWasm32(n);
   const mod = lifModule();
   if (mod === null) return null;
-  const n2 = (n + 3) & ~3;
-  const f64Bytes = 8 * n2;
-  const i32Bytes = (4 * n2 + 15) & ~15;
-  const offV = HEADER;
-  const offGE = offV + f64Bytes;
-  const offGI = offGE + f64Bytes;
-  const offTh = offGI + f64Bytes;
-  const offIB = offTh + f64Bytes;
-  const offRef = offIB + f64Bytes;
-  const offIdx = offRef + i32Bytes;
-  const total = offIdx + i32Bytes;
-  const memory = fixedMemory(total); // null: too large for one memory, or address space exhausted
-  if (memory === null) return null;
+  const layout = allocateState(n, (n + 3) & ~3, HEADER, Float64Array, I32);
+  if (layout === null) return null;
+  const { memory, header, state } = layout;
   const buf = memory.buffer;
-  const header = new DataView(buf, 0, HEADER);
-  header.setInt32(I32.n, n, true);
-  header.setInt32(I32.v, offV, true);
-  header.setInt32(I32.gE, offGE, true);
-  header.setInt32(I32.gI, offGI, true);
-  header.setInt32(I32.theta, offTh, true);
-  header.setInt32(I32.iBias, offIB, true);
-  header.setInt32(I32.refUntil, offRef, true);
-  header.setInt32(I32.idx, offIdx, true);
-  const refAll = new Int32Array(buf, offRef, n2);
-  refAll.fill(-0x7fffffff);
-  refAll.fill(0x7fffffff, n); // padding neurons: never integrate, never spike
-  const state: LifState = {
-    n,
-    v: new Float64Array(buf, offV, n),
-    gE: new Float64Array(buf, offGE, n),
-    gI: new Float64Array(buf, offGI, n),
-    theta: new Float64Array(buf, offTh, n),
-    iBias: new Float64Array(buf, offIB, n),
-    refUntil: new Int32Array(buf, offRef, n),
-    spikes: { idx: new Int32Array(buf, offIdx, n), count: 0 },
-  };
   writeExpTables(header);
   const instance = new (wasmApi()!.Instance)(mod, { env: { mem: memory } });
   const current = instance.exports['current'] as CurrentKernel;
@@ -183,41 +151,11 @@ function createLifWasm32(n: number): LifWasm | null {
   const mod = lif32Module();
   if (mod === null) return null;
   const L = LIF32_LAYOUT;
-  const n8 = (n + 7) & ~7; // the kernel steps two quads at a time
-  const bytes = 4 * n8; // 32-byte multiple
-  const offV = L.bytes;
-  const offGE = offV + bytes;
-  const offGI = offGE + bytes;
-  const offTh = offGI + bytes;
-  const offIB = offTh + bytes;
-  const offRef = offIB + bytes;
-  const offIdx = offRef + bytes;
-  const memory = fixedMemory(offIdx + bytes);
-  if (memory === null) return null;
+  const layout = allocateState(n, (n + 7) & ~7, L.bytes, Float32Array, L.i32); // two quads at a time
+  if (layout === null) return null;
+  const { memory, header, state } = layout;
   const buf = memory.buffer;
-  const header = new DataView(buf, 0, L.bytes);
-  header.setInt32(L.i32.n, n, true);
-  header.setInt32(L.i32.v, offV, true);
-  header.setInt32(L.i32.gE, offGE, true);
-  header.setInt32(L.i32.gI, offGI, true);
-  header.setInt32(L.i32.theta, offTh, true);
-  header.setInt32(L.i32.iBias, offIB, true);
-  header.setInt32(L.i32.refUntil, offRef, true);
-  header.setInt32(L.i32.idx, offIdx, true);
   header.setFloat32(L.f32.flush, F32_FLUSH, true);
-  const refAll = new Int32Array(buf, offRef, n8);
-  refAll.fill(-0x7fffffff);
-  refAll.fill(0x7fffffff, n); // padding neurons: never integrate, never spike
-  const state: LifState = {
-    n,
-    v: new Float32Array(buf, offV, n),
-    gE: new Float32Array(buf, offGE, n),
-    gI: new Float32Array(buf, offGI, n),
-    theta: new Float32Array(buf, offTh, n),
-    iBias: new Float32Array(buf, offIB, n),
-    refUntil: new Int32Array(buf, offRef, n),
-    spikes: { idx: new Int32Array(buf, offIdx, n), count: 0 },
-  };
   const instance = new (wasmApi()!.Instance)(mod, { env: { mem: memory } });
   const current32 = instance.exports['current32'] as CurrentKernel;
   const h32 = new Int32Array(buf, 0, L.bytes / 4);
@@ -246,6 +184,63 @@ function createLifWasm32(n: number): LifWasm | null {
       };
     },
   };
+}
+
+/** Header byte offsets of the int32 slots that hold n and the arrays' byte offsets. */
+interface StateSlots {
+  readonly n: number;
+  readonly v: number;
+  readonly gE: number;
+  readonly gI: number;
+  readonly theta: number;
+  readonly iBias: number;
+  readonly refUntil: number;
+  readonly idx: number;
+}
+
+/**
+ * A population's state in a fresh fixed-size memory: a header of `headerBytes`, then v, gE, gI, θ
+ * and iBias (`Arr`, room for `padded` neurons each), refUntil and the spike indices (int32, room for
+ * `padded` rounded up to 16 bytes). n and the arrays' offsets are written to the header's slots;
+ * refUntil is −(2³¹ − 1) (not held), and 2³¹ − 1 for the padding neurons, which never integrate or
+ * spike. Null when the memory cannot be had (too large for one memory, or address space exhausted).
+ */
+function allocateState(n: number, padded: number, headerBytes: number, Arr: Float64ArrayConstructor | Float32ArrayConstructor, slots: StateSlots): { memory: NonNullable<ReturnType<typeof fixedMemory>>; header: DataView; state: LifState } | null {
+  const floatBytes = Arr.BYTES_PER_ELEMENT * padded;
+  const intBytes = (4 * padded + 15) & ~15;
+  const offV = headerBytes;
+  const offGE = offV + floatBytes;
+  const offGI = offGE + floatBytes;
+  const offTh = offGI + floatBytes;
+  const offIB = offTh + floatBytes;
+  const offRef = offIB + floatBytes;
+  const offIdx = offRef + intBytes;
+  const memory = fixedMemory(offIdx + intBytes);
+  if (memory === null) return null;
+  const buf = memory.buffer;
+  const header = new DataView(buf, 0, headerBytes);
+  header.setInt32(slots.n, n, true);
+  header.setInt32(slots.v, offV, true);
+  header.setInt32(slots.gE, offGE, true);
+  header.setInt32(slots.gI, offGI, true);
+  header.setInt32(slots.theta, offTh, true);
+  header.setInt32(slots.iBias, offIB, true);
+  header.setInt32(slots.refUntil, offRef, true);
+  header.setInt32(slots.idx, offIdx, true);
+  const refAll = new Int32Array(buf, offRef, padded);
+  refAll.fill(-0x7fffffff);
+  refAll.fill(0x7fffffff, n);
+  const state: LifState = {
+    n,
+    v: new Arr(buf, offV, n),
+    gE: new Arr(buf, offGE, n),
+    gI: new Arr(buf, offGI, n),
+    theta: new Arr(buf, offTh, n),
+    iBias: new Arr(buf, offIB, n),
+    refUntil: new Int32Array(buf, offRef, n),
+    spikes: { idx: new Int32Array(buf, offIdx, n), count: 0 },
+  };
+  return { memory, header, state };
 }
 
 /** core/math.ts's exp constants and tables, and the Taylor coefficients it shares, into a header. */
