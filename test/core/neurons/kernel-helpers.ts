@@ -81,6 +81,25 @@ export function conductanceConstants(dt: number, tauMem: number, o: { vThresh: n
   });
 }
 
+/**
+ * Synaptic input as propagation would add it, the same to two states side by side: to random
+ * subsets, gE += U[0, 2) with probability 0.05, gI += −U[0, 4) with probability 0.02.
+ */
+export function addSynapticInput(a: LifState, b: LifState, rnd: () => number): void {
+  for (let i = 0; i < a.n; i++) {
+    if (rnd() < 0.05) {
+      const x = 2 * rnd();
+      a.gE[i] += x;
+      b.gE[i] += x;
+    }
+    if (rnd() < 0.02) {
+      const y = -4 * rnd();
+      a.gI[i] += y;
+      b.gI[i] += y;
+    }
+  }
+}
+
 /** Bitwise equality of two typed arrays (distinguishes −0/+0 and NaN payloads). */
 export function sameBits(a: ArrayBufferView, b: ArrayBufferView): boolean {
   const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lifConductanceStep, lifCurrentStep, THETA_MODE, type LifConstants } from '../../../core/neurons/lif.js';
-import { conductanceConstants, cubaConstants as constants, mulberry32, plainState, sameBits, thetaMode, withFreshModules } from './kernel-helpers.js';
+import { addSynapticInput, conductanceConstants, cubaConstants as constants, mulberry32, plainState, sameBits, thetaMode, withFreshModules } from './kernel-helpers.js';
 import { createLifWasm, lifWasmAvailable, lifWasmExp } from '../../../core/neurons/lif-wasm.js';
 import { exp } from '../../../core/math.js';
 import { Network, lif } from '../../../core/index.js';
@@ -33,19 +33,7 @@ describe.runIf(lifWasmAvailable())('WebAssembly SIMD lifCurrentStep and lifCondu
       }
       let spikes = 0;
       for (let s = 0; s < 3000; s++) {
-        // synaptic input as propagation would add it (random subsets, both signs on gI)
-        for (let i = 0; i < c.n; i++) {
-          if (rnd() < 0.05) {
-            const x = 2 * rnd();
-            js.gE[i] += x;
-            w.gE[i] += x;
-          }
-          if (rnd() < 0.02) {
-            const y = -4 * rnd();
-            js.gI[i] += y;
-            w.gI[i] += y;
-          }
-        }
+        addSynapticInput(js, w, rnd); // as propagation would add it
         const plastic = s % 700 < 500; // θ frozen in some stretches (plasticity off)
         const cj = lifCurrentStep(js, k, s, thetaMode(c.adapt, plastic, k));
         const cw = step(w, k, s, thetaMode(c.adapt, plastic, k));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { F32_FLUSH, lifCurrentStep, lifCurrentStep32, THETA_MODE, type LifConstants, type ThetaMode } from '../../../core/neurons/lif.js';
-import { cubaConstants, mulberry32, plainState, sameBits, withFreshModules } from './kernel-helpers.js';
+import { addSynapticInput, cubaConstants, mulberry32, plainState, sameBits, withFreshModules } from './kernel-helpers.js';
 import { createLifWasm, lifWasmAvailable } from '../../../core/neurons/lif-wasm.js';
 import { Network, lif } from '../../../core/index.js';
 import { LIF_WASM_BYTES } from '../../../core/neurons/lif-wasm-bytes.js';
@@ -126,18 +126,7 @@ describe.runIf(lifWasmAvailable())('WebAssembly SIMD (f32x4) single-precision ke
       }
       let spikes = 0;
       for (let s = 0; s < 3000; s++) {
-        for (let i = 0; i < n; i++) {
-          if (rnd() < 0.05) {
-            const x = 2 * rnd();
-            js.gE[i] += x;
-            w.gE[i] += x;
-          }
-          if (rnd() < 0.02) {
-            const y = -4 * rnd();
-            js.gI[i] += y;
-            w.gI[i] += y;
-          }
-        }
+        addSynapticInput(js, w, rnd); // as propagation would add it
         // mostly the SIMD path (θ off), with stretches of every θ mode (lifCurrentStep32 on the same views)
         const mode = s % 1000 < 700 ? THETA_MODE.NONE : thetaModes[Math.floor(s / 1000) % 4];
         const cj = lifCurrentStep32(js, k, s, mode);
