@@ -13,16 +13,11 @@
  * 1-minute load average at each run's start, and `ratio_loop`: the median over rounds of
  * memspike's loop ÷ Brian2's loop in the same round.
  */
-import { spawnSync } from 'node:child_process';
-import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import type { Benchmark } from './types.js';
+import { alternate, BRIAN2_INSTALL as INSTALL, findBrian2, load1, median, MEMSPIKE_MAIN, peerScript, runJsonChild, versusOptions } from './brian2.js';
 import { cubaNetwork } from '../networks/cuba.js';
 
-const MAIN = fileURLToPath(new URL('../cli/main.js', import.meta.url));
-/** bench/peers/ of the package (dist/bench/cuba.js → ../../bench/peers). */
-const PEER = fileURLToPath(new URL('../../bench/peers/brian2_cuba.py', import.meta.url));
-const INSTALL = 'apt-get install python3-brian g++';
+const PEER = peerScript('brian2_cuba.py');
 
 interface CubaArgs {
   readonly neurons: number;
@@ -86,58 +81,12 @@ function runCuba({ neurons, duration, seed, storage, precision }: CubaArgs, log:
   };
 }
 
-/** A Python 3 with Brian2 (MEMSPIKE_PYTHON if set, else python3 on PATH, else /usr/bin/python3) and g++. */
-function findBrian2(): { python: string; version: string } {
-  const chosen = process.env['MEMSPIKE_PYTHON'];
-  const candidates = chosen ? [chosen] : ['python3', '/usr/bin/python3'];
-  const tried: string[] = [];
-  let found: { python: string; version: string } | null = null;
-  for (const python of candidates) {
-    const r = spawnSync(python, ['-c', 'import brian2; print(brian2.__version__)'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    if (r.error) {
-      tried.push(`${python}: not found`);
-    } else if (r.status !== 0) {
-      tried.push(`${python}: no brian2 module`);
-    } else {
-      found = { python, version: r.stdout.trim().split('\n').at(-1) ?? '?' };
-      break;
-    }
-  }
-  if (!found) throw new Error(`--vs brian2 needs Python 3 with Brian2 (${tried.join('; ')}): install it with \`${INSTALL}\` (Debian/Ubuntu), or set MEMSPIKE_PYTHON to a python3 that has Brian2.`);
-  const gxx = spawnSync('g++', ['--version'], { stdio: 'ignore' });
-  if (gxx.error || gxx.status !== 0) throw new Error(`--vs brian2 compiles Brian2's C++ standalone code with g++, which is not installed: \`${INSTALL}\`.`);
-  return found;
-}
-
-/** Runs a child process that prints one JSON object as its last stdout line. */
-function child(what: string, command: string, args: readonly string[]): Record<string, unknown> {
-  const r = spawnSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
-  const tail = (r.stderr ?? '').trim().split('\n').slice(-3).join(' | ');
-  if (r.error) throw new Error(`${what}: ${r.error.message}`);
-  if (r.status !== 0) throw new Error(`${what} exited with ${r.status ?? r.signal}: ${tail}`);
-  const last = (r.stdout ?? '').trim().split('\n').at(-1) ?? '';
-  try {
-    return JSON.parse(last) as Record<string, unknown>;
-  } catch {
-    throw new Error(`${what} printed no JSON object (stdout: ${JSON.stringify(last.slice(0, 200))}; stderr: ${tail})`);
-  }
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-const load1 = (): number => Math.round(loadavg()[0] * 100) / 100;
-
 interface Side {
   build_s: number;
   loop_s: number;
   spikes: number;
   rate_hz: number;
   synapses: number;
-  load: number;
   [k: string]: unknown;
 }
 
@@ -145,33 +94,18 @@ interface Side {
 function versusBrian2(a: CubaArgs, rounds: number, log: (line: string) => void): Record<string, unknown> {
   const { python, version } = findBrian2();
   const runMemspike = (): Side => {
-    const load = load1();
-    const j = child('memspike bench cuba', process.execPath, [MAIN, 'bench', 'cuba', '--json', '--neurons', String(a.neurons), '--duration', String(a.duration), '--seed', String(a.seed), '--storage', a.storage, '--precision', a.precision]);
-    return { build_s: j['build_s'] as number, loop_s: j['wall_s'] as number, spikes: j['spikes'] as number, rate_hz: j['rate_hz'] as number, synapses: j['synapses'] as number, load };
+    const j = runJsonChild('memspike bench cuba', process.execPath, [MEMSPIKE_MAIN, 'bench', 'cuba', '--json', '--neurons', String(a.neurons), '--duration', String(a.duration), '--seed', String(a.seed), '--storage', a.storage, '--precision', a.precision]);
+    return { build_s: j['build_s'] as number, loop_s: j['wall_s'] as number, spikes: j['spikes'] as number, rate_hz: j['rate_hz'] as number, synapses: j['synapses'] as number };
   };
   const runBrian2 = (): Side => {
-    const load = load1();
-    const j = child(`${python} ${PEER}`, python, [PEER, '--N', String(a.neurons), '--duration-ms', String(a.duration), '--seed', String(a.seed), ...(a.peerPrecision === 'float32' ? ['--float32'] : [])]);
-    const side: Side = { build_s: j['build_s'] as number, loop_s: j['wall_s'] as number, spikes: j['spikes'] as number, rate_hz: j['rate_hz'] as number, synapses: j['synapses'] as number, load };
+    const j = runJsonChild(`${python} ${PEER}`, python, [PEER, '--N', String(a.neurons), '--duration-ms', String(a.duration), '--seed', String(a.seed), ...(a.peerPrecision === 'float32' ? ['--float32'] : [])]);
+    const side: Side = { build_s: j['build_s'] as number, loop_s: j['wall_s'] as number, spikes: j['spikes'] as number, rate_hz: j['rate_hz'] as number, synapses: j['synapses'] as number };
     for (const k of ['construct_s', 'codegen_s', 'compile_s', 'init_s', 'float_dtype']) side[k] = j[k];
     return side;
   };
-  const perRound: { order: string; memspike: Side; brian2: Side; ratio_loop: number }[] = [];
-  for (let r = 0; r < rounds; r++) {
-    const memspikeFirst = r % 2 === 0;
-    let m: Side;
-    let b: Side;
-    if (memspikeFirst) {
-      m = runMemspike();
-      b = runBrian2();
-    } else {
-      b = runBrian2();
-      m = runMemspike();
-    }
-    const ratio = m.loop_s / b.loop_s;
-    perRound.push({ order: memspikeFirst ? 'memspike,brian2' : 'brian2,memspike', memspike: m, brian2: b, ratio_loop: ratio });
-    log(`cuba vs brian2, round ${r + 1}/${rounds}: loop memspike ${m.loop_s.toFixed(3)} s, brian2 ${b.loop_s.toFixed(3)} s, ratio ${ratio.toFixed(2)}; build ${m.build_s.toFixed(3)} s / ${b.build_s.toFixed(1)} s; load ${m.load} / ${b.load}`);
-  }
+  const perRound = alternate(rounds, runMemspike, runBrian2, ({ memspike: m, brian2: b }, r) =>
+    log(`cuba vs brian2, round ${r + 1}/${rounds}: loop memspike ${m.loop_s.toFixed(3)} s, brian2 ${b.loop_s.toFixed(3)} s, ratio ${(m.loop_s / b.loop_s).toFixed(2)}; build ${m.build_s.toFixed(3)} s / ${b.build_s.toFixed(1)} s; load ${m.load} / ${b.load}`),
+  ).map((round) => ({ ...round, ratio_loop: round.memspike.loop_s / round.brian2.loop_s }));
   const loads = perRound.flatMap((p) => [p.memspike.load, p.brian2.load]);
   const summary = (side: 'memspike' | 'brian2') => ({
     build_s_median: median(perRound.map((p) => p[side].build_s)),
@@ -221,10 +155,7 @@ export const cubaBenchmark: Benchmark = {
   run(opts, log) {
     const storage = opts['storage'] as string;
     if (storage !== 'csr' && storage !== 'dense') throw new Error(`--storage ${storage}: use csr or dense.`);
-    const vs = (opts['vs'] as string | undefined) ?? '';
-    const rounds = (opts['rounds'] as number | undefined) ?? 1;
-    if (vs !== '' && vs !== 'brian2') throw new Error(`--vs ${vs}: the only peer is brian2 (--vs brian2, which needs \`${INSTALL}\`).`);
-    if (vs === '' && rounds !== 1) throw new Error(`--rounds ${rounds} alternates memspike with a peer: add --vs brian2.`);
+    const { vs, rounds } = versusOptions(opts);
     const precision = opts['precision'] as string;
     const peerPrecision = opts['peerPrecision'] as string;
     for (const [flag, value] of [['--precision', precision], ['--peer-precision', peerPrecision]] as const) {
