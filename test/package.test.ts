@@ -88,7 +88,7 @@ afterAll(() => {
 describe('the packed package', () => {
   it('ships the built library, CLI, viewer and the Brian2 peer of `bench cuba --vs brian2`, not the MNIST copy, the API pages or the tests', () => {
     const paths = files.map((f) => f.path);
-    for (const p of ['dist/index.js', 'dist/index.d.ts', 'dist/node.js', 'dist/cli/main.js', 'dist/core/mathjs-node.js', 'dist/core/mathjs-browser.js', 'dist/viewer/index.html', 'bench/peers/brian2_cuba.py', 'bench/peers/brian2_dc.py', 'LICENSE', 'CHANGELOG.md', 'README.md', 'package.json']) {
+    for (const p of ['dist/index.js', 'dist/index.d.ts', 'dist/node.js', 'dist/cli/main.js', 'dist/core/mathjs-node.js', 'dist/core/mathjs-browser.js', 'dist/viewer/index.html', 'bench/peers/brian2_cuba.py', 'bench/peers/brian2_dc.py', 'bench/peers/standalone.py', 'LICENSE', 'CHANGELOG.md', 'README.md', 'package.json']) {
       expect(paths, p).toContain(p);
     }
     expect(paths.filter((p) => p.startsWith('dist/viewer/mnist') || p.startsWith('dist/api/') || p.startsWith('test/'))).toEqual([]);

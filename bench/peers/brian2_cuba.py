@@ -18,12 +18,9 @@ Needs Brian2 and a C++ compiler: apt-get install python3-brian g++ (Debian's Bri
 Usage: python3 brian2_cuba.py [--N 4000] [--duration-ms 1000] [--seed 1] [--float32]
 """
 import argparse
-import json
-import os
-import shutil
-import sys
-import tempfile
 import time
+
+from standalone import fresh_project, print_result, reserve_stdout  # bench/peers/standalone.py
 
 ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
 ap.add_argument('--N', type=int, default=4000, help='total neurons')
@@ -37,19 +34,14 @@ if args.N < 5:
 if not args.duration_ms > 0:
     ap.error('--duration-ms must be positive')
 
-# stdout holds only the JSON object: make and the binary write to fd 1, so point fd 1 at stderr
-# until the end
-sys.stdout.flush()
-json_out = os.fdopen(os.dup(1), 'w')
-os.dup2(2, 1)
+json_out = reserve_stdout()  # stdout holds only the JSON object
 
 import numpy as np  # noqa: E402
 import brian2  # noqa: E402
 from brian2 import (NeuronGroup, Synapses, SpikeMonitor, Network, prefs, set_device,  # noqa: E402
                     device, seed, ms, mV, defaultclock)
 
-workdir = tempfile.mkdtemp(prefix='memspike_brian2_cuba_')
-try:
+with fresh_project('memspike_brian2_cuba_', args.keep) as workdir:
     set_device('cpp_standalone', directory=workdir, build_on_run=False)
     prefs.devices.cpp_standalone.openmp_threads = 0  # one thread, as memspike's loop
     if args.float32:
@@ -126,11 +118,4 @@ try:
         'loop_s': loop_s,
         'total_s': total_s,
     }
-finally:
-    if not args.keep:
-        shutil.rmtree(workdir, ignore_errors=True)
-    else:
-        print(f'kept {workdir}', file=sys.stderr)
-
-json_out.write(json.dumps(result) + '\n')
-json_out.flush()
+print_result(json_out, result)

