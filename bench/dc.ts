@@ -109,7 +109,8 @@ function versusBrian2(spec: ExperimentSpec, samples: number, warmup: number, rou
     return { ms_per_sample: j['ms_per_sample'] as number, cpu_ms_per_sample: j['cpu_ms_per_sample'] as number, presentations: j['presentations'] as number };
   };
   const runBrian2 = (): Brian2Side => {
-    const normalisation = spec.normalisation === null ? 'off' : String(spec.normalisation);
+    // memspike's devices skip the normalisation with --device-normalisation off: so does Brian2 then
+    const normalisation = spec.normalisation === null || spec.deviceNormalisation === 'off' ? 'off' : String(spec.normalisation);
     const j = runJsonChild(`${python} ${PEER}`, python, [PEER, '--images', images, '--N', String(spec.neurons), '--samples', String(samples), '--warmup', String(warmup), '--seed', String(spec.seed), '--normalisation', normalisation, '--method', method]);
     return { ms_per_sample: j['ms_per_sample'] as number, build_s: j['build_s'] as number, compile_s: j['compile_s'] as number, exc_spikes_per_sample: j['exc_spikes_per_sample'] as number, float_dtype: j['float_dtype'] as string };
   };
