@@ -87,12 +87,14 @@ interface MemspikeSide {
   ms_per_sample: number;
   cpu_ms_per_sample: number;
   presentations: number;
+  device_normalisation: string | null;
 }
 interface Brian2Side {
   ms_per_sample: number;
   build_s: number;
   compile_s: number;
   exc_spikes_per_sample: number;
+  normalisation: number | null;
   float_dtype: string;
 }
 
@@ -106,13 +108,13 @@ function versusBrian2(spec: ExperimentSpec, samples: number, warmup: number, rou
     for (const [key, value] of [['neurons', spec.neurons], ['device', spec.device], ['cell', spec.cell], ['w_max', spec.wMax], ['rounding', spec.rounding], ['device_normalisation', spec.deviceNormalisation]] as const) {
       if (j[key] !== value) throw new Error(`memspike bench dc: the child ran ${key} ${JSON.stringify(j[key])}, not ${JSON.stringify(value)}.`);
     }
-    return { ms_per_sample: j['ms_per_sample'] as number, cpu_ms_per_sample: j['cpu_ms_per_sample'] as number, presentations: j['presentations'] as number };
+    return { ms_per_sample: j['ms_per_sample'] as number, cpu_ms_per_sample: j['cpu_ms_per_sample'] as number, presentations: j['presentations'] as number, device_normalisation: j['device_normalisation'] as string | null };
   };
   const runBrian2 = (): Brian2Side => {
     // memspike's devices skip the normalisation with --device-normalisation off: so does Brian2 then
     const normalisation = spec.normalisation === null || spec.deviceNormalisation === 'off' ? 'off' : String(spec.normalisation);
     const j = runJsonChild(`${python} ${PEER}`, python, [PEER, '--images', images, '--N', String(spec.neurons), '--samples', String(samples), '--warmup', String(warmup), '--seed', String(spec.seed), '--normalisation', normalisation, '--method', method]);
-    return { ms_per_sample: j['ms_per_sample'] as number, build_s: j['build_s'] as number, compile_s: j['compile_s'] as number, exc_spikes_per_sample: j['exc_spikes_per_sample'] as number, float_dtype: j['float_dtype'] as string };
+    return { ms_per_sample: j['ms_per_sample'] as number, build_s: j['build_s'] as number, compile_s: j['compile_s'] as number, exc_spikes_per_sample: j['exc_spikes_per_sample'] as number, normalisation: j['normalisation'] as number | null, float_dtype: j['float_dtype'] as string };
   };
   const perRound = alternate(rounds, runMemspike, runBrian2, ({ memspike: m, brian2: b }, r) =>
     log(`dc vs brian2, round ${r + 1}/${rounds}: memspike ${m.ms_per_sample.toFixed(2)} ms/sample, brian2 ${b.ms_per_sample.toFixed(2)} ms/sample, ratio ${(m.ms_per_sample / b.ms_per_sample).toFixed(3)}; load ${m.load} / ${b.load}`),

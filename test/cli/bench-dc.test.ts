@@ -11,6 +11,7 @@ interface MemspikeSide {
   ms_per_sample: number;
   cpu_ms_per_sample: number;
   presentations: number;
+  device_normalisation: string | null;
   load: number;
 }
 interface Brian2Side {
@@ -18,6 +19,7 @@ interface Brian2Side {
   build_s: number;
   compile_s: number;
   exc_spikes_per_sample: number;
+  normalisation: number | null;
   float_dtype: string;
   load: number;
 }
@@ -41,16 +43,15 @@ interface Versus {
 const median2 = (a: number, b: number): number => (a + b) / 2;
 
 describe('memspike bench dc --vs brian2', () => {
-  it('trains both sides on the same images, alternating, with hfs2 devices on memspike\'s side, and prints both and their ratio', () => {
-    const r = runCli(['bench', 'dc', '--vs', 'brian2', '--neurons', '40', '--samples', '3', '--warmup', '1', '--rounds', '2', '--json'], 600_000);
+  it('trains both sides on the same images, alternating, and prints both and their ratio', () => {
+    const r = runCli(['bench', 'dc', '--vs', 'brian2', '--device', 'float', '--neurons', '40', '--samples', '3', '--warmup', '1', '--rounds', '2', '--json'], 600_000);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim().split('\n')).toHaveLength(1); // progress goes to stderr
     const j = r.last as unknown as Versus;
     expect(j.vs).toBe('brian2');
     expect(j.peer).toMatch(/^brian2 \d+\.\d+.* cpp_standalone$/);
     expect(j.peer_method).toBe('exponential_euler');
-    // the default spec reached memspike's child: hfs2 pairs with feedback rounding
-    expect([j.neurons, j.device, j.cell, j.rounding, j.samples, j.warmup, j.rounds]).toEqual([40, 'hfs2', 'pair', 'feedback', 3, 1, 2]);
+    expect([j.neurons, j.device, j.cell, j.rounding, j.samples, j.warmup, j.rounds]).toEqual([40, 'float', null, null, 3, 1, 2]);
     expect(j.per_round.map((p) => p.order)).toEqual(['memspike,brian2', 'brian2,memspike']);
     for (const round of j.per_round) {
       expect(round.memspike.ms_per_sample).toBeGreaterThan(0);
@@ -59,6 +60,7 @@ describe('memspike bench dc --vs brian2', () => {
       expect(round.brian2.compile_s).toBeGreaterThan(0); // a cold build in every round
       expect(round.brian2.build_s).toBeGreaterThanOrEqual(round.brian2.compile_s);
       expect(round.brian2.exc_spikes_per_sample).toBeGreaterThan(0); // Brian2's network responds to the digits
+      expect(round.brian2.normalisation).toBe(78); // Diehl & Cook's column sum, as memspike's spec
       expect(round.brian2.float_dtype).toBe('float64');
       expect(round.ratio).toBeCloseTo(round.memspike.ms_per_sample / round.brian2.ms_per_sample, 12);
     }
@@ -70,12 +72,15 @@ describe('memspike bench dc --vs brian2', () => {
     expect(j.ratio).toBeCloseTo(median2(a.ratio, b.ratio), 12);
   });
 
-  it('runs Brian2 with forward Euler on --peer-method euler, and says so', () => {
-    const r = runCli(['bench', 'dc', '--vs', 'brian2', '--device', 'float', '--neurons', '40', '--samples', '2', '--warmup', '0', '--peer-method', 'euler', '--json'], 600_000);
+  it("passes the device setting to memspike's side and Brian2's integration and normalisation to its own", () => {
+    const r = runCli(['bench', 'dc', '--vs', 'brian2', '--cell', 'single', '--rounding', 'accumulate', '--device-normalisation', 'off', '--neurons', '40', '--samples', '2', '--warmup', '0', '--peer-method', 'euler', '--json'], 600_000);
     expect(r.code, r.stderr).toBe(0);
     const j = r.last as unknown as Versus;
-    expect([j.peer_method, j.device, j.cell]).toEqual(['euler', 'float', null]);
-    expect(j.per_round[0].brian2.exc_spikes_per_sample).toBeGreaterThan(0);
+    expect([j.peer_method, j.device, j.cell, j.rounding]).toEqual(['euler', 'hfs2', 'single', 'accumulate']);
+    const [round] = j.per_round;
+    expect(round.memspike.device_normalisation).toBe('off'); // as the child resolved it
+    expect(round.brian2.normalisation).toBeNull(); // memspike's devices skip it, so Brian2 does too
+    expect(round.brian2.exc_spikes_per_sample).toBeGreaterThan(0);
   });
 
   it('refuses a rule or learning rate the Brian2 side does not have, naming the flag, before any work', () => {
