@@ -18,9 +18,11 @@ Needs Brian2 and a C++ compiler: apt-get install python3-brian g++ (Debian's Bri
 Usage: python3 brian2_cuba.py [--N 4000] [--duration-ms 1000] [--seed 1] [--float32]
 """
 import argparse
+import sys
 import time
 
-from standalone import fresh_project, print_result, reserve_stdout  # bench/peers/standalone.py
+sys.dont_write_bytecode = True  # no __pycache__ next to the script (an installed package's directory)
+from standalone import fresh_project, print_result, reserve_stdout  # noqa: E402 (bench/peers/standalone.py)
 
 ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
 ap.add_argument('--N', type=int, default=4000, help='total neurons')

