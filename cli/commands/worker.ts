@@ -75,5 +75,8 @@ export function register(program: Command): void {
         process.on('SIGTERM', () => stop('SIGTERM'));
       });
       log(`worker ${worker.name}: stopped`);
+      // nothing of the worker's is left to finish, but a Redis connection dropped while reconnecting
+      // (see CONNECTION_CLOSE_MS) can keep its retry timer alive: end the process here
+      process.exit(process.exitCode ?? 0);
     });
 }

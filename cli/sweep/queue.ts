@@ -47,6 +47,12 @@ export const DEFAULT_BACKOFF_MS = 5000;
 /** BullMQ's own defaults, which a worker keeps unless told otherwise [ms]. */
 export const DEFAULT_LOCK_MS = 30_000;
 export const DEFAULT_STALLED_INTERVAL_MS = 30_000;
+/**
+ * How long a worker's Redis connections get to close once none of its jobs runs any more. BullMQ's
+ * close waits for its connections' end, which a connection left in ioredis' reconnecting state by a
+ * Redis outage may never signal (taskforcesh/bullmq#2430, #4656): after this the worker drops them.
+ */
+export const CONNECTION_CLOSE_MS = 10_000;
 /** How long an enqueuer or `sweep status` waits for Redis before it gives up [ms]. */
 export const CONNECT_TIMEOUT_MS = 5000;
 
@@ -564,13 +570,22 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     if (lastError !== '') log(`worker ${name}: connected to ${showUrl(o.target)} again`);
     lastError = '';
   });
+  // jobs this worker runs now: a close waits for them (BullMQ does), then bounds the connections' close
+  let running = 0;
+  let idle: (() => void) | null = null;
+  const finished = (): void => {
+    running = Math.max(0, running - 1);
+    if (running === 0) idle?.();
+  };
   worker.on('active', (job) => {
+    running++;
     if (job.name === 'trial') {
       const t = (job.data as TrialJobData).trial;
       log(`worker ${name}: trial ${t.id} (${describeTrialAxes(t.axes, t.repeat)}) started, attempt ${job.attemptsStarted}`);
     } else log(`worker ${name}: building the table of sweep ${(job.data as TableJobData).sweepId}`);
   });
   worker.on('completed', (job, value: unknown) => {
+    finished();
     o.onCompleted?.(job.name, value);
     if (job.name === 'trial') {
       const r = value as TrialResult;
@@ -580,16 +595,25 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   });
   worker.on('failed', (job, e: Error) => {
     if (!job) return;
+    finished();
     const left = (job.opts.attempts ?? 1) - job.attemptsMade;
     log(`worker ${name}: ${job.name} ${job.id} failed (attempt ${job.attemptsMade} of ${job.opts.attempts ?? 1}): ${e.message}${left > 0 ? ' — retried later' : ''}`);
   });
   worker.on('stalled', (jobId: string) => log(`worker ${name}: job ${jobId} stalled (its worker stopped renewing its lock); it runs again`));
   const ready = worker.waitUntilReady().then(() => undefined);
-  return {
-    name,
-    ready,
-    close: (force = false) => worker.close(force),
+  const close = async (force: boolean): Promise<void> => {
+    const closed = worker.close(force);
+    if (!force && running > 0) await Promise.race([closed, new Promise<void>((r) => (idle = r))]);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((r) => (timer = setTimeout(() => r(true), CONNECTION_CLOSE_MS)));
+    const tooLate = await Promise.race([closed.then(() => false), late]);
+    clearTimeout(timer);
+    if (tooLate) {
+      log(`worker ${name}: its Redis connections did not close within ${CONNECTION_CLOSE_MS / 1000} s after its last job (left reconnecting by an outage); dropped`);
+      void worker.disconnect().catch(() => undefined);
+    }
   };
+  return { name, ready, close: (force = false) => close(force) };
 }
 
 /**

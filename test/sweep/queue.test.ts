@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expandTrials, resolveSweepSpec, sweepId } from '../../networks/sweep/spec.js';
-import { QUEUE_NAME, sweepJobId, trialJobId } from '../../cli/sweep/queue.js';
+import { CONNECTION_CLOSE_MS, QUEUE_NAME, sweepJobId, trialJobId } from '../../cli/sweep/queue.js';
 import { freePort, startRedisServer, type RedisServer } from '../../cli/sweep/redis-server.js';
 import type { TrialResult } from '../../cli/sweep/trial.js';
 
@@ -45,12 +45,18 @@ async function startWorker(url: string, name: string, extra: string[] = []): Pro
   return { proc, name, log: () => log };
 }
 
-/** Stops a worker process (SIGTERM: it finishes its trial) and waits for its exit. */
-async function stopWorker(w: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+/** Stops a worker process (SIGTERM: it finishes its trial) and waits for its exit: a worker still there after a minute is a failure (killed, with its log). */
+async function stopWorker(w: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', log: () => string = () => ''): Promise<void> {
   if (w.exitCode !== null || w.signalCode !== null) return;
   const exited = new Promise((r) => w.once('exit', r));
   w.kill(signal);
-  await exited;
+  let timer: NodeJS.Timeout | undefined;
+  const stuck = await Promise.race([exited.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), 60_000)))]);
+  clearTimeout(timer);
+  if (stuck) {
+    w.kill('SIGKILL');
+    throw new Error(`the worker did not exit within 60 s of ${signal}; its log:\n${log()}`);
+  }
 }
 
 async function waitFor(ok: () => boolean | Promise<boolean>, timeoutMs: number, what: () => string): Promise<void> {
@@ -275,9 +281,22 @@ describe('memspike sweep --queue and memspike worker, on a real redis-server', {
       expect(a.log() + b.log()).toMatch(/ECONNREFUSED.*reconnecting/);
       expect(results(out).map((r) => r.id).sort()).toEqual([...ids].sort());
       expect(tableRows(out)).toHaveLength(4);
-      await Promise.all([stopWorker(a.proc), stopWorker(b.proc)]);
+      await Promise.all([stopWorker(a.proc, 'SIGTERM', a.log), stopWorker(b.proc, 'SIGTERM', b.log)]);
     } finally {
       await server.stop();
     }
+  });
+
+  it('stopped while Redis is away: the worker drops its reconnecting connections and exits', async () => {
+    const server = await startRedisServer();
+    const w = await startWorker(server.url, 'gone');
+    await server.stop('SIGKILL');
+    await waitFor(() => /reconnecting/.test(w.log()), 10_000, () => w.log());
+    const t0 = Date.now();
+    await stopWorker(w.proc, 'SIGTERM', w.log);
+    // no job was running: only the connections' close to wait for, bounded by CONNECTION_CLOSE_MS
+    expect(Date.now() - t0).toBeLessThan(CONNECTION_CLOSE_MS + 5_000);
+    expect(w.proc.exitCode).toBe(0);
+    expect(w.log()).toContain('worker gone: stopped');
   });
 });
