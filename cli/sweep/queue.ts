@@ -570,22 +570,22 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     if (lastError !== '') log(`worker ${name}: connected to ${showUrl(o.target)} again`);
     lastError = '';
   });
-  // jobs this worker runs now: a close waits for them (BullMQ does), then bounds the connections' close
-  let running = 0;
+  // the jobs this worker runs now (by id): a close waits for them (BullMQ does), then bounds the
+  // connections' close
+  const running = new Set<string>();
   let idle: (() => void) | null = null;
-  const finished = (): void => {
-    running = Math.max(0, running - 1);
-    if (running === 0) idle?.();
+  const finished = (id: string | undefined): void => {
+    if (id !== undefined && running.delete(id) && running.size === 0) idle?.();
   };
   worker.on('active', (job) => {
-    running++;
+    if (job.id !== undefined) running.add(job.id);
     if (job.name === 'trial') {
       const t = (job.data as TrialJobData).trial;
       log(`worker ${name}: trial ${t.id} (${describeTrialAxes(t.axes, t.repeat)}) started, attempt ${job.attemptsStarted}`);
     } else log(`worker ${name}: building the table of sweep ${(job.data as TableJobData).sweepId}`);
   });
   worker.on('completed', (job, value: unknown) => {
-    finished();
+    finished(job.id);
     o.onCompleted?.(job.name, value);
     if (job.name === 'trial') {
       const r = value as TrialResult;
@@ -595,7 +595,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   });
   worker.on('failed', (job, e: Error) => {
     if (!job) return;
-    finished();
+    finished(job.id);
     const left = (job.opts.attempts ?? 1) - job.attemptsMade;
     log(`worker ${name}: ${job.name} ${job.id} failed (attempt ${job.attemptsMade} of ${job.opts.attempts ?? 1}): ${e.message}${left > 0 ? ' — retried later' : ''}`);
   });
@@ -603,7 +603,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   const ready = worker.waitUntilReady().then(() => undefined);
   const close = async (force: boolean): Promise<void> => {
     const closed = worker.close(force);
-    if (!force && running > 0) await Promise.race([closed, new Promise<void>((r) => (idle = r))]);
+    if (!force && running.size > 0) await Promise.race([closed, new Promise<void>((r) => (idle = r))]);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<boolean>((r) => (timer = setTimeout(() => r(true), CONNECTION_CLOSE_MS)));
     const tooLate = await Promise.race([closed.then(() => false), late]);

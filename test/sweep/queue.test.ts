@@ -287,6 +287,21 @@ describe('memspike sweep --queue and memspike worker, on a real redis-server', {
     }
   });
 
+  it('SIGTERM in the middle of a trial: the worker finishes it, records its result and exits', async () => {
+    const { file, out } = sweepFile('term', [1], 400);
+    const { ids } = trialsOf(file);
+    const w = await startWorker(redis.url, 't1');
+    expect(cli(['sweep', file, '--queue', redis.url, '--out', out]).code).toBe(0);
+    await waitFor(() => /trial \S+ .*started/.test(w.log()), 20_000, () => w.log());
+    await stopWorker(w.proc, 'SIGTERM', w.log);
+    expect(w.proc.exitCode).toBe(0);
+    const log = w.log();
+    expect(log).toMatch(/SIGTERM — finishing the running trials/);
+    expect(log.indexOf(`trial ${ids[0]} done`)).toBeGreaterThan(log.indexOf('SIGTERM'));
+    expect(log.indexOf('worker t1: stopped')).toBeGreaterThan(log.indexOf(`trial ${ids[0]} done`));
+    expect(existsSync(join(out, 'trials', `${ids[0]}.json`))).toBe(true);
+  });
+
   it('stopped while Redis is away: the worker drops its reconnecting connections and exits', async () => {
     const server = await startRedisServer();
     const w = await startWorker(server.url, 'gone');
