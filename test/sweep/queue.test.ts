@@ -288,10 +288,12 @@ describe('memspike sweep --queue and memspike worker, on a real redis-server', {
   });
 
   it('SIGTERM in the middle of a trial: the worker finishes it, records its result and exits', async () => {
-    const { file, out } = sweepFile('term', [1], 400);
+    // seed 5: a trial of no other test's sweep (a trial of a sweep still on the queue is not enqueued again)
+    const { file, out } = sweepFile('term', [5], 400);
     const { ids } = trialsOf(file);
     const w = await startWorker(redis.url, 't1');
-    expect(cli(['sweep', file, '--queue', redis.url, '--out', out]).code).toBe(0);
+    const enqueued = cli(['sweep', file, '--queue', redis.url, '--out', out]);
+    expect(enqueued.code, enqueued.stderr).toBe(0);
     await waitFor(() => /trial \S+ .*started/.test(w.log()), 20_000, () => w.log());
     await stopWorker(w.proc, 'SIGTERM', w.log);
     expect(w.proc.exitCode).toBe(0);
