@@ -560,8 +560,19 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     maxStalledCount: o.maxStalledCount ?? 1,
     // a dead worker's trial is back on the queue within lockDuration + stalledInterval
   });
+  // the jobs this worker runs now (by id): a close waits for them (BullMQ does), then bounds the
+  // connections' close. A job leaves the set when it completes or fails, when it is found stalled,
+  // or when its end could not be recorded because its lock was lost (an outage longer than the lock):
+  // then it is another worker's to run again.
+  const running = new Set<string>();
+  let idle: (() => void) | null = null;
+  const finished = (id: string | undefined): void => {
+    if (id !== undefined && running.delete(id) && running.size === 0) idle?.();
+  };
   let lastError = '';
   worker.on('error', (e: Error) => {
+    const lost = /^Missing lock for job (\S+)\. /.exec(e.message);
+    if (lost) finished(lost[1]);
     // the same connection error repeats while Redis is away: say it once
     if (e.message !== lastError) log(`worker ${name}: ${e.message}${/ECONNREFUSED|Connection is closed|ECONNRESET/.test(e.message) ? ' — reconnecting' : ''}`);
     lastError = e.message;
@@ -570,13 +581,6 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     if (lastError !== '') log(`worker ${name}: connected to ${showUrl(o.target)} again`);
     lastError = '';
   });
-  // the jobs this worker runs now (by id): a close waits for them (BullMQ does), then bounds the
-  // connections' close
-  const running = new Set<string>();
-  let idle: (() => void) | null = null;
-  const finished = (id: string | undefined): void => {
-    if (id !== undefined && running.delete(id) && running.size === 0) idle?.();
-  };
   worker.on('active', (job) => {
     if (job.id !== undefined) running.add(job.id);
     if (job.name === 'trial') {
@@ -599,7 +603,10 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     const left = (job.opts.attempts ?? 1) - job.attemptsMade;
     log(`worker ${name}: ${job.name} ${job.id} failed (attempt ${job.attemptsMade} of ${job.opts.attempts ?? 1}): ${e.message}${left > 0 ? ' — retried later' : ''}`);
   });
-  worker.on('stalled', (jobId: string) => log(`worker ${name}: job ${jobId} stalled (its worker stopped renewing its lock); it runs again`));
+  worker.on('stalled', (jobId: string) => {
+    finished(jobId);
+    log(`worker ${name}: job ${jobId} stalled (its worker stopped renewing its lock); it runs again`);
+  });
   const ready = worker.waitUntilReady().then(() => undefined);
   const close = async (force: boolean): Promise<void> => {
     const closed = worker.close(force);

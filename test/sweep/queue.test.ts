@@ -304,6 +304,35 @@ describe('memspike sweep --queue and memspike worker, on a real redis-server', {
     expect(existsSync(join(out, 'trials', `${ids[0]}.json`))).toBe(true);
   });
 
+  it('a trial that ends while Redis is away loses its lock: the worker lets it go and still stops on SIGTERM', async () => {
+    const data = join(dir, 'redis-aof-lost');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(data);
+    let server = await startRedisServer({ dir: data });
+    // seed 6: a trial of no other test's sweep
+    const { file, out } = sweepFile('lost', [6], 400);
+    const { ids } = trialsOf(file);
+    try {
+      const w = await startWorker(server.url, 'l1');
+      const enqueued = cli(['sweep', file, '--queue', server.url, '--out', out]);
+      expect(enqueued.code, enqueued.stderr).toBe(0);
+      await waitFor(() => /trial \S+ .*started/.test(w.log()), 20_000, () => w.log());
+      await server.stop('SIGKILL');
+      // the trial (≈ 1–3 s) ends while Redis is away; its 1 s lock has expired when Redis is back
+      await waitFor(() => existsSync(join(out, 'trials', `${ids[0]}.json`)), 30_000, () => w.log());
+      await new Promise((r) => setTimeout(r, 2500)); // past the lock's 1 s (its expiry is absolute in the append-only file)
+      server = await startRedisServer({ dir: data, port: server.port });
+      await waitFor(() => new RegExp(`Missing lock for job ${trialJobId(ids[0])}|job ${trialJobId(ids[0])} stalled`).test(w.log()), 20_000, () => w.log());
+      const t0 = Date.now();
+      await stopWorker(w.proc, 'SIGTERM', w.log);
+      expect(Date.now() - t0).toBeLessThan(CONNECTION_CLOSE_MS + 5_000);
+      expect(w.proc.exitCode).toBe(0);
+      expect(w.log()).toContain('worker l1: stopped');
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('stopped while Redis is away: the worker drops its reconnecting connections and exits', async () => {
     const server = await startRedisServer();
     const w = await startWorker(server.url, 'gone');
