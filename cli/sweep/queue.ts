@@ -527,6 +527,60 @@ export interface QueueWorker {
   close(force?: boolean): Promise<void>;
 }
 
+/** How often a closing worker reads the locks of the jobs it still waits for [ms]. */
+export const LOCK_WATCH_MS = 1000;
+
+/**
+ * While a worker closes, reads the lock of each job it still waits for, every LOCK_WATCH_MS, through
+ * a connection of its own (the worker's may be stuck reconnecting). A job is this worker's while its
+ * lock holds the token the worker took it with. `lost` is called for a job whose lock is gone or
+ * holds another token at two reads in a row (one read could fall between a completion and its
+ * event), and for every job once Redis has not answered for longer than lockDuration plus one
+ * interval: no lock outlives that without a renewal, so another worker runs the job again.
+ */
+function watchLocks(
+  ioredis: IORedis,
+  t: QueueTarget,
+  running: ReadonlyMap<string, string | undefined>,
+  lockKey: (id: string) => string,
+  lockDurationMs: number,
+  lost: (id: string, why: string) => void,
+): { stop(): void } {
+  const client = new ioredis.Redis({ ...redisOptions(t), enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: LOCK_WATCH_MS, commandTimeout: LOCK_WATCH_MS, retryStrategy: () => LOCK_WATCH_MS / 2 });
+  client.on('error', () => undefined);
+  const strikes = new Map<string, number>();
+  let lastAnswer = Date.now();
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const check = async (): Promise<void> => {
+    const ids = [...running.keys()];
+    try {
+      const held = await Promise.all(ids.map((id) => client.get(lockKey(id))));
+      lastAnswer = Date.now();
+      ids.forEach((id, k) => {
+        const token = running.get(id);
+        const ours = held[k] !== null && (token === undefined || held[k] === token);
+        const n = ours ? 0 : (strikes.get(id) ?? 0) + 1;
+        strikes.set(id, n);
+        if (n >= 2 && !stopped && running.has(id)) lost(id, held[k] === null ? 'lost its lock (it expired while Redis was away)' : 'is locked by another worker now');
+      });
+    } catch {
+      if (Date.now() - lastAnswer > lockDurationMs + LOCK_WATCH_MS) {
+        for (const id of ids) if (!stopped && running.has(id)) lost(id, `cannot keep its lock: Redis has not answered for more than the lock's ${lockDurationMs / 1000} s`);
+      }
+    }
+    if (!stopped) timer = setTimeout(() => void check(), LOCK_WATCH_MS);
+  };
+  timer = setTimeout(() => void check(), LOCK_WATCH_MS);
+  return {
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+      client.disconnect();
+    },
+  };
+}
+
 /** The compiled processor file next to this module (dist/cli/sweep/queue-processor.js). */
 export function processorFile(): string {
   return fileURLToPath(new URL('./queue-processor.js', import.meta.url));
@@ -545,7 +599,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   const file = processorFile();
   if (!existsSync(file)) throw new Error(`${file} is missing: build memspike first (npm run build).`);
   await checkRedisReachable(o.target);
-  const { bullmq } = await loadQueuePackages();
+  const { bullmq, ioredis } = await loadQueuePackages();
   const name = o.name ?? `${hostname()}:${process.pid}`;
   const env: Record<string, string> = { ...(process.env as Record<string, string>) };
   if (o.outDir !== undefined) env['MEMSPIKE_QUEUE_OUT'] = resolve(o.outDir);
@@ -560,11 +614,12 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     maxStalledCount: o.maxStalledCount ?? 1,
     // a dead worker's trial is back on the queue within lockDuration + stalledInterval
   });
-  // the jobs this worker runs now (by id): a close waits for them (BullMQ does), then bounds the
-  // connections' close. A job leaves the set when it completes or fails, when it is found stalled,
-  // or when its end could not be recorded because its lock was lost (an outage longer than the lock):
-  // then it is another worker's to run again.
-  const running = new Set<string>();
+  // the jobs this worker runs now: id → the token its lock holds while the job is this worker's.
+  // A close waits for them (BullMQ does), then bounds the connections' close. A job leaves the map
+  // when it completes or fails, when it is found stalled, when its end could not be recorded because
+  // its lock was lost (an outage longer than the lock), or, during a close, when Redis shows that its
+  // lock is no longer this worker's (lockHeld): BullMQ says nothing of a lost lock while it closes.
+  const running = new Map<string, string | undefined>();
   let idle: (() => void) | null = null;
   const finished = (id: string | undefined): void => {
     if (id !== undefined && running.delete(id) && running.size === 0) idle?.();
@@ -582,7 +637,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     lastError = '';
   });
   worker.on('active', (job) => {
-    if (job.id !== undefined) running.add(job.id);
+    if (job.id !== undefined) running.set(job.id, job.token);
     if (job.name === 'trial') {
       const t = (job.data as TrialJobData).trial;
       log(`worker ${name}: trial ${t.id} (${describeTrialAxes(t.axes, t.repeat)}) started, attempt ${job.attemptsStarted}`);
@@ -610,7 +665,17 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   const ready = worker.waitUntilReady().then(() => undefined);
   const close = async (force: boolean): Promise<void> => {
     const closed = worker.close(force);
-    if (!force && running.size > 0) await Promise.race([closed, new Promise<void>((r) => (idle = r))]);
+    if (!force && running.size > 0) {
+      const watch = watchLocks(ioredis, o.target, running, (id) => worker.toKey(id) + ':lock', lockDuration, (id, why) => {
+        log(`worker ${name}: job ${id} ${why}; it runs again elsewhere, and this worker does not wait for it`);
+        finished(id);
+      });
+      try {
+        await Promise.race([closed, new Promise<void>((r) => (idle = r))]);
+      } finally {
+        watch.stop();
+      }
+    }
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<boolean>((r) => (timer = setTimeout(() => r(true), CONNECTION_CLOSE_MS)));
     const tooLate = await Promise.race([closed.then(() => false), late]);

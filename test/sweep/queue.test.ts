@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expandTrials, resolveSweepSpec, sweepId } from '../../networks/sweep/spec.js';
-import { CONNECTION_CLOSE_MS, QUEUE_NAME, sweepJobId, trialJobId } from '../../cli/sweep/queue.js';
+import { CONNECTION_CLOSE_MS, LOCK_WATCH_MS, QUEUE_NAME, sweepJobId, trialJobId } from '../../cli/sweep/queue.js';
 import { freePort, startRedisServer, type RedisServer } from '../../cli/sweep/redis-server.js';
 import type { TrialResult } from '../../cli/sweep/trial.js';
 
@@ -331,6 +331,63 @@ describe('memspike sweep --queue and memspike worker, on a real redis-server', {
     } finally {
       await server.stop();
     }
+  });
+
+  /**
+   * A worker running a trial loses Redis; the trial ends during the outage; the worker is SIGTERMed
+   * while Redis is still away. BullMQ reports nothing of a lost lock while it closes, so only the
+   * worker's own reading of the lock (LOCK_WATCH_MS) lets the trial go. `back`: Redis returns right
+   * after the SIGTERM (the lock is found gone) or stays away (the lock's time runs out).
+   */
+  async function stopDuringOutage(name: string, seed: number, back: boolean): Promise<{ w: Worker; jobId: string; seconds: number }> {
+    const data = join(dir, `redis-aof-${name}`);
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(data);
+    let server = await startRedisServer({ dir: data });
+    const { file, out } = sweepFile(name, [seed], 400);
+    const { ids } = trialsOf(file);
+    try {
+      // its own stall check (every 30 s, the first at its start) does not find its trial before it closes
+      const w = await startWorker(server.url, name, ['--stalled-interval', '30 s']);
+      const enqueued = cli(['sweep', file, '--queue', server.url, '--out', out]);
+      expect(enqueued.code, enqueued.stderr).toBe(0);
+      await waitFor(() => /trial \S+ .*started/.test(w.log()), 20_000, () => w.log());
+      await server.stop('SIGKILL');
+      const killedAt = Date.now();
+      await waitFor(() => existsSync(join(out, 'trials', `${ids[0]}.json`)), 30_000, () => w.log());
+      // past the lock's 1 s (its expiry is absolute in the append-only file)
+      await new Promise((r) => setTimeout(r, Math.max(0, killedAt + 1500 - Date.now())));
+      const t0 = Date.now();
+      const stopped = stopWorker(w.proc, 'SIGTERM', w.log);
+      if (back) server = await startRedisServer({ dir: data, port: server.port });
+      await stopped;
+      return { w, jobId: trialJobId(ids[0]!), seconds: (Date.now() - t0) / 1000 };
+    } finally {
+      await server.stop();
+    }
+  }
+
+  it('SIGTERM while Redis is away after the trial ended, Redis back at once: the worker finds the lock gone and exits', async () => {
+    // seed 7: a trial of no other test's sweep
+    const { w, jobId, seconds } = await stopDuringOutage('gone-lock', 7, true);
+    expect(w.proc.exitCode).toBe(0);
+    const log = w.log();
+    expect(log).toContain(`job ${jobId} lost its lock (it expired while Redis was away); it runs again elsewhere`);
+    expect(log.indexOf('worker gone-lock: stopped')).toBeGreaterThan(log.indexOf(`job ${jobId} lost its lock`));
+    // two reads of the lock, then at most the connections' bounded close
+    expect(seconds).toBeLessThan((3 * LOCK_WATCH_MS + CONNECTION_CLOSE_MS) / 1000 + 5);
+  });
+
+  it('SIGTERM while Redis stays away after the trial ended: the worker lets the trial go once its lock has run out', async () => {
+    // seed 8: a trial of no other test's sweep
+    const { w, jobId, seconds } = await stopDuringOutage('no-redis', 8, false);
+    expect(w.proc.exitCode).toBe(0);
+    const log = w.log();
+    expect(log).toContain(`job ${jobId} cannot keep its lock: Redis has not answered for more than the lock's 1 s; it runs again elsewhere`);
+    expect(log.indexOf('worker no-redis: stopped')).toBeGreaterThan(log.indexOf(`job ${jobId} cannot keep its lock`));
+    // the lock (1 s) and one read more, then at most the connections' bounded close
+    expect(seconds).toBeGreaterThan(1);
+    expect(seconds).toBeLessThan((1000 + 3 * LOCK_WATCH_MS + CONNECTION_CLOSE_MS) / 1000 + 5);
   });
 
   it('stopped while Redis is away: the worker drops its reconnecting connections and exits', async () => {
