@@ -562,7 +562,7 @@ function watchLocks(
         const ours = held[k] !== null && (token === undefined || held[k] === token);
         const n = ours ? 0 : (strikes.get(id) ?? 0) + 1;
         strikes.set(id, n);
-        if (n >= 2 && !stopped && running.has(id)) lost(id, held[k] === null ? 'lost its lock (it expired while Redis was away)' : 'is locked by another worker now');
+        if (n >= 2 && !stopped && running.has(id)) lost(id, held[k] === null ? 'lost its lock (it ran out unrenewed)' : 'is locked by another worker now');
       });
     } catch {
       if (Date.now() - lastAnswer > lockDurationMs + LOCK_WATCH_MS) {
@@ -618,7 +618,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   // A close waits for them (BullMQ does), then bounds the connections' close. A job leaves the map
   // when it completes or fails, when it is found stalled, when its end could not be recorded because
   // its lock was lost (an outage longer than the lock), or, during a close, when Redis shows that its
-  // lock is no longer this worker's (lockHeld): BullMQ says nothing of a lost lock while it closes.
+  // lock is no longer this worker's (watchLocks): BullMQ says nothing of a lost lock while it closes.
   const running = new Map<string, string | undefined>();
   let idle: (() => void) | null = null;
   const finished = (id: string | undefined): void => {
