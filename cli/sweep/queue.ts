@@ -615,10 +615,10 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     // a dead worker's trial is back on the queue within lockDuration + stalledInterval
   });
   // the jobs this worker runs now: id → the token its lock holds while the job is this worker's.
-  // A close waits for them (BullMQ does), then bounds the connections' close. A job leaves the map
-  // when it completes or fails, when it is found stalled, when its end could not be recorded because
-  // its lock was lost (an outage longer than the lock), or, during a close, when Redis shows that its
-  // lock is no longer this worker's (watchLocks): BullMQ says nothing of a lost lock while it closes.
+  // A close waits for them, then bounds the connections' close. A job leaves the map when it
+  // completes or fails, or, during a close, when Redis shows that its lock is no longer this
+  // worker's (watchLocks): a job whose lock ran out during an outage ends with no event at all
+  // (BullMQ reports a lost lock as an error, and not even that while it closes).
   const running = new Map<string, string | undefined>();
   let idle: (() => void) | null = null;
   const finished = (id: string | undefined): void => {
@@ -626,8 +626,6 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   };
   let lastError = '';
   worker.on('error', (e: Error) => {
-    const lost = /^Missing lock for job (\S+)\. /.exec(e.message);
-    if (lost) finished(lost[1]);
     // the same connection error repeats while Redis is away: say it once
     if (e.message !== lastError) log(`worker ${name}: ${e.message}${/ECONNREFUSED|Connection is closed|ECONNRESET/.test(e.message) ? ' — reconnecting' : ''}`);
     lastError = e.message;
@@ -659,7 +657,6 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     log(`worker ${name}: ${job.name} ${job.id} failed (attempt ${job.attemptsMade} of ${job.opts.attempts ?? 1}): ${e.message}${left > 0 ? ' — retried later' : ''}`);
   });
   worker.on('stalled', (jobId: string) => {
-    finished(jobId);
     log(`worker ${name}: job ${jobId} stalled (its worker stopped renewing its lock); it runs again`);
   });
   const ready = worker.waitUntilReady().then(() => undefined);
